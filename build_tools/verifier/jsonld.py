@@ -1,0 +1,456 @@
+"""Strict JSON-LD processing over bundled, pinned contexts.
+
+Everything that turns a credential into RDF goes through this module: the verifier and the
+issuing part both use `canonize()` so that what is signed and what is verified are produced by
+the same code.
+
+Rules (Data Integrity §2.4 "Validating Contexts", §2.5 "Securing Data Losslessly"):
+
+- contexts are served only from the copies in `contexts/`, each checked against its SHA-256
+  pin when first read; any other URL fails closed (no network, ever);
+- a property that expansion drops (an undefined term) is an error, not silence;
+- relative IRIs are an error: pyld resolves them against a default base, so we pass a sentinel
+  base and reject any IRI that carries it;
+- an inline context may not redefine a term that a bundled context already defines;
+- canonicalisation work is bounded (quads, blank nodes and RDFC-1.0 steps), because
+  RDFC-1.0 has exponential worst cases ("dataset poisoning", RDFC-1.0 §4.4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import types
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+
+def _stub_lxml() -> None:
+    """pyld imports `lxml.html` at module level but needs it only for HTML input.
+
+    Pyodide has no lxml; a stub keeps pyld importable there. HTML input is never passed.
+    """
+    try:
+        import lxml.html  # noqa: F401
+    except ImportError:
+        lxml_mod = types.ModuleType("lxml")
+        html_mod = types.ModuleType("lxml.html")
+
+        def _no_html(*_args: object, **_kwargs: object) -> None:
+            raise RuntimeError("HTML input is not supported")
+
+        html_mod.fromstring = _no_html  # type: ignore[attr-defined]
+        lxml_mod.html = html_mod  # type: ignore[attr-defined]
+        sys.modules.setdefault("lxml", lxml_mod)
+        sys.modules.setdefault("lxml.html", html_mod)
+
+
+_stub_lxml()
+
+from pyld import jsonld as _pyld  # noqa: E402
+from pyld.canon import URDNA2015 as _URDNA2015  # noqa: E402
+
+__all__ = [
+    "CONTEXTS",
+    "SENTINEL_BASE",
+    "JsonLdStrictError",
+    "bundled_context",
+    "canonize",
+    "document_loader",
+    "expand_strict",
+    "is_bundled",
+]
+
+# Base IRI that no real document uses: any IRI that starts with it was relative in the input.
+SENTINEL_BASE = "https://relative-iri.invalid/"
+
+# URL -> (file in contexts/, SHA-256 of the file bytes). Origins and licences: contexts/README.md.
+CONTEXTS: dict[str, tuple[str, str]] = {
+    "https://www.w3.org/2018/credentials/v1": (
+        "credentials-v1.jsonld",
+        "ab4ddd9a531758807a79a5b450510d61ae8d147eab966cc9a200c07095b0cdcc",
+    ),
+    "https://www.w3.org/ns/credentials/v2": (
+        "credentials-v2.jsonld",
+        "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734",
+    ),
+    "https://www.w3.org/ns/credentials/examples/v2": (
+        "credentials-examples-v2.jsonld",
+        "57393fbc69d6efb9b9b5dc9cb6b9880b0944360abfe2eaf459c9e58cf2279d7c",
+    ),
+    "https://w3id.org/security/data-integrity/v1": (
+        "data-integrity-v1.jsonld",
+        "b5d829bd09aa7c42abc6efa0c8ed7635313b5487f37ccfce3ecd149ca9418554",
+    ),
+    "https://w3id.org/security/data-integrity/v2": (
+        "data-integrity-v2.jsonld",
+        "67f21e6e33a6c14e5ccfd2fc7865f7474fb71a04af7e94136cb399dfac8ae8f4",
+    ),
+    "https://w3id.org/security/multikey/v1": (
+        "multikey-v1.jsonld",
+        "ba2c182de2d92f7e47184bcca8fcf0beaee6d3986c527bf664c195bbc7c58597",
+    ),
+    "https://w3id.org/security/jwk/v1": (
+        "jwk-v1.jsonld",
+        "0f14b62f6071aafe00df265770ea0c7508e118247d79b7d861a406d2aa00bece",
+    ),
+    "https://www.w3.org/ns/credentials/status/v1": (
+        "credentials-status-v1.jsonld",
+        "fda5add353231e6a6884a46b12e6c75464281900cb348284d9c360f62381d9f7",
+    ),
+    "https://w3id.org/vc/status-list/2021/v1": (
+        "status-list-2021-v1.jsonld",
+        "6dd06a52bedb771e059c1083ba8ba7848dce22f6b4a8cfa0b98ba3fc188870e4",
+    ),
+    "https://w3id.org/security/suites/ed25519-2020/v1": (
+        "ed25519-2020-v1.jsonld",
+        "3db5c19efb0047a6edfd3b36e24346a8a3caad369d749e3c2d69e862696403e5",
+    ),
+    "https://w3id.org/security/suites/jws-2020/v1": (
+        "jws-2020-v1.jsonld",
+        "d648e05ddc6577827ca2bfd5e931f53e9ebc6e52a57a8da81df4ec8c46ffcd1e",
+    ),
+    "https://www.w3.org/ns/cid/v1": (
+        "cid-v1.jsonld",
+        "ea216ecc1cb02cd39b693dba2250141e270ba0bf95890be107dd9a9e8e43de85",
+    ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": (
+        "ob-v3p0-context-3.0.1.json",
+        "d582f3564282fb3b709136d28412e78e70b678b4dbc2f0221f67d84932748355",
+    ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": (
+        "ob-v3p0-context-3.0.2.json",
+        "00666ad080ba407687ed1846b7f5e7495f5019042b202a727de47c48a1755c53",
+    ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": (
+        "ob-v3p0-context-3.0.3.json",
+        "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
+    ),
+    # ELM 3.2 EDC application profile context, as served at this URL.
+    "http://data.europa.eu/snb/model/context/edc-ap": (
+        "edc-ap-context.v3.2.jsonld",
+        "fde0b3fd92e98a8870c173fb98baff361be6dd07e44653a9a5ac6c0fe626b411",
+    ),
+}
+
+# Limits on canonicalisation work. Real credentials stay far below them (the EU micro-credential
+# sample has ~350 quads); a hostile graph hits them quickly instead of running for hours.
+MAX_QUADS = 20_000
+MAX_BLANK_NODES = 5_000
+MAX_RDFC_STEPS = 20_000
+MAX_SAME_HASH_GROUP = 8  # permutations of a group grow as n!; 8! = 40,320
+
+
+class JsonLdStrictError(Exception):
+    """A document that strict processing refuses; `code` is a stable verifier check code."""
+
+    def __init__(self, code: str, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.detail = detail
+
+
+_DOCUMENTS: dict[str, Any] = {}
+_TERMS: dict[str, frozenset[str]] = {}
+
+
+def is_bundled(url: str) -> bool:
+    return url in CONTEXTS
+
+
+def bundled_context(url: str) -> Any:
+    """The parsed bundled context for `url` (pin checked on first read); KeyError if unknown."""
+    doc = _DOCUMENTS.get(url)
+    if doc is None:
+        name, pin = CONTEXTS[url]
+        raw = resources.files(__package__).joinpath("contexts", name).read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != pin:
+            # A modified bundled file is a packaging fault, never something to work around.
+            raise JsonLdStrictError(
+                "JSONLD_CONTEXT_PIN_MISMATCH",
+                "A bundled JSON-LD context does not match its pinned hash.",
+                f"{name}: sha256 {digest} != pinned {pin}",
+            )
+        doc = json.loads(raw.decode("utf-8"))
+        _DOCUMENTS[url] = doc
+    return doc
+
+
+def _context_terms(url: str) -> frozenset[str]:
+    """Terms a bundled context defines at its top level (used to refuse inline redefinitions)."""
+    terms = _TERMS.get(url)
+    if terms is None:
+        ctx = bundled_context(url).get("@context", {})
+        found: set[str] = set()
+        for part in ctx if isinstance(ctx, list) else [ctx]:
+            if isinstance(part, dict):
+                found.update(k for k in part if not k.startswith("@"))
+        terms = frozenset(found)
+        _TERMS[url] = terms
+    return terms
+
+
+class _UnknownContext(Exception):
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """pyld document loader: bundled contexts only; everything else fails closed.
+
+    `tag: 'static'` lets pyld keep the processed context in its shared cache (without it every
+    call re-processes the contexts; see bench/verify_speed.py).
+    """
+    if url not in CONTEXTS:
+        raise _UnknownContext(url)
+    return {
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": bundled_context(url),
+        "tag": "static",
+    }
+
+
+def _iter_contexts(value: Any) -> Iterator[Any]:
+    if isinstance(value, list):
+        yield from value
+    else:
+        yield value
+
+
+def _check_contexts(
+    doc: Any, *, depth: int = 0, inherited: frozenset[str] = frozenset()
+) -> None:
+    """Refuse unknown context URLs and inline redefinitions of bundled terms, anywhere."""
+    if depth > 200:
+        raise JsonLdStrictError("JSONLD_INVALID", "The document is nested too deeply.")
+    if isinstance(doc, list):
+        for item in doc:
+            _check_contexts(item, depth=depth + 1, inherited=inherited)
+        return
+    if not isinstance(doc, dict):
+        return
+    bundled: set[str] = set(inherited)
+    if "@context" in doc:
+        for ctx in _iter_contexts(doc["@context"]):
+            if isinstance(ctx, str):
+                if ctx not in CONTEXTS:
+                    raise JsonLdStrictError(
+                        "JSONLD_UNKNOWN_CONTEXT",
+                        "The credential uses a vocabulary (JSON-LD context) this verifier "
+                        "does not know, so its meaning cannot be checked.",
+                        f"context not bundled: {ctx}",
+                    )
+                bundled.update(_context_terms(ctx))
+            elif isinstance(ctx, dict):
+                redefined = sorted(k for k in ctx if not k.startswith("@") and k in bundled)
+                aliases = sorted(
+                    k
+                    for k, v in ctx.items()
+                    if k in ("id", "type") or (isinstance(v, str) and v in ("@id", "@type"))
+                )
+                if redefined or aliases:
+                    raise JsonLdStrictError(
+                        "JSONLD_TERM_REDEFINED",
+                        "The credential redefines the meaning of standard terms.",
+                        "inline context redefines: " + ", ".join(redefined or aliases),
+                    )
+                if "@import" in ctx:
+                    raise JsonLdStrictError(
+                        "JSONLD_UNKNOWN_CONTEXT",
+                        "The credential imports a vocabulary this verifier does not know.",
+                        f"@import: {ctx['@import']!r}",
+                    )
+            elif ctx is not None:
+                raise JsonLdStrictError(
+                    "JSONLD_INVALID", "The credential's @context is malformed.", repr(ctx)[:200]
+                )
+    terms = frozenset(bundled)
+    for key, value in doc.items():
+        if key != "@context":
+            _check_contexts(value, depth=depth + 1, inherited=terms)
+
+
+def _options(loader: Any) -> dict[str, Any]:
+    return {
+        "base": SENTINEL_BASE,
+        "documentLoader": loader,
+        "processingMode": "json-ld-1.1",
+        "extractAllScripts": False,
+    }
+
+
+def _translate(exc: BaseException) -> JsonLdStrictError:
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, _UnknownContext):
+            return JsonLdStrictError(
+                "JSONLD_UNKNOWN_CONTEXT",
+                "The credential uses a vocabulary (JSON-LD context) this verifier does not know.",
+                f"context not bundled: {cause.url}",
+            )
+        if isinstance(cause, JsonLdStrictError):
+            return cause
+        if isinstance(cause, _pyld.JsonLdError) and cause.code == "protected term redefinition":
+            return JsonLdStrictError(
+                "JSONLD_TERM_REDEFINED",
+                "The credential redefines the meaning of protected standard terms.",
+                str(cause.args[0]) if cause.args else "protected term redefinition",
+            )
+        cause = cause.__cause__ or cause.__context__
+    first = exc.args[0] if exc.args else type(exc).__name__
+    return JsonLdStrictError(
+        "JSONLD_INVALID",
+        "The credential is not valid JSON-LD.",
+        f"{type(exc).__name__}: {str(first)[:300]}",
+    )
+
+
+def _processor(dropped: list[str]) -> Any:
+    def on_dropped(prop: Any) -> None:
+        dropped.append(str(prop))
+
+    return _pyld.JsonLdProcessor(on_property_dropped=on_dropped)
+
+
+def _raise_dropped(dropped: list[str]) -> None:
+    if dropped:
+        names = sorted(set(dropped))
+        raise JsonLdStrictError(
+            "JSONLD_DROPPED_TERM",
+            "The credential contains fields that are not defined by its vocabulary, so they "
+            "are not covered by the signature.",
+            "undefined terms: " + ", ".join(names[:20]),
+        )
+
+
+def _has_sentinel(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.startswith(SENTINEL_BASE)
+    if isinstance(value, list):
+        return any(_has_sentinel(v) for v in value)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("@id", "@type") and _has_sentinel(item):
+                return True
+            if key in ("@value", "@language", "@direction"):
+                continue
+            if isinstance(item, (list, dict)) and _has_sentinel(item):
+                return True
+            if not key.startswith("@") and key.startswith(SENTINEL_BASE):
+                return True
+    return False
+
+
+def _relative_iri_error() -> JsonLdStrictError:
+    return JsonLdStrictError(
+        "JSONLD_RELATIVE_IRI",
+        "The credential contains a relative identifier, which has no defined meaning.",
+        "an @id or @type value is not an absolute IRI",
+    )
+
+
+def expand_strict(doc: Any) -> list[Any]:
+    """JSON-LD expansion that fails on unknown contexts, dropped terms and relative IRIs."""
+    _check_contexts(doc)
+    dropped: list[str] = []
+    try:
+        expanded = _processor(dropped).expand(doc, _options(document_loader))
+    except RecursionError as exc:
+        raise JsonLdStrictError("JSONLD_INVALID", "The document is nested too deeply.") from exc
+    except Exception as exc:
+        raise _translate(exc) from exc
+    _raise_dropped(dropped)
+    if _has_sentinel(expanded):
+        raise _relative_iri_error()
+    return list(expanded)
+
+
+class _BoundedURDNA2015(_URDNA2015):  # type: ignore[misc]
+    """pyld's URDNA2015 with a work budget (RDFC-1.0 §4.4 asks implementations to bound it)."""
+
+    def __init__(self, max_steps: int) -> None:
+        super().__init__()
+        self._steps = 0
+        self._max_steps = max_steps
+
+    def _step(self) -> None:
+        self._steps += 1
+        if self._steps > self._max_steps:
+            raise JsonLdStrictError(
+                "JSONLD_TOO_COMPLEX",
+                "The credential's data graph is too complex to check safely.",
+                f"canonicalisation stopped after {self._max_steps} steps",
+            )
+
+    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
+        self._step()
+        return super().hash_n_degree_quads(id_, issuer)
+
+    def create_hash_to_related(self, id_: str, issuer: Any) -> Any:
+        result = super().create_hash_to_related(id_, issuer)
+        for group in result.values():
+            if len(group) > MAX_SAME_HASH_GROUP:
+                raise JsonLdStrictError(
+                    "JSONLD_TOO_COMPLEX",
+                    "The credential's data graph is too complex to check safely.",
+                    f"{len(group)} indistinguishable blank nodes",
+                )
+            self._step()
+        return result
+
+
+def _check_dataset(dataset: dict[str, list[dict[str, Any]]]) -> None:
+    quads = 0
+    blank: set[str] = set()
+    for graph_name, triples in dataset.items():
+        if graph_name.startswith(SENTINEL_BASE):
+            raise _relative_iri_error()
+        for triple in triples:
+            quads += 1
+            for part in ("subject", "predicate", "object"):
+                comp = triple[part]
+                if comp["type"] == "blank node":
+                    blank.add(comp["value"])
+                elif comp["type"] == "IRI" and comp["value"].startswith(SENTINEL_BASE):
+                    raise _relative_iri_error()
+                if str(comp.get("datatype", "")).startswith(SENTINEL_BASE):
+                    raise _relative_iri_error()
+    if quads > MAX_QUADS or len(blank) > MAX_BLANK_NODES:
+        raise JsonLdStrictError(
+            "JSONLD_TOO_COMPLEX",
+            "The credential's data graph is too large to check safely.",
+            f"{quads} quads, {len(blank)} blank nodes (limits {MAX_QUADS}, {MAX_BLANK_NODES})",
+        )
+
+
+def canonize(doc: Any, *, max_steps: int = MAX_RDFC_STEPS) -> str:
+    """RDFC-1.0 (URDNA2015) canonical N-Quads of `doc`, under the strict rules above."""
+    _check_contexts(doc)
+    dropped: list[str] = []
+    try:
+        opts = _options(document_loader)
+        opts["produceGeneralizedRdf"] = False
+        dataset = _processor(dropped).to_rdf(doc, opts)
+    except RecursionError as exc:
+        raise JsonLdStrictError("JSONLD_INVALID", "The document is nested too deeply.") from exc
+    except Exception as exc:
+        raise _translate(exc) from exc
+    _raise_dropped(dropped)
+    _check_dataset(dataset)
+    try:
+        result = _BoundedURDNA2015(max_steps).main(dataset, {"format": "application/n-quads"})
+    except JsonLdStrictError:
+        raise
+    except RecursionError as exc:
+        raise JsonLdStrictError(
+            "JSONLD_TOO_COMPLEX", "The credential's data graph is too complex to check safely."
+        ) from exc
+    except Exception as exc:
+        raise _translate(exc) from exc
+    return str(result)

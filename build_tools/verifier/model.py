@@ -1,0 +1,338 @@
+"""Public data types of the verifier: check results, reports, the registry and the crypto port."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Protocol
+
+__all__ = [
+    "CHECK_IDS",
+    "CheckResult",
+    "CryptoBackend",
+    "IssuerEntry",
+    "KeyEntry",
+    "OfferEntry",
+    "Registry",
+    "Report",
+]
+
+# Check ids, in report order (DESIGN.md "Report").
+CHECK_IDS = (
+    "format",
+    "jsonld",
+    "signature",
+    "issuer_key",
+    "validity",
+    "revocation",
+    "catalogue",
+    "eu_elements",
+)
+
+PASS, FAIL, WARN, SKIP = "pass", "fail", "warn", "skip"
+
+
+class CryptoBackend(Protocol):
+    """Signature maths. The verifier picks `alg` from the key type, never from the token.
+
+    ECDSA signatures are raw r||s. Must return False for a wrong signature and raise ValueError
+    for an unusable key.
+    """
+
+    async def verify_signature(
+        self, *, jwk: dict[str, Any], alg: str, message: bytes, signature: bytes
+    ) -> bool: ...
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    id: str
+    status: str  # pass | fail | warn | skip
+    code: str
+    message: str
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "code": self.code,
+            "message": self.message,
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class Report:
+    """The result of verifying one file (DESIGN.md "Report").
+
+    `credential` holds only values taken from signed content (issuer name and country only from
+    the registry). `unsigned` names displayed fields that no signature covers. For a
+    presentation, `credentials` holds one report per embedded credential.
+    """
+
+    verdict: str
+    format: str
+    checks: list[CheckResult]
+    credential: dict[str, Any] | None = None
+    unsigned: list[str] = field(default_factory=list)
+    credentials: list[Report] | None = None
+
+    def check(self, check_id: str) -> CheckResult | None:
+        for item in self.checks:
+            if item.id == check_id:
+                return item
+        return None
+
+    @property
+    def codes(self) -> dict[str, str]:
+        return {c.id: c.code for c in self.checks}
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"verdict": self.verdict, "format": self.format}
+        if self.credentials is not None:
+            out["credentials"] = [r.to_dict() for r in self.credentials]
+        else:
+            out["credential"] = self.credential
+        out["checks"] = [c.to_dict() for c in self.checks]
+        out["unsigned"] = list(self.unsigned)
+        return out
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    issuer: str  # issuer slug
+    kid: str
+    alg: str
+    use: str
+    status: str  # active | retired | compromised
+    valid_from: datetime | None
+    valid_until: datetime | None
+    jwk: dict[str, Any] | None
+    thumbprint: str | None
+    did_url: str | None
+    cert_sha256: str | None
+    cert_subject: str | None
+
+
+@dataclass(frozen=True)
+class IssuerEntry:
+    slug: str
+    name: str
+    country: str | None
+    did: str | None
+    page: str | None
+    legal_name: dict[str, str]
+    keys: tuple[KeyEntry, ...]
+    status_lists: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class OfferEntry:
+    id: str
+    iri: str | None
+    page: str | None
+    specification_id: str | None
+    awarding_bodies: tuple[str, ...]
+    title: dict[str, str]
+    ects: Any
+    eqf: Any
+    learning_outcomes: tuple[Any, ...]
+    version: str | None
+    previous_versions: tuple[dict[str, Any], ...]
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _lang_map(value: Any) -> dict[str, str]:
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items() if isinstance(v, str)}
+    if isinstance(value, str):
+        return {"en": value}
+    return {}
+
+
+class Registry:
+    """The trusted registry (registry.json) plus the status list documents the caller supplies.
+
+    Built defensively: malformed entries are skipped, never raised on.
+    """
+
+    def __init__(
+        self,
+        *,
+        issuers: dict[str, IssuerEntry] | None = None,
+        offers: dict[str, OfferEntry] | None = None,
+        site_url: str | None = None,
+        status_lists: dict[str, bytes] | None = None,
+        raw: dict[str, Any] | None = None,
+    ) -> None:
+        self.issuers: dict[str, IssuerEntry] = dict(issuers or {})
+        self.offers: dict[str, OfferEntry] = dict(offers or {})
+        self.site_url = site_url
+        self.status_lists: dict[str, bytes] = dict(status_lists or {})
+        self.raw = raw or {}
+        self._by_thumbprint: dict[str, list[KeyEntry]] = {}
+        self._by_did_url: dict[str, list[KeyEntry]] = {}
+        self._by_cert: dict[str, list[KeyEntry]] = {}
+        self._by_did: dict[str, str] = {}
+        for slug, issuer in self.issuers.items():
+            if issuer.did:
+                self._by_did[issuer.did] = slug
+            for key in issuer.keys:
+                if key.thumbprint:
+                    self._by_thumbprint.setdefault(key.thumbprint, []).append(key)
+                if key.did_url:
+                    self._by_did_url.setdefault(key.did_url, []).append(key)
+                if key.cert_sha256:
+                    self._by_cert.setdefault(key.cert_sha256.lower(), []).append(key)
+
+    @classmethod
+    def empty(cls) -> Registry:
+        return cls()
+
+    @classmethod
+    def from_json(
+        cls, registry: Any, status_lists: dict[str, bytes] | None = None
+    ) -> Registry:
+        """Build from the registry.json dict (or its bytes/str); unusable input gives an empty one."""
+        if isinstance(registry, (bytes, str)):
+            try:
+                registry = json.loads(registry)
+            except (ValueError, UnicodeDecodeError):
+                registry = {}
+        if not isinstance(registry, dict):
+            registry = {}
+        issuers: dict[str, IssuerEntry] = {}
+        raw_issuers = registry.get("issuers")
+        for slug, item in (raw_issuers.items() if isinstance(raw_issuers, dict) else []):
+            if not isinstance(item, dict):
+                continue
+            slug = _str(item.get("slug")) or str(slug)
+            keys: list[KeyEntry] = []
+            for k in item.get("keys") or []:
+                if not isinstance(k, dict):
+                    continue
+                jwk = k.get("jwk")
+                keys.append(
+                    KeyEntry(
+                        issuer=slug,
+                        kid=str(k.get("kid") or ""),
+                        alg=str(k.get("alg") or ""),
+                        use=str(k.get("use") or "signing"),
+                        status=str(k.get("status") or "active"),
+                        valid_from=_parse_time(k.get("valid_from")),
+                        valid_until=_parse_time(k.get("valid_until")),
+                        jwk=dict(jwk) if isinstance(jwk, dict) else None,
+                        thumbprint=_str(k.get("thumbprint")),
+                        did_url=_str(k.get("did_url")),
+                        cert_sha256=_str(k.get("cert_sha256")),
+                        cert_subject=_str(k.get("cert_subject")),
+                    )
+                )
+            lists = tuple(
+                dict(s) for s in item.get("status_lists") or [] if isinstance(s, dict)
+            )
+            issuers[slug] = IssuerEntry(
+                slug=slug,
+                name=_str(item.get("name")) or slug,
+                country=_str(item.get("country")),
+                did=_str(item.get("did")),
+                page=_str(item.get("page")),
+                legal_name=_lang_map(item.get("legal_name")),
+                keys=tuple(keys),
+                status_lists=lists,
+            )
+        offers: dict[str, OfferEntry] = {}
+        raw_offers = registry.get("offers")
+        for oid, item in (raw_offers.items() if isinstance(raw_offers, dict) else []):
+            if not isinstance(item, dict):
+                continue
+            prev = tuple(
+                dict(p) for p in item.get("previous_versions") or [] if isinstance(p, dict)
+            )
+            outcomes = item.get("learning_outcomes")
+            offers[str(oid)] = OfferEntry(
+                id=_str(item.get("id")) or str(oid),
+                iri=_str(item.get("iri")),
+                page=_str(item.get("page")),
+                specification_id=_str(item.get("specification_id")),
+                awarding_bodies=tuple(
+                    str(b) for b in item.get("awarding_bodies") or [] if isinstance(b, str)
+                ),
+                title=_lang_map(item.get("title")),
+                ects=item.get("ects"),
+                eqf=item.get("eqf"),
+                learning_outcomes=tuple(outcomes) if isinstance(outcomes, list) else (),
+                version=_str(item.get("version")),
+                previous_versions=prev,
+            )
+        supplied = {
+            str(u): bytes(b) for u, b in (status_lists or {}).items() if isinstance(b, bytes)
+        }
+        return cls(
+            issuers=issuers,
+            offers=offers,
+            site_url=_str(registry.get("site_url")),
+            status_lists=supplied,
+            raw=registry,
+        )
+
+    # lookups -----------------------------------------------------------------
+    def keys_by_thumbprint(self, thumbprint: str) -> list[KeyEntry]:
+        return list(self._by_thumbprint.get(thumbprint, []))
+
+    def keys_by_did_url(self, did_url: str) -> list[KeyEntry]:
+        return list(self._by_did_url.get(did_url, []))
+
+    def keys_by_cert(self, sha256_hex: str) -> list[KeyEntry]:
+        return list(self._by_cert.get(sha256_hex.lower(), []))
+
+    def issuer_by_did(self, did: str) -> IssuerEntry | None:
+        slug = self._by_did.get(did)
+        return self.issuers.get(slug) if slug else None
+
+    def served_status_lists(self) -> set[str]:
+        urls: set[str] = set()
+        for issuer in self.issuers.values():
+            for entry in issuer.status_lists:
+                url = entry.get("url")
+                if isinstance(url, str):
+                    urls.add(url)
+        return urls
+
+    def offer_for(self, *, specification_id: str | None = None, iri: str | None = None,
+                  offer_id: str | None = None) -> OfferEntry | None:
+        for offer in self.offers.values():
+            if specification_id and offer.specification_id == specification_id:
+                return offer
+            if iri and offer.iri and _same_iri(offer.iri, iri):
+                return offer
+        if offer_id and offer_id in self.offers:
+            return self.offers[offer_id]
+        return None
+
+
+def _same_iri(a: str, b: str) -> bool:
+    return a.rstrip("/") == b.rstrip("/")
