@@ -65,7 +65,9 @@ def english(text: LangMap | None) -> str:
 # --------------------------------------------------------------------------------------------
 # Controlled code types (the vocabulary tables in vocab.py map each to an official URI)
 
-Mode = Literal["online", "onsite", "blended", "hybrid", "work-based", "project-based", "research-lab"]
+Mode = Literal[
+    "online", "onsite", "blended", "hybrid", "work-based", "project-based", "research-lab"
+]
 ScheduleType = Literal["full-time", "part-time-intensive", "part-time-light"]
 Supervision = Literal[
     "unsupervised-no-id", "unsupervised-with-id", "supervised-no-id", "supervised-with-id"
@@ -78,7 +80,9 @@ PathwayType = Literal["open", "elective", "rigid"]
 Cycle = Literal["short", "first", "second", "third"]
 KeyStatus = Literal["active", "retired", "compromised"]
 KeyUse = Literal["signing", "eseal"]
-OpportunityType = Literal["course", "module", "mooc", "short-programme", "summer-school", "challenge"]
+OpportunityType = Literal[
+    "course", "module", "mooc", "short-programme", "summer-school", "challenge"
+]
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,399 @@
+"""Read catalogue files safely and turn YAML into a small node tree that keeps positions.
+
+Why our own composer: PyYAML's composers expand aliases into shared nodes (the "billion
+laughs" blow-up happens when such a tree is walked), overflow the C stack on very deep
+nesting, and silently keep the last of two duplicate keys. We read the C parser's event stream
+(fast, bounded) and build the tree ourselves, refusing anchors, aliases, custom tags, duplicate
+keys and nesting deeper than `MAX_DEPTH`, each as a located finding. Scalars stay text: the
+loader types them against the model, so `country: NO` stays "NO" (YAML 1.1 would read `false`)
+and `isced: [0613]` stays "0613".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+import yaml
+
+from build_tools.catalogue.findings import Finding
+
+MAX_FILE_BYTES = 1_000_000  # a catalogue file is a few kB; refuse anything bigger unread
+MAX_DEPTH = 40  # the deepest legitimate nesting in the format is about 5
+
+try:  # the libyaml parser is about ten times faster; fall back to the pure-Python one
+    _Parser: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Parser = yaml.SafeLoader
+
+
+@dataclass(slots=True)
+class YScalar:
+    value: str
+    line: int  # 1-based
+    column: int  # 1-based
+    plain: bool = True  # unquoted, no explicit tag: the text may mean a number, bool, null, date
+    tag: str | None = None  # explicit standard tag, e.g. "tag:yaml.org,2002:str"
+
+    kind = "scalar"
+
+    @property
+    def is_null(self) -> bool:
+        if self.tag == "tag:yaml.org,2002:null":
+            return True
+        return self.plain and self.value in ("", "~", "null", "Null", "NULL")
+
+
+@dataclass(slots=True)
+class YMap:
+    line: int
+    column: int
+    items: list[tuple[YScalar, YNode]] = field(default_factory=list)
+
+    kind = "mapping"
+
+    def get(self, key: str) -> YNode | None:
+        for k, v in self.items:
+            if k.value == key:
+                return v
+        return None
+
+    def keys(self) -> list[str]:
+        return [k.value for k, _ in self.items]
+
+
+@dataclass(slots=True)
+class YSeq:
+    line: int
+    column: int
+    items: list[YNode] = field(default_factory=list)
+
+    kind = "sequence"
+
+
+YNode = Union[YScalar, YMap, YSeq]  # noqa: UP007 - used at run time in isinstance-free code
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+class _Refused(Exception):
+    def __init__(self, found: Finding) -> None:
+        super().__init__(found.message)
+        self.finding = found
+
+
+def _err(code: str, message: str, file: str, line: int, column: int, hint: str = "") -> Finding:
+    return Finding(code, "error", message, file, line, column, hint)
+
+
+# --------------------------------------------------------------------------------------------
+# Bytes -> text
+
+
+def read_bytes(
+    path: Path, rel: str, *, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[bytes | None, list[Finding]]:
+    """The file's bytes, or a finding when it is too big (checked before reading) or unreadable."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return None, [
+            _err("FILE_UNREADABLE", f"The file cannot be read ({exc.strerror}).", rel, 0, 0)
+        ]
+    if size > max_bytes:
+        return None, [
+            _err(
+                "FILE_TOO_LARGE",
+                f"The file is {size:,} bytes; catalogue files may be at most {max_bytes:,} bytes. "
+                "Split it or remove what does not belong in the catalogue.",
+                rel,
+                1,
+                1,
+            )
+        ]
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return None, [
+            _err("FILE_UNREADABLE", f"The file cannot be read ({exc.strerror}).", rel, 0, 0)
+        ]
+    if len(data) > max_bytes:  # grew while we looked
+        return None, [
+            _err("FILE_TOO_LARGE", f"The file is larger than {max_bytes:,} bytes.", rel, 1, 1)
+        ]
+    return data, []
+
+
+def decode_utf8(data: bytes, rel: str) -> tuple[str | None, list[Finding]]:
+    """Strict UTF-8 (a leading BOM is allowed); a bad byte is reported with its position."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [
+            _err(
+                "FILE_NOT_UTF8",
+                f"The file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded). "
+                "Save it as UTF-8 in your editor.",
+                rel,
+                line,
+                column,
+            )
+        ]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, []
+
+
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+# Characters YAML does not allow in a stream (YAML 1.1 §5.1, c-printable).
+_NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def find_control_character(text: str, rel: str) -> list[Finding]:
+    m = _NOT_PRINTABLE.search(text)
+    if not m:
+        return []
+    line = text.count("\n", 0, m.start()) + 1
+    column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    return [
+        _err(
+            "FILE_CONTROL_CHARACTER",
+            f"The file contains the invisible control character U+{ord(m.group()):04X}, which "
+            "YAML does not allow. Delete it (retype the text around it if needed).",
+            rel,
+            line,
+            column,
+        )
+    ]
+
+
+def find_tabs(text: str, rel: str, *, limit: int = 20) -> list[Finding]:
+    """Tabs in indentation: YAML forbids them, and editors hide them."""
+    out = []
+    for m in _TAB_INDENT.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        out.append(
+            _err(
+                "YAML_TAB",
+                "A tab character is used for indentation; YAML allows only spaces. "
+                "Replace the tab with spaces.",
+                rel,
+                line,
+                m.end() - m.start(),
+            )
+        )
+        if len(out) >= limit:
+            break
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Text -> nodes
+
+
+def compose(
+    text: str, rel: str, *, max_depth: int = MAX_DEPTH
+) -> tuple[YNode | None, list[Finding]]:
+    """Parse one YAML document into nodes; (None, findings) when it cannot be used."""
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        return None, [_err("FILE_EMPTY", "The file is empty. Fill it in or delete it.", rel, 1, 1)]
+    tabs = find_tabs(text, rel)
+    if tabs:
+        return None, tabs
+    control = find_control_character(text, rel)
+    if control:
+        return None, control
+    try:
+        return _compose_events(text, rel, max_depth), []
+    except _Refused as exc:
+        return None, [exc.finding]
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_finding(exc, rel)]
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        return None, [_err("YAML_SYNTAX", f"The file is not valid YAML: {exc}", rel, 1, 1)]
+    except (RecursionError, MemoryError):  # pragma: no cover - bounded by size and depth
+        return None, [_err("YAML_TOO_COMPLEX", "The file is too deeply nested.", rel, 1, 1)]
+
+
+def _syntax_finding(exc: yaml.MarkedYAMLError, rel: str) -> Finding:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    column = mark.column + 1 if mark else 1
+    problem = (exc.problem or "").strip()
+    if "'\\t'" in problem or "\t" in problem:
+        return _err(
+            "YAML_TAB",
+            "A tab character is used where YAML expects spaces. Replace the tab with spaces.",
+            rel,
+            line,
+            column,
+        )
+    context = (exc.context or "").strip()
+    detail = f"{context}, {problem}" if context and problem else (problem or context)
+    hint = ""
+    if "mapping values are not allowed" in problem:
+        hint = (
+            "A value that contains ': ' must be quoted, "
+            'e.g. title: {en: "Data: an introduction"}.'
+        )
+    elif "indent" in problem or "expected <block end>" in problem:
+        hint = "Check that keys at the same level start in the same column."
+    return _err(
+        "YAML_SYNTAX",
+        f"The file is not valid YAML: {detail}. Check the indentation and quoting near here.",
+        rel,
+        line,
+        column,
+        hint or "Check that keys at the same level start in the same column.",
+    )
+
+
+def _compose_events(text: str, rel: str, max_depth: int) -> YNode | None:
+    stack: list[YMap | YSeq] = []
+    pending_key: list[YScalar | None] = []  # for each open mapping: the key awaiting its value
+    seen_keys: list[dict[str, YScalar]] = []
+    root: YNode | None = None
+    documents = 0
+
+    def attach(node: YNode) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent = stack[-1]
+        if isinstance(parent, YSeq):
+            parent.items.append(node)
+            return
+        key = pending_key[-1]
+        if key is None:
+            if not isinstance(node, YScalar):
+                raise _Refused(
+                    _err(
+                        "YAML_COMPLEX_KEY",
+                        "A key must be a plain word, not a list or mapping.",
+                        rel,
+                        node.line,
+                        node.column,
+                    )
+                )
+            first = seen_keys[-1].get(node.value)
+            if first is not None:
+                raise _Refused(
+                    _err(
+                        "YAML_DUPLICATE_KEY",
+                        f"The key '{node.value}' appears twice in the same mapping "
+                        f"(first on line {first.line}). Keep one of them.",
+                        rel,
+                        node.line,
+                        node.column,
+                    )
+                )
+            seen_keys[-1][node.value] = node
+            pending_key[-1] = node
+        else:
+            parent.items.append((key, node))
+            pending_key[-1] = None
+
+    for event in yaml.parse(text, Loader=_Parser):
+        mark = event.start_mark
+        line = mark.line + 1 if mark else 1
+        column = mark.column + 1 if mark else 1
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(
+                _err(
+                    "YAML_ALIAS",
+                    f"YAML aliases (*{event.anchor}) are not allowed in the catalogue. "
+                    "Write the value out in full.",
+                    rel,
+                    line,
+                    column,
+                )
+            )
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Refused(
+                    _err(
+                        "YAML_MULTIPLE_DOCUMENTS",
+                        "The file holds more than one YAML document ('---'). "
+                        "Put one offer, issuer or pathway per file.",
+                        rel,
+                        line,
+                        column,
+                    )
+                )
+            continue
+        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if event.anchor is not None:
+                raise _Refused(
+                    _err(
+                        "YAML_ALIAS",
+                        f"YAML anchors (&{event.anchor}) are not allowed in the catalogue. "
+                        "Write each value out in full.",
+                        rel,
+                        line,
+                        column,
+                    )
+                )
+            tag = event.tag
+            if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
+                raise _Refused(
+                    _err(
+                        "YAML_TAG",
+                        f"The YAML tag '{tag}' is not allowed. Remove it; write plain values.",
+                        rel,
+                        line,
+                        column,
+                    )
+                )
+        if isinstance(event, yaml.ScalarEvent):
+            plain = bool(event.implicit[0]) and event.tag is None
+            explicit = event.tag if event.tag not in (None, "!") else None
+            if event.tag == "!":  # non-specific tag: a string
+                explicit = "tag:yaml.org,2002:str"
+            attach(YScalar(event.value, line, column, plain, explicit))
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(stack) >= max_depth:
+                raise _Refused(
+                    _err(
+                        "YAML_TOO_DEEP",
+                        f"The file nests lists or mappings more than {max_depth} levels deep. "
+                        "Catalogue files are flat; check the indentation.",
+                        rel,
+                        line,
+                        column,
+                    )
+                )
+            node: YMap | YSeq = (
+                YMap(line, column)
+                if isinstance(event, yaml.MappingStartEvent)
+                else YSeq(line, column)
+            )
+            attach(node)
+            stack.append(node)
+            if isinstance(node, YMap):
+                pending_key.append(None)
+                seen_keys.append({})
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            done = stack.pop()
+            if isinstance(done, YMap):
+                pending_key.pop()
+                seen_keys.pop()
+    return root
