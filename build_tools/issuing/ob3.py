@@ -1,0 +1,204 @@
+"""Open Badges 3.0 credentials (W3C VC Data Model 2.0) from offer + learner.
+
+`OpenBadgeCredential` with the OB 3.0.3 context; the achievement is the offer
+(`achievement.id = {site_url}offers/<id>/`, INTERFACES.md) with ECTS as `creditsAvailable`,
+ISCED-F fields as `fieldOfStudy`, ESCO skills, the EQF level and ISCED fields as alignments,
+and a result when the offer is graded. The issuer is the university's did:web; the proof is a
+Data Integrity `eddsa-rdfc-2022` proof (dataintegrity.py), the only Linked Data proof 1EdTech
+certifies (OB 3.0 Issuer certification guide). The credential validates against the 1EdTech
+OB 3.0 AchievementCredential JSON Schema (tests/issuing/test_ob3.py).
+
+The learner: OB 3.0 has no name property on the subject, so the learner is identified by
+`IdentityObject`s: the name in plain text (it is shown to employers), the institution's
+identifier in plain text, and the date of birth and e-mail address as salted SHA-256 hashes
+(an employer who knows them can confirm them; nobody else learns them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from build_tools.catalogue import vocab
+from build_tools.catalogue.model import Catalogue, Issuer, Offer, english
+
+from ._common import IssuingError, format_utc
+from .keys import did_web
+from .learners import Learner
+from .statuslist import StatusEntry
+
+__all__ = ["Ob3Input", "build_ob3", "issuer_profile"]
+
+CONTEXT_VC2 = "https://www.w3.org/ns/credentials/v2"
+CONTEXT_OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Ob3Input:
+    catalogue: Catalogue
+    offer: Offer
+    learner: Learner
+    issuer: Issuer
+    credential_uuid: str
+    issued: dt.datetime
+    valid_until: dt.datetime | None = None
+    status: StatusEntry | None = None
+    salt: str = ""  # for the hashed identifiers; random when empty
+
+
+def issuer_profile(catalogue: Catalogue, issuer: Issuer) -> dict[str, Any]:
+    profile: dict[str, Any] = {
+        "id": did_web(catalogue.alliance.site_url, issuer.slug),
+        "type": ["Profile"],
+        "name": issuer.name,
+    }
+    if issuer.homepage:
+        profile["url"] = issuer.homepage
+    address: dict[str, Any] = {"type": ["Address"], "addressCountryCode": issuer.country}
+    with contextlib.suppress(KeyError):
+        address["addressCountry"] = vocab.label("country", issuer.country)
+    if issuer.city:
+        address["addressLocality"] = issuer.city
+    profile["address"] = address
+    others = []
+    for value, kind in ((issuer.erasmus_code, "ext:ErasmusCode"), (issuer.schac, "ext:SCHAC"),
+                        (issuer.deqar_id, "ext:DEQAR")):
+        if value:
+            others.append({"type": "IdentifierEntry", "identifier": value,
+                           "identifierType": kind})
+    if others:
+        profile["otherIdentifier"] = others
+    return profile
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _ext(text: str) -> str:
+    """An OB extension vocabulary value: `ext:` + letters and digits of `text`."""
+    words = re.findall(r"[A-Za-z0-9]+", text)
+    return "ext:" + ("".join(w[:1].upper() + w[1:] for w in words) or "Identifier")
+
+
+def _hashed(kind: str, value: str, salt: str) -> dict[str, Any]:
+    digest = hashlib.sha256((value + salt).encode("utf-8")).hexdigest()
+    return {"type": "IdentityObject", "identityType": kind, "hashed": True,
+            "identityHash": f"sha256${digest}", "salt": salt}
+
+
+def _criteria(catalogue: Catalogue, offer: Offer) -> str:
+    lines = ["Learning outcomes:"]
+    lines += [f"- {english(outcome)}" for outcome in offer.learning_outcomes]
+    types = [vocab.label("assessment", t).lower() for t in offer.assessment.types
+             if vocab.is_code("assessment", t)]
+    if types:
+        lines += ["", "Assessment: " + ", ".join(types) + "."]
+    if len(offer.awarding_bodies) > 1:
+        names = [catalogue.issuers[s].name for s in offer.awarding_bodies
+                 if s in catalogue.issuers]
+        lines += ["", "Awarded jointly by " + ", ".join(names) + "."]
+    return "\n".join(lines)
+
+
+def build_ob3(data: Ob3Input) -> dict[str, Any]:
+    """The unsigned OpenBadgeCredential; sign it with `dataintegrity.add_proof`."""
+    catalogue, offer, learner, issuer = data.catalogue, data.offer, data.learner, data.issuer
+    if issuer.slug not in offer.awarding_bodies:
+        raise IssuingError(f"{issuer.name or issuer.slug} is not an awarding body of the offer "
+                           f"'{offer.id}'.", code="ISSUER_NOT_AWARDING_BODY",
+                           hint="Sign with a key of one of: " + ", ".join(offer.awarding_bodies))
+    if offer.assessment.grading == "graded" and not learner.grade:
+        raise IssuingError("The offer is graded, but the learner has no grade.",
+                           file=learner.file, line=learner.line, code="LEARNER_GRADE_MISSING",
+                           hint="Add a grade for this learner.")
+    site = catalogue.alliance.site_url
+    achievement_id = f"{site}offers/{offer.id}/"
+    alignments: list[dict[str, Any]] = []
+    if offer.eqf:
+        alignments.append({"type": ["Alignment"], "targetName": f"EQF level {offer.eqf}",
+                           "targetUrl": f"http://data.europa.eu/snb/eqf/{offer.eqf}",
+                           "targetFramework": "European Qualifications Framework",
+                           "targetCode": str(offer.eqf), "targetType": "ext:EQFLevel"})
+    fields = []
+    for code in offer.isced:
+        if not vocab.is_code("isced", code):
+            continue
+        name = vocab.label("isced", code)
+        fields.append(name)
+        alignments.append({"type": ["Alignment"], "targetName": name,
+                           "targetUrl": vocab.uri("isced", code),
+                           "targetFramework": "ISCED-F 2013", "targetCode": code,
+                           "targetType": "ext:ISCEDF"})
+    for skill in offer.esco_skills:
+        alignments.append({"type": ["Alignment"], "targetName": english(skill.label) or skill.uri,
+                           "targetUrl": skill.uri, "targetFramework": "ESCO",
+                           "targetCode": skill.uri.rsplit("/", 1)[-1],
+                           "targetType": "ext:ESCOSkill"})
+    achievement: dict[str, Any] = {
+        "id": achievement_id,
+        "type": ["Achievement"],
+        "achievementType": "MicroCredential",
+        "name": english(offer.title),
+        "description": english(offer.description) or english(offer.title),
+        "criteria": {"id": achievement_id, "narrative": _criteria(catalogue, offer)},
+        "creditsAvailable": _number(offer.ects),
+        "inLanguage": "en",
+        "version": offer.version,
+    }
+    if fields:
+        achievement["fieldOfStudy"] = "; ".join(fields)
+    if alignments:
+        achievement["alignment"] = alignments
+    graded = offer.assessment.grading == "graded"
+    if graded:
+        achievement["resultDescription"] = [{
+            "id": f"{achievement_id}#grade",
+            "type": ["ResultDescription"],
+            "name": english(offer.assessment.grading_scale) or "Grade",
+            "resultType": "Result",
+        }]
+
+    salt = data.salt or secrets.token_hex(16)
+    identity: list[dict[str, Any]] = [
+        {"type": "IdentityObject", "identityType": "name", "hashed": False,
+         "identityHash": learner.full_name},
+    ]
+    if learner.identifier:
+        identity.append({"type": "IdentityObject", "identityType": _ext(learner.identifier_scheme),
+                         "hashed": False, "identityHash": learner.identifier})
+    if learner.date_of_birth:
+        identity.append(_hashed("ext:DateOfBirth", learner.date_of_birth.isoformat(), salt))
+    if learner.email:
+        identity.append(_hashed("emailAddress", learner.email.lower(), salt))
+    subject: dict[str, Any] = {
+        "type": ["AchievementSubject"],
+        "identifier": identity,
+        "achievement": achievement,
+        "creditsEarned": _number(offer.ects),
+        "activityEndDate": format_utc(learner.completion_date),
+    }
+    if graded:
+        subject["result"] = [{"type": ["Result"], "resultDescription": f"{achievement_id}#grade",
+                              "value": learner.grade}]
+
+    credential: dict[str, Any] = {
+        "@context": [CONTEXT_VC2, CONTEXT_OB3],
+        "id": f"urn:uuid:{data.credential_uuid}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": english(offer.title),
+        "issuer": issuer_profile(catalogue, issuer),
+        "validFrom": format_utc(data.issued),
+        "awardedDate": format_utc(data.issued),
+        "credentialSubject": subject,
+    }
+    if data.valid_until is not None:
+        credential["validUntil"] = format_utc(data.valid_until)
+    if data.status is not None:
+        credential["credentialStatus"] = data.status.to_json()
+    return credential
