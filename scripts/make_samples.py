@@ -82,8 +82,8 @@ DESCRIPTIONS = {
 UNKNOWN_KEY = {
     "edc": ("invalid", "Claims to come from the University of Latvia, but is sealed with a key "
                        "the university never registered."),
-    "ob3": ("unverifiable", "Claims to come from the University of Latvia, but is signed with "
-                            "a key the university never published."),
+    "ob3": ("invalid", "Claims to come from the University of Latvia, but is signed with "
+                       "a key the university never published."),
 }
 
 

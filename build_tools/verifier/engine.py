@@ -1,21 +1,322 @@
-"""Verification engine (being written)."""
+"""The verification engine: bytes + registry -> Report, never an exception for bad input.
+
+`averify` is the engine (async, because the browser's WebCrypto is). `verify` drives the same
+coroutine without an event loop: the CPython backend never suspends, so one `send(None)` runs
+it to completion; a backend that does suspend is a programming error and fails loudly.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from collections.abc import Coroutine
+from datetime import UTC, datetime
 from typing import Any
 
-from .model import CryptoBackend, Registry, Report
+from . import _facts
+from ._checks import (
+    UNVERIFIABLE_CODES,
+    JsonLdCheck,
+    SignatureCheck,
+    State,
+    Stop,
+    result,
+    run_checks,
+)
+from ._keys import KeyProblem
+from ._util import InputError
+from .model import FAIL, PASS, SKIP, WARN, CheckResult, CryptoBackend, Registry, Report
+
+__all__ = ["averify", "status_list_urls", "verdict_of", "verify"]
+
+DEFAULT_MAX_BYTES = 5_000_000
+MAX_PRESENTATION_ITEMS = 50
+
+_RANK = {"valid": 0, "valid_with_warnings": 1, "unverifiable": 2, "invalid": 3}
 
 
-async def averify(data: bytes, registry: Registry, *, now: datetime, crypto: CryptoBackend,
-                  max_bytes: int = 5_000_000) -> Report:
-    raise NotImplementedError
+def verdict_of(checks: list[CheckResult]) -> str:
+    fails = [c for c in checks if c.status == FAIL]
+    if any(c.code not in UNVERIFIABLE_CODES for c in fails):
+        return "invalid"
+    if fails:
+        return "unverifiable"
+    gate = {c.id: c for c in checks}
+    for cid in ("format", "jsonld", "signature"):
+        check = gate.get(cid)
+        if check is not None and check.status == SKIP:
+            return "unverifiable"
+    if gate.get("signature") is None:
+        return "unverifiable"
+    if any(c.status == WARN for c in checks):
+        return "valid_with_warnings"
+    return "valid"
 
 
-def verify(data: bytes, registry: Registry, *, now: datetime, crypto: CryptoBackend,
-           max_bytes: int = 5_000_000) -> Report:
-    raise NotImplementedError
+def _worst(verdicts: list[str]) -> str:
+    return max(verdicts, key=lambda v: _RANK.get(v, 3)) if verdicts else "unverifiable"
 
 
-_ = Any
+def _credential_summary(st: State) -> dict[str, Any] | None:
+    if st.doc is None or st.env is None:
+        return None
+    try:
+        out = _facts.summary(st.doc)
+    except Exception:  # a summary must never break a report
+        out = {}
+    issuer = st.registry_issuer
+    if issuer is not None:
+        out["issuer"] = {
+            "from_registry": True,
+            "slug": issuer.slug,
+            "name": issuer.name,
+            "country": issuer.country,
+            "page": issuer.page,
+        }
+    else:
+        info: dict[str, Any] = {"from_registry": False, "name": None, "country": None}
+        if st.key is not None and st.key.cert is not None:
+            info["certificate_subject"] = st.key.cert.subject
+        out["issuer"] = info
+    if st.offer is not None:
+        out["offer"] = {"id": st.offer.id, "page": st.offer.page, "version": st.offer.version}
+    out["verified"] = bool(st.signature_ok)
+    return out
+
+
+def _report(st: State) -> Report:
+    unsigned = list(dict.fromkeys(st.unsigned))
+    if st.doc is not None and not st.signature_ok:
+        unsigned.insert(0, "all credential data (the signature is not valid or was not checked)")
+    return Report(
+        verdict=verdict_of(st.results),
+        format=st.format_name,
+        checks=list(st.results),
+        credential=_credential_summary(st),
+        unsigned=unsigned,
+    )
+
+
+def _internal_error(exc: BaseException) -> Report:
+    check = result(
+        "format",
+        FAIL,
+        "INTERNAL_ERROR",
+        "The verifier could not process this file.",
+        f"{type(exc).__name__}: {str(exc)[:200]}",
+    )
+    return Report(verdict="invalid", format="unknown", checks=[check], credential=None)
+
+
+async def _verify_one(
+    data: bytes,
+    registry: Registry,
+    now: datetime,
+    crypto: CryptoBackend,
+    max_bytes: int,
+    *,
+    in_presentation: bool,
+) -> Report:
+    st = State(data=data, registry=registry, now=now, crypto=crypto, max_bytes=max_bytes)
+    await run_checks(st)
+    if st.env is not None and st.env.kind == "vp":
+        if in_presentation:
+            check = result(
+                "format",
+                FAIL,
+                "FORMAT_NESTED_PRESENTATION",
+                "A presentation inside a presentation is not accepted.",
+                "",
+            )
+            return Report(verdict="invalid", format="vp", checks=[check], credential=None)
+        return await _verify_presentation(st)
+    return _report(st)
+
+
+async def _verify_presentation(first: State) -> Report:
+    """A presentation: the holder's own signature (if any), then every credential in it."""
+    assert first.env is not None and first.doc is not None
+    st = State(
+        data=first.data,
+        registry=first.registry,
+        now=first.now,
+        crypto=first.crypto,
+        max_bytes=first.max_bytes,
+    )
+    st.env, st.doc = first.env, first.doc
+    checks: list[CheckResult] = [c for c in first.results if c.id == "format"]
+    items = first.env.presentation_items
+    if checks and checks[0].status == PASS and not items:
+        checks[0] = result(
+            "format",
+            FAIL,
+            "FORMAT_EMPTY_PRESENTATION",
+            "The presentation holds no credentials.",
+            "verifiableCredential is empty",
+        )
+    if len(items) > MAX_PRESENTATION_ITEMS:
+        checks[0] = result(
+            "format",
+            FAIL,
+            "FORMAT_TOO_LARGE",
+            "The presentation holds too many credentials.",
+            f"{len(items)} items",
+        )
+    if checks and checks[0].status != PASS:
+        return Report(
+            verdict=verdict_of(checks), format="vp", checks=checks, credentials=[], unsigned=[]
+        )
+    holder = await _holder_check(st)
+    checks.append(holder)
+    reports: list[Report] = []
+    for item in items:
+        if isinstance(item, str):
+            raw = item.strip().encode("utf-8")
+        else:
+            raw = json.dumps(item, ensure_ascii=False).encode("utf-8")
+        reports.append(
+            await _verify_one(
+                raw, st.registry, st.now, st.crypto, st.max_bytes, in_presentation=True
+            )
+        )
+    own = verdict_of(checks) if holder.status == FAIL else "valid"
+    if holder.status == WARN and own == "valid":
+        own = "valid_with_warnings"
+    verdict = _worst([own] + [r.verdict for r in reports])
+    unsigned = [] if holder.status == PASS else ["presentation fields (holder, id)"]
+    return Report(
+        verdict=verdict, format="vp", checks=checks, credentials=reports, unsigned=unsigned
+    )
+
+
+async def _holder_check(st: State) -> CheckResult:
+    assert st.env is not None and st.doc is not None
+    if not st.env.holder_secured:
+        return result(
+            "signature",
+            WARN,
+            "PRESENTATION_NOT_SIGNED",
+            "The presentation itself is not signed by its holder; anyone holding a copy "
+            "of these credentials could have made it.",
+            "no holder proof",
+        )
+    try:
+        if not st.env.signatures:
+            jsonld = await JsonLdCheck().run(st)
+            if jsonld.status == FAIL:
+                return result("signature", FAIL, jsonld.code, jsonld.message, jsonld.detail)
+        outcome = await SignatureCheck().run(st)
+    except Stop as stop:
+        if stop.result.status == FAIL:
+            return stop.result
+        return result(
+            "signature",
+            WARN,
+            "PRESENTATION_SIGNATURE_NOT_CHECKED",
+            "The holder's signature on the presentation could not be checked.",
+            f"{stop.result.code}: {stop.result.detail}",
+        )
+    except KeyProblem as exc:
+        return result(
+            "signature",
+            exc.status if exc.status == FAIL else WARN,
+            exc.code,
+            exc.message,
+            exc.detail,
+        )
+    return result(
+        "signature",
+        PASS,
+        "PRESENTATION_SIGNED",
+        "The presentation is signed by its holder. (Possession of a copy proves nothing "
+        "about identity.)",
+        outcome.detail,
+    )
+
+
+async def averify(
+    data: bytes,
+    registry: Registry,
+    *,
+    now: datetime,
+    crypto: CryptoBackend,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Report:
+    """Verify one file. Never raises for bad input: every problem is a check in the Report."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    try:
+        return await _verify_one(
+            bytes(data) if not isinstance(data, bytes) else data,
+            registry,
+            now,
+            crypto,
+            max_bytes,
+            in_presentation=False,
+        )
+    except (InputError, KeyProblem, Stop) as exc:  # pragma: no cover - defensive
+        return _internal_error(exc)
+    except (RecursionError, MemoryError) as exc:
+        check = result(
+            "format",
+            FAIL,
+            "INPUT_TOO_COMPLEX",
+            "The file is too complex to check safely.",
+            type(exc).__name__,
+        )
+        return Report(verdict="invalid", format="unknown", checks=[check], credential=None)
+    except Exception as exc:  # the contract: a report, never an exception
+        return _internal_error(exc)
+
+
+def _drive(coro: Coroutine[Any, Any, Report]) -> Report:
+    try:
+        coro.send(None)
+    except StopIteration as stop:
+        value: Report = stop.value
+        return value
+    coro.close()
+    raise RuntimeError(
+        "the crypto backend suspended; use `await averify(...)` with an asynchronous backend"
+    )
+
+
+def verify(
+    data: bytes,
+    registry: Registry,
+    *,
+    now: datetime,
+    crypto: CryptoBackend,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Report:
+    """Synchronous verify for backends that never suspend (the CPython one)."""
+    return _drive(averify(data, registry, now=now, crypto=crypto, max_bytes=max_bytes))
+
+
+def status_list_urls(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
+    """Status list URLs a file refers to (for callers that may fetch them); never raises.
+
+    Parsing only: nothing is verified here.
+    """
+    from ._envelope import read_envelope
+    from ._util import as_list
+
+    urls: list[str] = []
+
+    def collect(doc: Any) -> None:
+        if isinstance(doc, dict):
+            for entry in as_list(doc.get("credentialStatus")):
+                if isinstance(entry, dict) and isinstance(entry.get("statusListCredential"), str):
+                    urls.append(entry["statusListCredential"])
+
+    try:
+        env = read_envelope(data, max_bytes=max_bytes)
+        collect(env.document)
+        for item in env.presentation_items[:MAX_PRESENTATION_ITEMS]:
+            raw = item.encode("utf-8") if isinstance(item, str) else json.dumps(item).encode()
+            try:
+                collect(read_envelope(raw, max_bytes=max_bytes).document)
+            except Exception:
+                continue
+    except Exception:
+        return []
+    return list(dict.fromkeys(urls))

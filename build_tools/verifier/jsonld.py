@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import types
+from collections import OrderedDict
 from collections.abc import Iterator
 from importlib import resources
 from typing import Any
@@ -58,6 +60,7 @@ __all__ = [
     "JsonLdStrictError",
     "bundled_context",
     "canonize",
+    "check_terms",
     "document_loader",
     "expand_strict",
     "is_bundled",
@@ -223,9 +226,7 @@ def _iter_contexts(value: Any) -> Iterator[Any]:
         yield value
 
 
-def _check_contexts(
-    doc: Any, *, depth: int = 0, inherited: frozenset[str] = frozenset()
-) -> None:
+def _check_contexts(doc: Any, *, depth: int = 0, inherited: frozenset[str] = frozenset()) -> None:
     """Refuse unknown context URLs and inline redefinitions of bundled terms, anywhere."""
     if depth > 200:
         raise JsonLdStrictError("JSONLD_INVALID", "The document is nested too deeply.")
@@ -311,11 +312,61 @@ def _translate(exc: BaseException) -> JsonLdStrictError:
     )
 
 
+_PROCESSED: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
+_PROCESSED_MAX = 1024
+
+
+class _CachingProcessor(_pyld.JsonLdProcessor):
+    """pyld processor that remembers processed scoped contexts across calls.
+
+    pyld re-processes type- and property-scoped contexts (e.g. the DataIntegrityProof one) on
+    every call, which is most of the time spent on small credentials (bench/verify_speed.py).
+    Results are keyed by the active context's identity (`_uuid`, stable for pyld's cached
+    contexts) and the local context object; the object is kept alive and compared by identity,
+    so a recycled `id()` can never produce a false hit. Only successful results are cached.
+    """
+
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        uuid = active_ctx.get("_uuid") if hasattr(active_ctx, "get") else None
+        if uuid is None or cycles:
+            return super()._process_context(
+                active_ctx,
+                local_ctx,
+                options,
+                override_protected,
+                propagate,
+                validate_scoped,
+                cycles,
+            )
+        local_key = local_ctx if isinstance(local_ctx, str) else id(local_ctx)
+        key = (uuid, local_key, override_protected, propagate, validate_scoped, options.get("base"))
+        hit = _PROCESSED.get(key)
+        if hit is not None and (isinstance(local_ctx, str) or hit[0] is local_ctx):
+            _PROCESSED.move_to_end(key)
+            return hit[1]
+        processed = super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+        _PROCESSED[key] = (local_ctx, processed)
+        if len(_PROCESSED) > _PROCESSED_MAX:
+            _PROCESSED.popitem(last=False)
+        return processed
+
+
 def _processor(dropped: list[str]) -> Any:
     def on_dropped(prop: Any) -> None:
         dropped.append(str(prop))
 
-    return _pyld.JsonLdProcessor(on_property_dropped=on_dropped)
+    return _CachingProcessor(on_property_dropped=on_dropped)
 
 
 def _raise_dropped(dropped: list[str]) -> None:
@@ -329,9 +380,13 @@ def _raise_dropped(dropped: list[str]) -> None:
         )
 
 
+def _bad_iri(value: str) -> bool:
+    return value.startswith(SENTINEL_BASE) or not _ABSOLUTE.match(value)
+
+
 def _has_sentinel(value: Any) -> bool:
     if isinstance(value, str):
-        return value.startswith(SENTINEL_BASE)
+        return _bad_iri(value)
     if isinstance(value, list):
         return any(_has_sentinel(v) for v in value)
     if isinstance(value, dict):
@@ -342,7 +397,7 @@ def _has_sentinel(value: Any) -> bool:
                 continue
             if isinstance(item, (list, dict)) and _has_sentinel(item):
                 return True
-            if not key.startswith("@") and key.startswith(SENTINEL_BASE):
+            if not key.startswith("@") and _bad_iri(key):
                 return True
     return False
 
@@ -371,7 +426,228 @@ def expand_strict(doc: Any) -> list[Any]:
     return list(expanded)
 
 
-class _BoundedURDNA2015(_URDNA2015):  # type: ignore[misc]
+class _Unsure(Exception):
+    """The fast term walker met a JSON-LD feature it does not model; use full expansion."""
+
+
+_ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*|_):[^\s]*$")  # pyld's _is_absolute_iri
+_KEYWORD_ALIASES = ("@id", "@type", "@value", "@language", "@direction", "@list", "@set")
+
+
+_CTX_CACHE: dict[tuple[Any, ...], _Ctx] = {}
+
+
+class _Ctx:
+    """Active term definitions for the fast walker; never mutated once built (it is cached)."""
+
+    __slots__ = ("aliases", "key", "plans", "terms", "vocab")
+
+    def __init__(
+        self, terms: dict[str, Any], vocab: bool, aliases: dict[str, str], key: tuple[Any, ...] = ()
+    ) -> None:
+        self.terms = terms
+        self.vocab = vocab
+        self.aliases = aliases
+        self.key = key
+        self.plans: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    def extend(self, local: Any, depth: int = 0) -> _Ctx:
+        """This context plus `local`: URLs of bundled contexts, or a term definition's scoped
+        context (an object owned by a bundled context, so its identity is stable). Each step is
+        cached under (parent key, item), so equal inputs share one immutable result."""
+        if depth > 20:
+            raise _Unsure()
+        ctx = self
+        for item in local if isinstance(local, list) else [local]:
+            cache_key = (ctx.key, item if isinstance(item, str) or item is None else id(item))
+            cached = _CTX_CACHE.get(cache_key)
+            if cached is None:
+                cached = ctx._extend_one(item, depth)
+                cached.key = cache_key
+                if len(_CTX_CACHE) < 4096:
+                    _CTX_CACHE[cache_key] = cached
+            ctx = cached
+        return ctx
+
+    def _extend_one(self, item: Any, depth: int) -> _Ctx:
+        if item is None:
+            return _Ctx({}, False, {})
+        if isinstance(item, str):
+            if item not in CONTEXTS:
+                raise JsonLdStrictError(
+                    "JSONLD_UNKNOWN_CONTEXT",
+                    "The credential uses a vocabulary (JSON-LD context) this verifier does "
+                    "not know.",
+                    f"context not bundled: {item}",
+                )
+            return self.extend(bundled_context(item).get("@context"), depth + 1)
+        if not isinstance(item, dict):
+            raise _Unsure()
+        ctx = _Ctx(dict(self.terms), self.vocab, dict(self.aliases))
+        for key, value in item.items():
+            if key in ("@protected", "@version"):
+                continue
+            if key == "@vocab":
+                ctx.vocab = value is not None
+            elif key.startswith("@"):
+                raise _Unsure()  # @base, @import, @propagate, @language, @direction
+            elif value is None:
+                ctx.terms[key] = None
+                ctx.aliases.pop(key, None)
+            else:
+                if isinstance(value, dict) and (
+                    "@reverse" in value or "@nest" in value or value.get("@prefix")
+                ):
+                    raise _Unsure()
+                ctx.terms[key] = value
+                target = value if isinstance(value, str) else value.get("@id")
+                if target in _KEYWORD_ALIASES:
+                    ctx.aliases[key] = str(target)
+                else:
+                    ctx.aliases.pop(key, None)
+        return ctx
+
+    def keyword(self, key: str) -> str | None:
+        if key.startswith("@"):
+            return key
+        return self.aliases.get(key)
+
+    def defines(self, key: str) -> bool:
+        if key in self.terms:
+            return self.terms[key] is not None
+        if ":" in key:
+            prefix = key.split(":", 1)[0]
+            return prefix in self.terms or bool(_ABSOLUTE.match(key))
+        return self.vocab
+
+
+_EMPTY_CTX = _Ctx({}, False, {})
+
+
+def _plan(ctx: _Ctx, propagated: _Ctx, key: str) -> tuple[Any, ...]:
+    """How to treat property `key` under `ctx` (memoised on the immutable, cached context)."""
+    memo_key = (propagated.key, key)
+    plan = ctx.plans.get(memo_key)
+    if plan is not None:
+        return plan
+    kw = key if key.startswith("@") else ctx.aliases.get(key)
+    if kw is not None:
+        plan = ("keyword", kw)
+    elif not ctx.defines(key):
+        plan = ("drop",)
+    else:
+        definition = ctx.terms.get(key)
+        child = propagated
+        id_type = None
+        if isinstance(definition, dict):
+            container = definition.get("@container")
+            containers = container if isinstance(container, list) else [container]
+            if definition.get("@type") == "@json" or "@language" in containers:
+                plan = ("skip",)
+            elif any(c in ("@index", "@id", "@type") for c in containers):
+                raise _Unsure()
+            else:
+                if "@context" in definition:
+                    child = propagated.extend(definition["@context"])
+                if definition.get("@type") in ("@id", "@vocab"):
+                    id_type = definition["@type"]
+        if plan is None:
+            value_keys = frozenset(
+                ["@value"] + [a for a, k in child.aliases.items() if k == "@value"]
+            )
+            plan = ("walk", child, id_type, value_keys)
+    ctx.plans[memo_key] = plan
+    return plan
+
+
+def _walk(node: Any, ctx: _Ctx, dropped: list[str], relative: list[str], depth: int) -> None:
+    if depth > 200:
+        raise _Unsure()
+    if isinstance(node, list):
+        for item in node:
+            _walk(item, ctx, dropped, relative, depth + 1)
+        return
+    if not isinstance(node, dict):
+        return
+    if "@context" in node:
+        local = node["@context"]
+        if any(not isinstance(c, str) for c in (local if isinstance(local, list) else [local])):
+            raise _Unsure()  # inline contexts: let pyld validate them
+        ctx = ctx.extend(local)
+    propagated = ctx
+    aliases = ctx.aliases
+    types: list[str] = []
+    for key, value in node.items():
+        if key == "@type" or aliases.get(key) == "@type":
+            for t in value if isinstance(value, list) else [value]:
+                if not isinstance(t, str):
+                    raise _Unsure()
+                types.append(t)
+    for t in sorted(types):
+        definition = ctx.terms.get(t)
+        if isinstance(definition, dict) and "@context" in definition:
+            ctx = ctx.extend(definition["@context"])
+    for t in types:
+        if not (ctx.defines(t) or _ABSOLUTE.match(t)):
+            relative.append(t)
+    for key, value in node.items():
+        if key == "@context":
+            continue
+        plan = _plan(ctx, propagated, key)
+        action = plan[0]
+        if action == "walk":
+            _, child, id_type, value_keys = plan
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict):
+                    if value_keys.isdisjoint(item):
+                        _walk(item, child, dropped, relative, depth + 1)
+                    else:
+                        # A value object may carry only keywords (JSON-LD 1.1 §4.2.1).
+                        dropped.extend(k for k in item if child.keyword(k) is None)
+                elif isinstance(item, list):
+                    _walk(item, child, dropped, relative, depth + 1)
+                elif (
+                    id_type is not None
+                    and isinstance(item, str)
+                    and not _ABSOLUTE.match(item)
+                    and not (id_type == "@vocab" and child.defines(item))
+                ):
+                    relative.append(item)
+        elif action == "drop":
+            dropped.append(key)
+        elif action == "keyword":
+            kw = plan[1]
+            if kw == "@id":
+                if not isinstance(value, str):
+                    raise _Unsure()
+                if not _ABSOLUTE.match(value):
+                    relative.append(value)
+            elif kw in ("@list", "@set"):
+                _walk(value, propagated, dropped, relative, depth + 1)
+            elif kw not in ("@type", "@value", "@language", "@direction", "@index"):
+                raise _Unsure()  # @graph, @included, @nest, @reverse, @json ...
+
+
+def check_terms(doc: Any) -> None:
+    """Fail on unknown contexts, undefined terms and relative IRIs, without building RDF.
+
+    A fast walk over the term definitions of the bundled contexts covers the shapes real
+    credentials use; anything it does not model (e.g. @nest, @reverse, index maps) falls back
+    to full expansion with `expand_strict`, so the answer is the same either way.
+    """
+    dropped: list[str] = []
+    relative: list[str] = []
+    try:
+        _walk(doc, _EMPTY_CTX, dropped, relative, 0)
+    except _Unsure:
+        expand_strict(doc)
+        return
+    _raise_dropped(dropped)
+    if relative:
+        raise _relative_iri_error()
+
+
+class _BoundedURDNA2015(_URDNA2015):
     """pyld's URDNA2015 with a work budget (RDFC-1.0 §4.4 asks implementations to bound it)."""
 
     def __init__(self, max_steps: int) -> None:
@@ -409,7 +685,7 @@ def _check_dataset(dataset: dict[str, list[dict[str, Any]]]) -> None:
     quads = 0
     blank: set[str] = set()
     for graph_name, triples in dataset.items():
-        if graph_name.startswith(SENTINEL_BASE):
+        if graph_name != "@default" and not graph_name.startswith("_:") and _bad_iri(graph_name):
             raise _relative_iri_error()
         for triple in triples:
             quads += 1
@@ -417,7 +693,7 @@ def _check_dataset(dataset: dict[str, list[dict[str, Any]]]) -> None:
                 comp = triple[part]
                 if comp["type"] == "blank node":
                     blank.add(comp["value"])
-                elif comp["type"] == "IRI" and comp["value"].startswith(SENTINEL_BASE):
+                elif comp["type"] == "IRI" and _bad_iri(comp["value"]):
                     raise _relative_iri_error()
                 if str(comp.get("datatype", "")).startswith(SENTINEL_BASE):
                     raise _relative_iri_error()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 __all__ = [
@@ -114,7 +114,7 @@ def _parse_time(value: Any) -> datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     return parsed
 
 
@@ -213,10 +213,8 @@ class Registry:
         return cls()
 
     @classmethod
-    def from_json(
-        cls, registry: Any, status_lists: dict[str, bytes] | None = None
-    ) -> Registry:
-        """Build from the registry.json dict (or its bytes/str); unusable input gives an empty one."""
+    def from_json(cls, registry: Any, status_lists: dict[str, bytes] | None = None) -> Registry:
+        """From the registry.json dict (or its bytes/str); unusable input gives an empty one."""
         if isinstance(registry, (bytes, str)):
             try:
                 registry = json.loads(registry)
@@ -226,7 +224,7 @@ class Registry:
             registry = {}
         issuers: dict[str, IssuerEntry] = {}
         raw_issuers = registry.get("issuers")
-        for slug, item in (raw_issuers.items() if isinstance(raw_issuers, dict) else []):
+        for slug, item in raw_issuers.items() if isinstance(raw_issuers, dict) else []:
             if not isinstance(item, dict):
                 continue
             slug = _str(item.get("slug")) or str(slug)
@@ -251,9 +249,7 @@ class Registry:
                         cert_subject=_str(k.get("cert_subject")),
                     )
                 )
-            lists = tuple(
-                dict(s) for s in item.get("status_lists") or [] if isinstance(s, dict)
-            )
+            lists = tuple(dict(s) for s in item.get("status_lists") or [] if isinstance(s, dict))
             issuers[slug] = IssuerEntry(
                 slug=slug,
                 name=_str(item.get("name")) or slug,
@@ -266,7 +262,7 @@ class Registry:
             )
         offers: dict[str, OfferEntry] = {}
         raw_offers = registry.get("offers")
-        for oid, item in (raw_offers.items() if isinstance(raw_offers, dict) else []):
+        for oid, item in raw_offers.items() if isinstance(raw_offers, dict) else []:
             if not isinstance(item, dict):
                 continue
             prev = tuple(
@@ -289,7 +285,9 @@ class Registry:
                 previous_versions=prev,
             )
         supplied = {
-            str(u): bytes(b) for u, b in (status_lists or {}).items() if isinstance(b, bytes)
+            str(url): bytes(data) if not isinstance(data, str) else data.encode("utf-8")
+            for url, data in (status_lists or {}).items()
+            if isinstance(data, (bytes, bytearray, str))
         }
         return cls(
             issuers=issuers,
@@ -322,8 +320,13 @@ class Registry:
                     urls.add(url)
         return urls
 
-    def offer_for(self, *, specification_id: str | None = None, iri: str | None = None,
-                  offer_id: str | None = None) -> OfferEntry | None:
+    def offer_for(
+        self,
+        *,
+        specification_id: str | None = None,
+        iri: str | None = None,
+        offer_id: str | None = None,
+    ) -> OfferEntry | None:
         for offer in self.offers.values():
             if specification_id and offer.specification_id == specification_id:
                 return offer

@@ -1,0 +1,243 @@
+"""What a credential says: title, learner, credits, level, outcomes, offer links, Annex I.
+
+Read from the decoded (signed) document only. EDC (ELM v3) and Open Badges 3.0 shapes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._util import as_list, lang_text, lang_values, node_id, types_of
+
+ECTS_FRAMEWORK = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
+EQF_PREFIX = "http://data.europa.eu/snb/eqf/"
+
+
+@dataclass
+class Facts:
+    kind: str  # "edc" | "ob3" | "vc"
+    title: Any = None
+    learner: str | None = None
+    ects: float | None = None
+    eqf: int | None = None
+    outcomes: list[set[str]] = field(default_factory=list)
+    offer_refs: list[str] = field(default_factory=list)
+
+
+def _first_dict(value: Any) -> dict[str, Any]:
+    for item in as_list(value):
+        if isinstance(item, dict):
+            return item
+    return {}
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip().replace(",", "."))
+        except ValueError:
+            return None
+    return None
+
+
+def is_edc(doc: dict[str, Any]) -> bool:
+    return "EuropeanDigitalCredential" in types_of(doc)
+
+
+def _edc_claims(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    subject = _first_dict(doc.get("credentialSubject"))
+    return [c for c in as_list(subject.get("hasClaim")) if isinstance(c, dict)]
+
+
+def _edc_person_name(subject: dict[str, Any]) -> str | None:
+    full = lang_text(subject.get("fullName"))
+    if full:
+        return full
+    parts = [lang_text(subject.get("givenName")), lang_text(subject.get("familyName"))]
+    joined = " ".join(p for p in parts if p)
+    return joined or None
+
+
+def extract(doc: dict[str, Any]) -> Facts:
+    if is_edc(doc):
+        return _extract_edc(doc)
+    subject = _first_dict(doc.get("credentialSubject"))
+    achievement = _first_dict(subject.get("achievement"))
+    if achievement:
+        return _extract_ob3(doc, subject, achievement)
+    return Facts(
+        kind="vc",
+        title=doc.get("name"),
+        learner=lang_text(subject.get("name")) or node_id(subject),
+    )
+
+
+def _extract_edc(doc: dict[str, Any]) -> Facts:
+    subject = _first_dict(doc.get("credentialSubject"))
+    claims = _edc_claims(doc)
+    claim = claims[0] if claims else {}
+    spec = _first_dict(claim.get("specifiedBy"))
+    facts = Facts(
+        kind="edc", title=claim.get("title") or spec.get("title"), learner=_edc_person_name(subject)
+    )
+    for credit in as_list(spec.get("creditPoint")) + as_list(claim.get("creditReceived")):
+        if isinstance(credit, dict) and node_id(credit.get("framework")) == ECTS_FRAMEWORK:
+            facts.ects = _number(credit.get("point"))
+            break
+    level = node_id(spec.get("eqfLevel"))
+    if level and level.startswith(EQF_PREFIX) and level[len(EQF_PREFIX) :].isdigit():
+        facts.eqf = int(level[len(EQF_PREFIX) :])
+    for outcome in as_list(spec.get("learningOutcome")):
+        if isinstance(outcome, dict):
+            facts.outcomes.append(lang_values(outcome.get("title")))
+    for item in claims:
+        for ref in (node_id(item.get("specifiedBy")), node_id(item.get("learningOpportunity"))):
+            if ref:
+                facts.offer_refs.append(ref)
+    return facts
+
+
+def _extract_ob3(
+    doc: dict[str, Any], subject: dict[str, Any], achievement: dict[str, Any]
+) -> Facts:
+    facts = Facts(kind="ob3", title=achievement.get("name") or doc.get("name"))
+    facts.learner = lang_text(subject.get("name"))
+    if facts.learner is None:
+        for ident in as_list(subject.get("identifier")):
+            if isinstance(ident, dict) and ident.get("hashed") is False:
+                facts.learner = lang_text(ident.get("identityHash"))
+                break
+    facts.ects = _number(achievement.get("creditsAvailable"))
+    for align in as_list(achievement.get("alignment")):
+        if not isinstance(align, dict):
+            continue
+        framework = (
+            str(align.get("targetFramework") or "") + " " + str(align.get("targetUrl") or "")
+        )
+        if "EQF" in framework.upper() or EQF_PREFIX in framework:
+            code = str(align.get("targetCode") or align.get("targetUrl") or "")
+            match = re.search(r"(\d+)\s*$", code)
+            if match:
+                facts.eqf = int(match.group(1))
+        elif align.get("targetType") in ("LearningOutcome", "ceterms:Competency", "CFItem") or (
+            "outcome" in framework.lower()
+        ):
+            facts.outcomes.append(lang_values(align.get("targetName")))
+    ref = node_id(achievement)
+    if ref:
+        facts.offer_refs.append(ref)
+    return facts
+
+
+def summary(doc: dict[str, Any]) -> dict[str, Any]:
+    facts = extract(doc)
+    issued = doc.get("issued") or doc.get("issuanceDate") or doc.get("validFrom")
+    out: dict[str, Any] = {
+        "id": doc.get("id") if isinstance(doc.get("id"), str) else None,
+        "title": lang_text(facts.title),
+        "learner": facts.learner,
+        "issued": issued if isinstance(issued, str) else None,
+        "valid_until": next(
+            (doc[k] for k in ("validUntil", "expirationDate") if isinstance(doc.get(k), str)), None
+        ),
+        "ects": facts.ects,
+        "eqf": facts.eqf,
+        "types": types_of(doc),
+    }
+    if out["ects"] is not None and float(out["ects"]).is_integer():
+        out["ects"] = int(out["ects"])
+    return out
+
+
+# --------------------------------------------------------------------------- Annex I
+
+# Council Recommendation 2022/C 243/02, Annex I, mandatory elements (order as in the Annex).
+ANNEX_I = (
+    ("learner", "identification of the learner"),
+    ("title", "title of the micro-credential"),
+    ("country", "country or region of the issuer"),
+    ("awarding_body", "awarding body"),
+    ("date", "date of issuing"),
+    ("outcomes", "learning outcomes"),
+    ("workload", "notional workload (ECTS)"),
+    ("level", "level (EQF) of the learning experience"),
+    ("assessment", "type of assessment"),
+    ("participation", "form of participation"),
+    ("quality_assurance", "type of quality assurance"),
+)
+
+
+def _has_country(org: dict[str, Any]) -> bool:
+    for location in as_list(org.get("location")):
+        if isinstance(location, dict):
+            for address in as_list(location.get("address")):
+                if isinstance(address, dict) and node_id(address.get("countryCode")):
+                    return True
+            if node_id(location.get("spatialCode")):
+                return True
+    return False
+
+
+def annex_i(doc: dict[str, Any]) -> dict[str, bool]:
+    """Which Annex I mandatory elements an EDC carries (mapping: ELM 3.2 paths, see docs)."""
+    subject = _first_dict(doc.get("credentialSubject"))
+    claims = _edc_claims(doc)
+    claim = claims[0] if claims else {}
+    spec = _first_dict(claim.get("specifiedBy"))
+    bodies = [
+        body
+        for process in as_list(claim.get("awardedBy"))
+        if isinstance(process, dict)
+        for body in as_list(process.get("awardingBody"))
+        if isinstance(body, dict)
+    ]
+    raw_issuer = doc.get("issuer")
+    issuer: dict[str, Any] = raw_issuer if isinstance(raw_issuer, dict) else {}
+    assessments = [a for a in as_list(claim.get("provenBy")) if isinstance(a, dict)]
+    activities = [a for a in as_list(claim.get("influencedBy")) if isinstance(a, dict)]
+    quality = bool(spec.get("accreditation")) or any(b.get("accreditation") for b in bodies)
+    for evidence in as_list(doc.get("evidence")):
+        if isinstance(evidence, dict) and evidence.get("accreditation"):
+            quality = True
+    for note in as_list(spec.get("additionalNote")) + as_list(claim.get("additionalNote")):
+        if (
+            isinstance(note, dict)
+            and "quality" in " ".join(lang_values(note.get("subject"))).lower()
+        ):
+            quality = True
+    return {
+        "learner": bool(_edc_person_name(subject))
+        and bool(
+            subject.get("id")
+            or subject.get("identifier")
+            or subject.get("nationalID")
+            or subject.get("dateOfBirth")
+        ),
+        "title": bool(lang_values(claim.get("title"))),
+        "country": any(_has_country(b) for b in bodies) or _has_country(issuer),
+        "awarding_body": any(lang_values(b.get("legalName")) for b in bodies),
+        "date": bool(doc.get("issued") or doc.get("issuanceDate")),
+        "outcomes": bool(
+            as_list(spec.get("learningOutcome")) or spec.get("learningOutcomeSummary")
+        ),
+        "workload": bool(
+            as_list(spec.get("creditPoint"))
+            or spec.get("volumeOfLearning")
+            or as_list(claim.get("creditReceived"))
+        ),
+        "level": bool(spec.get("eqfLevel") or spec.get("nqfLevel")),
+        "assessment": any(
+            _first_dict(a.get("specifiedBy")).get("dcType")
+            or _first_dict(a.get("specifiedBy")).get("mode")
+            for a in assessments
+        ),
+        "participation": bool(spec.get("mode") or spec.get("learningSetting"))
+        or any(_first_dict(a.get("specifiedBy")).get("mode") for a in activities),
+        "quality_assurance": quality,
+    }

@@ -1,0 +1,409 @@
+"""Small pure-Python helpers: strict JSON, base64url, base58btc, multikey, JWK, dates."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+MAX_DEPTH = 64
+MAX_NODES = 500_000
+MAX_INT_DIGITS = 40
+
+
+class InputError(Exception):
+    """Bad input; `code` is a stable check code, `message` plain English."""
+
+    def __init__(self, code: str, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.detail = detail
+
+
+# --------------------------------------------------------------------------- strict JSON
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise InputError(
+                "FORMAT_DUPLICATE_KEY",
+                "The file contains the same field twice, so different programs could read "
+                "different values from it.",
+                f"duplicate member name {key[:80]!r}",
+            )
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise InputError(
+        "FORMAT_INVALID_JSON", "The file is not valid JSON.", f"non-standard constant {name}"
+    )
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise InputError(
+            "FORMAT_NUMBER_TOO_LARGE",
+            "The file contains a number too large to be meaningful.",
+            f"integer with {len(text)} digits",
+        )
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    if len(text) > 64:
+        raise InputError(
+            "FORMAT_NUMBER_TOO_LARGE",
+            "The file contains a number too large to be meaningful.",
+            f"number literal of {len(text)} characters",
+        )
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise InputError(
+            "FORMAT_NUMBER_TOO_LARGE",
+            "The file contains a number too large to be meaningful.",
+            f"number {text[:40]} overflows",
+        )
+    return value
+
+
+def check_shape(value: Any) -> None:
+    """Bound nesting depth and node count (iteratively; later stages recurse)."""
+    if not isinstance(value, (dict, list)):
+        return
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    nodes = 1
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InputError(
+                "FORMAT_TOO_DEEP",
+                "The file is nested far more deeply than any credential.",
+                f"nesting deeper than {MAX_DEPTH} levels",
+            )
+        children = item.values() if isinstance(item, dict) else item
+        nodes += len(children)
+        if nodes > MAX_NODES:
+            raise InputError(
+                "FORMAT_TOO_LARGE",
+                "The file holds far more data than any credential.",
+                f"more than {MAX_NODES} JSON values",
+            )
+        for child in children:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+
+
+def strict_json(text: str | bytes) -> Any:
+    """Parse JSON strictly: duplicate keys, NaN/Infinity, huge numbers and deep nesting fail."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                "FORMAT_NOT_UTF8",
+                "The file is not valid UTF-8 text.",
+                f"invalid byte at offset {exc.start}",
+            ) from exc
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_no_constant,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+        )
+    except InputError:
+        raise
+    except RecursionError as exc:
+        raise InputError(
+            "FORMAT_TOO_DEEP",
+            "The file is nested far more deeply than any credential.",
+            "nesting exceeds the parser limit",
+        ) from exc
+    except ValueError as exc:
+        raise InputError(
+            "FORMAT_INVALID_JSON",
+            "The file is not valid JSON (it may be cut short or damaged).",
+            str(exc)[:200],
+        ) from exc
+    check_shape(value)
+    return value
+
+
+# --------------------------------------------------------------------------- encodings
+
+_B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
+
+
+def b64url_decode(value: str) -> bytes:
+    """Strict unpadded base64url (RFC 7515 §2)."""
+    if not isinstance(value, str) or not _B64URL.match(value) or len(value) % 4 == 1:
+        raise ValueError("not base64url")
+    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+
+
+def b64url_encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64_decode_any(value: str) -> bytes:
+    """Standard or URL-safe base64, padding optional (x5c uses standard base64)."""
+    cleaned = re.sub(r"\s+", "", value)
+    try:
+        if "-" in cleaned or "_" in cleaned:
+            return base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
+        return base64.b64decode(cleaned + "=" * (-len(cleaned) % 4), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("not base64") from exc
+
+
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_B58_INDEX = {c: i for i, c in enumerate(_B58)}
+
+
+def b58decode(value: str) -> bytes:
+    if len(value) > 1000:
+        raise ValueError("base58 value too long")
+    num = 0
+    for char in value:
+        if char not in _B58_INDEX:
+            raise ValueError("not base58btc")
+        num = num * 58 + _B58_INDEX[char]
+    body = num.to_bytes((num.bit_length() + 7) // 8, "big") if num else b""
+    pad = len(value) - len(value.lstrip("1"))
+    return b"\x00" * pad + body
+
+
+def b58encode(data: bytes) -> str:
+    num = int.from_bytes(data, "big")
+    out = ""
+    while num:
+        num, rem = divmod(num, 58)
+        out = _B58[rem] + out
+    pad = len(data) - len(data.lstrip(b"\x00"))
+    return "1" * pad + out
+
+
+def multibase_decode(value: str) -> bytes:
+    if not value:
+        raise ValueError("empty multibase value")
+    if value[0] == "z":
+        return b58decode(value[1:])
+    if value[0] == "u":
+        return b64url_decode(value[1:])
+    raise ValueError(f"unsupported multibase prefix {value[0]!r}")
+
+
+# --------------------------------------------------------------------------- keys
+
+# NIST curve parameters (FIPS 186-4 D.1.2), used only to decompress public points.
+_CURVE_PARAMS = {
+    "P-256": (
+        0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF,
+        0x5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B,
+        32,
+    ),
+    "P-384": (
+        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFFFF0000000000000000FFFFFFFF,
+        0xB3312FA7E23EE7E4988E056BE3F82D19181D9C6EFE8141120314088F5013875AC656398D8A2ED19D2A85C8EDD3EC2AEF,
+        48,
+    ),
+}
+
+
+def decompress_point(crv: str, data: bytes) -> tuple[bytes, bytes]:
+    """SEC 1 §2.3.4 point decompression (both curves have p ≡ 3 mod 4)."""
+    p, b, size = _CURVE_PARAMS[crv]
+    if len(data) != size + 1 or data[0] not in (2, 3):
+        raise ValueError("not a compressed point")
+    x = int.from_bytes(data[1:], "big")
+    if x >= p:
+        raise ValueError("x out of range")
+    rhs = (pow(x, 3, p) - 3 * x + b) % p
+    y = pow(rhs, (p + 1) // 4, p)
+    if (y * y) % p != rhs:
+        raise ValueError("point not on curve")
+    if (y & 1) != (data[0] & 1):
+        y = p - y
+    return data[1:], y.to_bytes(size, "big")
+
+
+# multicodec varint headers (CID "Multikey")
+_MULTIKEY_PUBLIC = {b"\xed\x01": "Ed25519", b"\x80\x24": "P-256", b"\x81\x24": "P-384"}
+_MULTIKEY_SECRET = (b"\x80\x26", b"\x86\x26", b"\x87\x26")
+
+
+def multikey_to_jwk(value: str) -> dict[str, str]:
+    """`publicKeyMultibase` / did:key value -> public JWK. Secret-key headers are refused."""
+    raw = multibase_decode(value)
+    header, key = raw[:2], raw[2:]
+    if header in _MULTIKEY_SECRET:
+        raise ValueError("a secret key was given where a public key is expected")
+    kind = _MULTIKEY_PUBLIC.get(header)
+    if kind == "Ed25519":
+        if len(key) != 32:
+            raise ValueError("Ed25519 key must be 32 bytes")
+        return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(key)}
+    if kind in ("P-256", "P-384"):
+        x, y = decompress_point(kind, key)
+        return {"kty": "EC", "crv": kind, "x": b64url_encode(x), "y": b64url_encode(y)}
+    raise ValueError("unknown multikey header")
+
+
+def jwk_thumbprint(jwk: dict[str, Any]) -> str:
+    """RFC 7638 SHA-256 thumbprint, base64url."""
+    kty = jwk.get("kty")
+    members = {"EC": ("crv", "kty", "x", "y"), "OKP": ("crv", "kty", "x"), "RSA": ("e", "kty", "n")}
+    names = members.get(str(kty))
+    if names is None or any(not isinstance(jwk.get(n), str) for n in names):
+        raise ValueError("cannot compute a thumbprint for this key")
+    canonical = json.dumps({n: jwk[n] for n in names}, separators=(",", ":"), sort_keys=True)
+    return b64url_encode(hashlib.sha256(canonical.encode("utf-8")).digest())
+
+
+def public_jwk(jwk: dict[str, Any]) -> dict[str, Any]:
+    return {k: jwk[k] for k in ("kty", "crv", "x", "y", "n", "e") if k in jwk}
+
+
+def algs_for_key(jwk: dict[str, Any]) -> tuple[str, ...]:
+    """The algorithms a key may be used with; chosen by key type, never by the token."""
+    kty, crv = jwk.get("kty"), jwk.get("crv")
+    if kty == "OKP" and crv == "Ed25519":
+        return ("EdDSA",)
+    if kty == "EC" and crv == "P-256":
+        return ("ES256",)
+    if kty == "EC" and crv == "P-384":
+        return ("ES384",)
+    if kty == "RSA":
+        return ("RS256", "PS256")
+    return ()
+
+
+def key_label(jwk: dict[str, Any]) -> str:
+    kty, crv = jwk.get("kty"), jwk.get("crv")
+    if kty == "RSA":
+        try:
+            bits = len(b64url_decode(str(jwk.get("n", "")))) * 8
+        except ValueError:
+            bits = 0
+        return f"RSA-{bits}" if bits else "RSA"
+    return f"{crv}" if crv else str(kty)
+
+
+# --------------------------------------------------------------------------- dates
+
+_DATETIME = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$"
+)
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """XSD dateTime -> aware datetime (no offset = UTC, VCDM 2.0 §5.8); None if malformed."""
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    match = _DATETIME.match(value.strip())
+    if not match:
+        return None
+    text = value.strip().replace("t", "T").replace(" ", "T")
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    frac = match.group(7)
+    if frac and len(frac) > 7:  # Python accepts at most microseconds
+        text = text.replace(frac, frac[:7])
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def numeric_date(value: Any) -> datetime | None:
+    """JWT NumericDate (RFC 7519 §2); ISO strings are accepted too (some test suites use them)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        try:
+            return datetime.fromtimestamp(float(value), tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    return parse_datetime(value)
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --------------------------------------------------------------------------- JSON helpers
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def node_id(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return str(value["id"])
+    return None
+
+
+def types_of(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [t for t in as_list(value.get("type")) if isinstance(t, str)]
+    return []
+
+
+def lang_text(value: Any, prefer: str = "en") -> str | None:
+    """A display string from a plain string, a language map or a VCDM language object."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        for item in value:
+            text = lang_text(item, prefer)
+            if text:
+                return text
+        return None
+    if isinstance(value, dict):
+        if isinstance(value.get("@value"), str):
+            return str(value["@value"])
+        if isinstance(value.get(prefer), str):
+            return str(value[prefer])
+        for item in value.values():
+            if isinstance(item, str):
+                return item
+            if isinstance(item, list) and item and isinstance(item[0], str):
+                return str(item[0])
+    return None
+
+
+def lang_values(value: Any) -> set[str]:
+    """Every string of a language map / string / list, for comparisons."""
+    out: set[str] = set()
+    if isinstance(value, str):
+        out.add(value.strip())
+    elif isinstance(value, list):
+        for item in value:
+            out |= lang_values(item)
+    elif isinstance(value, dict):
+        if "@value" in value:
+            out |= lang_values(value["@value"])
+        else:
+            for item in value.values():
+                out |= lang_values(item)
+    return out

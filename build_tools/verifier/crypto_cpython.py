@@ -1,0 +1,103 @@
+"""CPython crypto backend for the verifier, on `cryptography`.
+
+Not shipped to the browser (the browser uses WebCrypto through webcrypto.py). The verifier core
+never imports this module; callers pass an instance to `verify()`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["CPythonCrypto", "verify_signature_sync"]
+
+_CURVES = {"P-256": ("ES256", 32), "P-384": ("ES384", 48)}
+
+
+def _b64u(value: Any) -> bytes:
+    if not isinstance(value, str):
+        raise ValueError("JWK member is not a string")
+    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+
+
+@lru_cache(maxsize=256)
+def _load_key(jwk_json: str) -> Any:
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+    jwk = json.loads(jwk_json)
+    kty = jwk.get("kty")
+    if kty == "OKP" and jwk.get("crv") == "Ed25519":
+        raw = _b64u(jwk.get("x"))
+        if len(raw) != 32:
+            raise ValueError("Ed25519 key must be 32 bytes")
+        return ed25519.Ed25519PublicKey.from_public_bytes(raw)
+    if kty == "EC" and jwk.get("crv") in _CURVES:
+        size = _CURVES[jwk["crv"]][1]
+        x, y = _b64u(jwk.get("x")), _b64u(jwk.get("y"))
+        if len(x) != size or len(y) != size:
+            raise ValueError("EC coordinates have the wrong length")
+        curve: ec.EllipticCurve = ec.SECP256R1() if jwk["crv"] == "P-256" else ec.SECP384R1()
+        return ec.EllipticCurvePublicKey.from_encoded_point(curve, b"\x04" + x + y)
+    if kty == "RSA":
+        n = int.from_bytes(_b64u(jwk.get("n")), "big")
+        e = int.from_bytes(_b64u(jwk.get("e")), "big")
+        if n.bit_length() < 2048:
+            raise ValueError("RSA keys shorter than 2048 bits are not accepted")
+        return rsa.RSAPublicNumbers(e, n).public_key()
+    raise ValueError(f"unsupported key type {kty!r}/{jwk.get('crv')!r}")
+
+
+def verify_signature_sync(
+    *, jwk: dict[str, Any], alg: str, message: bytes, signature: bytes
+) -> bool:
+    """Verify one signature; False for a wrong signature, ValueError for an unusable key/alg."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    public = {k: jwk[k] for k in ("kty", "crv", "x", "y", "n", "e") if k in jwk}
+    key = _load_key(json.dumps(public, sort_keys=True))
+    try:
+        if alg == "EdDSA":
+            if not isinstance(key, ed25519.Ed25519PublicKey):
+                raise ValueError("EdDSA needs an Ed25519 key")
+            key.verify(signature, message)
+            return True
+        if alg in ("ES256", "ES384"):
+            if not isinstance(key, ec.EllipticCurvePublicKey):
+                raise ValueError(f"{alg} needs an EC key")
+            expected, size = _CURVES[jwk["crv"]]
+            if alg != expected:
+                raise ValueError(f"{alg} does not match curve {jwk['crv']}")
+            if len(signature) != 2 * size:
+                return False
+            r = int.from_bytes(signature[:size], "big")
+            s = int.from_bytes(signature[size:], "big")
+            digest = hashes.SHA256() if alg == "ES256" else hashes.SHA384()
+            key.verify(encode_dss_signature(r, s), message, ec.ECDSA(digest))
+            return True
+        if alg in ("RS256", "PS256"):
+            if not isinstance(key, rsa.RSAPublicKey):
+                raise ValueError(f"{alg} needs an RSA key")
+            pad: padding.AsymmetricPadding
+            if alg == "RS256":
+                pad = padding.PKCS1v15()
+            else:
+                pad = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32)
+            key.verify(signature, message, pad, hashes.SHA256())
+            return True
+    except InvalidSignature:
+        return False
+    raise ValueError(f"unsupported algorithm {alg!r}")
+
+
+class CPythonCrypto:
+    """CryptoBackend on `cryptography`; its coroutine never suspends."""
+
+    async def verify_signature(
+        self, *, jwk: dict[str, Any], alg: str, message: bytes, signature: bytes
+    ) -> bool:
+        return verify_signature_sync(jwk=jwk, alg=alg, message=message, signature=signature)

@@ -1,0 +1,324 @@
+"""`credsite verify FILE...`: verify credential files against a registry.
+
+The verifier core does no I/O; this module reads the files, the registry and the status lists
+it serves, runs the core (in a process pool for many files) and prints the reports.
+
+Exit codes: 0 every file valid (warnings allowed), 1 any file invalid or unverifiable, 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from build_tools.verifier import Registry, Report, status_list_urls, verify
+
+__all__ = ["load_registry", "main", "register", "run"]
+
+_FETCH_LIMIT = 5_000_000
+_FETCH_TIMEOUT = 10
+_POOL_THRESHOLD = 8
+
+_STATUS_MARK = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "skip": "SKIP"}
+_VERDICT_TEXT = {
+    "valid": "VALID",
+    "valid_with_warnings": "VALID, WITH WARNINGS",
+    "invalid": "INVALID",
+    "unverifiable": "COULD NOT BE VERIFIED",
+}
+
+
+class UsageError(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------- network (opt-in)
+
+
+def _fetch(url: str) -> bytes:
+    """The only network code of the verifier, used with --allow-network for http(s) URLs."""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise ValueError(f"not an http(s) URL: {url}")
+    request = urllib.request.Request(url, headers={"Accept": "application/json, */*"})
+    with urllib.request.urlopen(request, timeout=_FETCH_TIMEOUT) as response:
+        data: bytes = response.read(_FETCH_LIMIT + 1)
+    if len(data) > _FETCH_LIMIT:
+        raise ValueError(f"{url}: larger than {_FETCH_LIMIT} bytes")
+    return data
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def _status_lists_from(registry: dict[str, Any], read: Any) -> dict[str, bytes]:
+    lists: dict[str, bytes] = {}
+    issuers = registry.get("issuers")
+    for issuer in issuers.values() if isinstance(issuers, dict) else []:
+        if not isinstance(issuer, dict):
+            continue
+        for entry in issuer.get("status_lists") or []:
+            if not isinstance(entry, dict):
+                continue
+            url, path = entry.get("url"), entry.get("path")
+            if not isinstance(url, str) or not isinstance(path, str):
+                continue
+            data = read(path)
+            if data is not None:
+                lists[url] = data
+    return lists
+
+
+def _read_under(base: Path) -> Any:
+    root = base.resolve()
+
+    def read(rel: str) -> bytes | None:
+        target = (root / rel).resolve()
+        if root not in target.parents or not target.is_file():
+            return None
+        return target.read_bytes()
+
+    return read
+
+
+def _registry_from_catalogue(folder: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
+    try:
+        from build_tools.catalogue.loader import load_catalogue
+        from build_tools.outputs.registry import build_registry
+    except ImportError as exc:  # the parts that build the registry are not installed
+        raise UsageError(f"cannot build a registry from {folder}: {exc}") from exc
+    loaded = load_catalogue(folder)
+    if loaded.catalogue is None:
+        problems = "; ".join(
+            f"{f.file}:{f.line}: {f.message}" for f in loaded.findings if f.severity == "error"
+        )
+        raise UsageError(f"the catalogue in {folder} cannot be used: {problems[:500]}")
+    registry = build_registry(loaded.catalogue)
+    # Committed status lists live at catalogue/issuers/<slug>/status/<id>.json, the published
+    # path minus nothing: registry `path` is "issuers/<slug>/status/<id>.json".
+    return registry, _status_lists_from(registry, _read_under(folder))
+
+
+def load_registry(source: str, *, allow_network: bool) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """(registry dict, {status list URL: bytes}) from a registry.json, a site dir or a catalogue."""
+    if urllib.parse.urlsplit(source).scheme in ("http", "https"):
+        if not allow_network:
+            raise UsageError("fetching a registry from the web needs --allow-network")
+        raw = json.loads(_fetch(source))
+        lists: dict[str, bytes] = {}
+
+        def read_remote(rel: str) -> bytes | None:
+            try:
+                return _fetch(urllib.parse.urljoin(source, rel))
+            except (OSError, ValueError):
+                return None
+
+        return raw, _status_lists_from(raw, read_remote) if isinstance(raw, dict) else lists
+    path = Path(source)
+    if path.is_dir() and (path / "registry.json").is_file():
+        path = path / "registry.json"
+    if path.is_file():
+        try:
+            raw = json.loads(path.read_bytes())
+        except ValueError as exc:
+            raise UsageError(f"{path} is not valid JSON: {exc}") from exc
+        if not isinstance(raw, dict):
+            raise UsageError(f"{path} is not a registry")
+        return raw, _status_lists_from(raw, _read_under(path.parent))
+    if path.is_dir():
+        return _registry_from_catalogue(path)
+    raise UsageError(f"registry not found: {source}")
+
+
+# --------------------------------------------------------------------------- verification
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(
+    registry: dict[str, Any], lists: dict[str, bytes], now: datetime, allow_network: bool
+) -> None:
+    from build_tools.verifier.crypto_cpython import CPythonCrypto
+
+    _WORKER.update(
+        registry=registry,
+        lists=lists,
+        now=now,
+        allow_network=allow_network,
+        built=Registry.from_json(registry, status_lists=lists),
+        crypto=CPythonCrypto(),
+    )
+
+
+def _verify_file(path: str) -> dict[str, Any]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return {"file": path, "error": f"cannot read: {exc.strerror or exc}"}
+    registry: Registry = _WORKER["built"]
+    if _WORKER["allow_network"]:
+        extra = {}
+        for url in status_list_urls(data):
+            if url in registry.status_lists:
+                continue
+            try:
+                extra[url] = _fetch(url)
+            except (OSError, ValueError):
+                continue
+        if extra:
+            registry = Registry.from_json(
+                _WORKER["registry"], status_lists={**_WORKER["lists"], **extra}
+            )
+    report: Report = verify(data, registry, now=_WORKER["now"], crypto=_WORKER["crypto"])
+    return {"file": path, **report.to_dict()}
+
+
+def _iter_results(
+    files: list[str],
+    registry: dict[str, Any],
+    lists: dict[str, bytes],
+    now: datetime,
+    allow_network: bool,
+    jobs: int | None,
+) -> Iterable[dict[str, Any]]:
+    if len(files) < _POOL_THRESHOLD or jobs == 1:
+        _init_worker(registry, lists, now, allow_network)
+        for path in files:
+            yield _verify_file(path)
+        return
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(registry, lists, now, allow_network)
+    ) as pool:
+        yield from pool.map(_verify_file, files, chunksize=max(1, min(64, len(files) // 32)))
+
+
+def _human(result: dict[str, Any], indent: str = "") -> list[str]:
+    if "error" in result:
+        return [f"{indent}{result['file']}: {result['error']}"]
+    head = f"{indent}{result['file']}: " if "file" in result else indent
+    lines = [
+        f"{head}{_VERDICT_TEXT.get(result['verdict'], result['verdict'])} ({result['format']})"
+    ]
+    credential = result.get("credential") or {}
+    issuer = credential.get("issuer") or {}
+    if credential.get("title") or issuer.get("name"):
+        who = issuer.get("name") if issuer.get("from_registry") else "issuer not in registry"
+        mark = "" if credential.get("verified") else " [UNVERIFIED]"
+        lines.append(f"{indent}  {credential.get('title') or '(untitled)'} — {who}{mark}")
+    for check in result.get("checks", []):
+        lines.append(
+            f"{indent}  [{_STATUS_MARK.get(check['status'], check['status'])}] "
+            f"{check['id']:<11} {check['message']}"
+        )
+    for index, sub in enumerate(result.get("credentials") or [], 1):
+        lines.append(f"{indent}  credential {index}:")
+        lines.extend(_human(sub, indent + "    "))
+    return lines
+
+
+def _parse_now(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"--now: not an ISO date-time: {text!r}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        now = _parse_now(args.now)
+        registry, lists = load_registry(args.registry, allow_network=args.allow_network)
+    except UsageError as exc:
+        print(f"credsite verify: {exc}", file=sys.stderr)
+        return 2
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        print(f"credsite verify: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    results = _iter_results(list(args.files), registry, lists, now, args.allow_network, args.jobs)
+    if len(args.files) > 1:
+        from tqdm import tqdm
+
+        results = tqdm(
+            results,
+            total=len(args.files),
+            unit="file",
+            file=sys.stderr,
+            disable=None,
+            desc="verifying",
+        )
+    worst = 0
+    try:
+        for item in results:
+            if "error" in item or item.get("verdict") not in ("valid", "valid_with_warnings"):
+                worst = 1
+            if args.json:
+                print(json.dumps(item, ensure_ascii=False), flush=True)
+            else:
+                print("\n".join(_human(item)), flush=True)
+    except BrokenPipeError:  # e.g. `credsite verify ... | head`
+        sys.stderr.close()
+        return worst
+    return worst
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "verify",
+        help="verify credential files (EDC, Open Badges 3.0, W3C VC)",
+        description="Verify credential files against the registry of a catalogue or a built site. "
+        "Nothing is fetched from the network unless --allow-network is given.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="credential file(s)")
+    parser.add_argument(
+        "--registry",
+        default="catalogue",
+        metavar="PATH_OR_URL",
+        help="registry.json, a built site folder, or a catalogue folder (default: catalogue)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON report per file (JSON Lines)"
+    )
+    parser.add_argument(
+        "--now", metavar="DATETIME", help="check validity at this ISO date-time instead of now"
+    )
+    parser.add_argument(
+        "--allow-network",
+        action="store_true",
+        help="allow fetching http(s) status lists (and a registry URL)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes for many files (default: CPU count)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="credsite")
+    register(parser.add_subparsers(dest="command", required=True))
+    try:
+        args = parser.parse_args(["verify", *(argv if argv is not None else sys.argv[1:])])
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
