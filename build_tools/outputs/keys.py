@@ -107,8 +107,11 @@ def jwks(catalogue: Catalogue, issuer: Issuer) -> dict[str, Any]:
         if cert is not None:
             der = cert.public_bytes(serialization.Encoding.DER)
             entry["x5c"] = [base64.b64encode(der).decode("ascii")]
-            entry["x5t#S256"] = base64.urlsafe_b64encode(
-                bytes.fromhex(cert_sha256(cert))).rstrip(b"=").decode("ascii")
+            entry["x5t#S256"] = (
+                base64.urlsafe_b64encode(bytes.fromhex(cert_sha256(cert)))
+                .rstrip(b"=")
+                .decode("ascii")
+            )
         keys.append(entry)
     return {"keys": keys}
 
@@ -128,13 +131,31 @@ def did_document(catalogue: Catalogue, issuer: Issuer) -> dict[str, Any]:
             continue
         multibase = multikey(public)
         if multibase:
-            methods.append({"id": f"{did}#{key.kid}", "type": "Multikey", "controller": did,
-                            "publicKeyMultibase": multibase})
-            methods.append({"id": f"{did}#{key.kid}-jwk", "type": "JsonWebKey",
-                            "controller": did, "publicKeyJwk": jwk})
+            methods.append(
+                {
+                    "id": f"{did}#{key.kid}",
+                    "type": "Multikey",
+                    "controller": did,
+                    "publicKeyMultibase": multibase,
+                }
+            )
+            methods.append(
+                {
+                    "id": f"{did}#{key.kid}-jwk",
+                    "type": "JsonWebKey",
+                    "controller": did,
+                    "publicKeyJwk": jwk,
+                }
+            )
         else:
-            methods.append({"id": f"{did}#{key.kid}", "type": "JsonWebKey", "controller": did,
-                            "publicKeyJwk": jwk})
+            methods.append(
+                {
+                    "id": f"{did}#{key.kid}",
+                    "type": "JsonWebKey",
+                    "controller": did,
+                    "publicKeyJwk": jwk,
+                }
+            )
     return {
         "@context": DID_CONTEXTS,
         "id": did,

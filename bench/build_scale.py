@@ -1,0 +1,191 @@
+"""Site build at scale: does `credsite build` stay close to a bare MkDocs build and grow linearly?
+
+For 1,000 and 5,000 offers, in the same run:
+
+(a) the full `credsite build` (load and validate the YAML catalogue, generate pages, ELM,
+    registry and the verifier bundle, `mkdocs build --strict`, private-key scan, atomic swap) of a
+    synthetic catalogue: the example catalogue's universities, keys and pathways plus copies of
+    its offers with new identifiers, up to N offers;
+(b) a bare `mkdocs build` of N plain Markdown pages of about the same size as the generated
+    offer pages, with the same theme and search plugin and a short nav.
+
+Each is a child process; its wall time and peak resident memory (`ru_maxrss` of the child,
+read by a small wrapper process so each figure belongs to one build) are printed, with the
+ratios (a)/(b) at 1,000 offers (goal <= 1.3), (a) at 5,000 / (a) at 1,000 (goal <= 5.5) and the
+largest peak memory (goal <= 1 GB). No figure is asserted; run:
+
+    python3 bench/build_scale.py [--sizes 1000 5000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+# Runs one command and reports its wall time and the child's peak RSS (KiB on Linux).
+_WRAPPER = textwrap.dedent(
+    """
+    import json, resource, subprocess, sys, time
+    t = time.perf_counter()
+    proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+    seconds = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"seconds": seconds, "rss_kib": rss, "code": proc.returncode,
+                      "stdout": proc.stdout[-2000:], "stderr": proc.stderr[-4000:]}))
+    """
+)
+
+
+def measure(cmd: list[str], cwd: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *cmd], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    result: dict[str, Any] = json.loads(out.stdout)
+    if result["code"] != 0:
+        raise SystemExit(f"command failed: {' '.join(cmd)}\n{result['stdout']}\n{result['stderr']}")
+    return result
+
+
+def synthetic_catalogue(dest: Path, n_offers: int) -> None:
+    """The example catalogue with its offers copied (new ids, standalone) up to `n_offers`."""
+    src = PROJECT / "catalogue"
+    shutil.copytree(src, dest)
+    originals = sorted((dest / "offers").rglob("*.yaml"))
+    docs = [(p, yaml.safe_load(p.read_text("utf-8"))) for p in originals]
+    count = len(docs)
+    i = 0
+    while count < n_offers:
+        path, doc = docs[i % len(docs)]
+        i += 1
+        copy = dict(doc)
+        new_id = f"{doc['id']}-s{i:05d}"
+        copy["id"] = new_id
+        copy["title"] = {**doc["title"], "en": f"{doc['title']['en']} (edition {i})"}
+        # Copies belong to no pathway: standalone, and not automatically recognised (that
+        # needs a rigid pathway).
+        copy["stackability"] = {"integration": "standalone"}
+        rec = dict(doc.get("recognition") or {})
+        if rec.get("scenario") == "automatic":
+            rec["scenario"] = "facilitated"
+            rec["partners"] = rec.get("partners") or ["lu"]
+            copy["recognition"] = rec
+        copy.pop("previous_versions", None)
+        (path.parent / f"{new_id}.yaml").write_text(
+            yaml.safe_dump(copy, allow_unicode=True, sort_keys=False), "utf-8"
+        )
+        count += 1
+
+
+def plain_project(dest: Path, n_pages: int, page_bytes: int) -> Path:
+    """N plain Markdown pages of about `page_bytes` each, same theme, short nav."""
+    docs = dest / "docs"
+    (docs / "pages").mkdir(parents=True)
+    paragraph = (
+        "Learners work on real cases and present their results to a jury. The course combines "
+        "short lectures, guided reading, group work and individual reflection, and ends with a "
+        "written report that is assessed against published criteria. "
+    )
+    for n in range(n_pages):
+        parts = [f"# Plain page {n}\n\n"]
+        k = 0
+        while sum(len(p) for p in parts) < page_bytes:
+            k += 1
+            parts.append(f"## Section {k}\n\n{paragraph * 3}\n\n- item one\n- item two\n\n")
+        (docs / "pages" / f"page-{n:05d}.md").write_text("".join(parts), "utf-8")
+    (docs / "index.md").write_text("# Home\n\nPlain pages.\n", "utf-8")
+    (docs / "about.md").write_text("# About\n\nA short nav.\n", "utf-8")
+    config = {
+        "site_name": "Plain pages",
+        "site_url": "https://example.org/plain/",
+        "docs_dir": str(docs),
+        "site_dir": str(dest / "site"),
+        "theme": {"name": "material", "font": False, "features": ["navigation.tabs"]},
+        "plugins": ["search"],
+        "markdown_extensions": ["tables", "attr_list", "admonition", "toc"],
+        "validation": {"nav": {"omitted_files": "ignore"}},
+        "nav": [{"Home": "index.md"}, {"About": "about.md"}],
+    }
+    path = dest / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config), "utf-8")
+    return path
+
+
+def average_offer_page_bytes() -> int:
+    from build_tools.catalogue.loader import load_catalogue
+    from build_tools.outputs.pages import render_offer_page
+
+    cat = load_catalogue(PROJECT / "catalogue").catalogue
+    assert cat is not None
+    sizes = [len(render_offer_page(cat, o)) for o in cat.offers.values()]
+    return sum(sizes) // len(sizes)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--keep", type=Path, help="keep the generated inputs and sites here")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="credsite-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    page_bytes = average_offer_page_bytes()
+    print(f"Average generated offer page: {page_bytes} bytes of Markdown; plain pages match it.")
+    rows: dict[int, dict[str, dict[str, Any]]] = {}
+    try:
+        for n in args.sizes:
+            cat = work / f"catalogue-{n}"
+            synthetic_catalogue(cat, n)
+            full = measure(
+                [
+                    sys.executable,
+                    "-m",
+                    "build_tools.cli",
+                    "build",
+                    "--catalogue",
+                    str(cat),
+                    "--out",
+                    str(work / f"site-{n}"),
+                ],
+                cwd=PROJECT,
+            )
+            config = plain_project(work / f"plain-{n}", n, page_bytes)
+            bare = measure(
+                [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], cwd=PROJECT
+            )
+            rows[n] = {"full": full, "bare": bare}
+            detail = full["stdout"].strip().splitlines()[-1] if full["stdout"].strip() else ""
+            full_mib, bare_mib = full["rss_kib"] / 1024, bare["rss_kib"] / 1024
+            print(
+                f"{n:>6} offers: credsite build {full['seconds']:7.1f} s, peak {full_mib:7.0f} MiB"
+                f" | bare mkdocs {bare['seconds']:7.1f} s, peak {bare_mib:7.0f} MiB"
+                f" | ratio {full['seconds'] / bare['seconds']:.2f}"
+            )
+            if detail:
+                print(f"        {detail}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    sizes = sorted(rows)
+    small, large = sizes[0], sizes[-1]
+    ratio = rows[small]["full"]["seconds"] / rows[small]["bare"]["seconds"]
+    print(f"(a)/(b) at {small} offers: {ratio:.2f} (goal <= 1.3)")
+    if large != small:
+        growth = rows[large]["full"]["seconds"] / rows[small]["full"]["seconds"]
+        goal = 1.1 * large / small  # linear growth with 10 % slack: 5.5 for 5,000 / 1,000
+        print(f"(a) at {large} / (a) at {small}: {growth:.2f} (goal <= {goal:.1f})")
+    peak = max(r["full"]["rss_kib"] for r in rows.values()) / 1024
+    print(f"peak memory of credsite build: {peak:.0f} MiB (goal <= 1024 MiB)")
+
+
+if __name__ == "__main__":
+    main()

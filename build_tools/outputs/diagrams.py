@@ -1,0 +1,120 @@
+"""Pathway diagrams as inline SVG, drawn at build time (no JavaScript, nothing loaded).
+
+Boxes and arrows only: member offers on the left (for a vertical pathway in sequence, top to
+bottom, joined by arrows), the credential they stack into on the right. The SVG is an image
+(`role="img"`) with a `<title>` and a `<desc>` that says the same in words; the links to the
+member offers are in the list beside it, where every reader and keyboard can reach them.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from build_tools.catalogue.model import Catalogue, Pathway
+
+from .common import fmt_number, html_escape, join_words
+
+_BOX_W = 300
+_BOX_H = 56
+_GAP = 22
+_TARGET_X = 380
+_MAX_CHARS = 40
+
+
+def _clip(text: str, limit: int = _MAX_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _box(x: int, y: int, title: str, detail: str, css: str) -> str:
+    return (
+        f'<g class="{css}">'
+        f'<rect x="{x}" y="{y}" width="{_BOX_W}" height="{_BOX_H}" rx="6"/>'
+        f'<text x="{x + 12}" y="{y + 23}" class="cs-d-title">{html_escape(_clip(title))}</text>'
+        f'<text x="{x + 12}" y="{y + 44}" class="cs-d-detail">'
+        f"{html_escape(_clip(detail, 46))}</text>"
+        "</g>"
+    )
+
+
+def _arrow(x1: int, y1: int, x2: int, y2: int) -> str:
+    return (
+        f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" class="cs-d-arrow" '
+        'marker-end="url(#ARROW)"/>'
+    )
+
+
+def pathway_description(catalogue: Catalogue, pathway: Pathway) -> str:
+    """The diagram in words (its <desc>), also usable as a caption."""
+    names = []
+    for oid in pathway.offers:
+        offer = catalogue.offers.get(oid)
+        if offer is None:
+            continue
+        names.append(f"{offer.title.get('en', oid)} ({fmt_number(offer.ects)} ECTS)")
+    target = pathway.stacks_into.title.get("en", "a larger credential")
+    extra = []
+    if pathway.stacks_into.ects:
+        extra.append(f"{fmt_number(pathway.stacks_into.ects)} ECTS")
+    if pathway.stacks_into.eqf:
+        extra.append(f"EQF level {pathway.stacks_into.eqf}")
+    target_text = target + (f" ({', '.join(extra)})" if extra else "")
+    if pathway.direction == "vertical":
+        return f"Vertical pathway: {', then '.join(names)}; together they stack into {target_text}."
+    return f"Horizontal pathway: {join_words(names)} stack into {target_text}."
+
+
+def pathway_svg(catalogue: Catalogue, pathway: Pathway, *, highlight: str | None = None) -> Markup:
+    members = [catalogue.offers[oid] for oid in pathway.offers if oid in catalogue.offers]
+    n = max(len(members), 1)
+    height = n * _BOX_H + (n - 1) * _GAP + 20
+    width = _TARGET_X + _BOX_W + 10
+    uid = f"cs-pw-{pathway.id}"
+    parts: list[str] = [
+        f'<svg class="cs-diagram" role="img" aria-labelledby="{uid}-t {uid}-d" '
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{uid}-t">Diagram of the pathway '
+        f"{html_escape(pathway.title.get('en', pathway.id))}</title>",
+        f'<desc id="{uid}-d">{html_escape(pathway_description(catalogue, pathway))}</desc>',
+        f'<defs><marker id="{uid}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
+        'class="cs-d-head"/></marker></defs>',
+    ]
+    required = set(pathway.required)
+    for i, offer in enumerate(members):
+        y = 10 + i * (_BOX_H + _GAP)
+        detail = f"{fmt_number(offer.ects)} ECTS · EQF {offer.eqf or '–'}"
+        if offer.id in required:
+            detail += " · required"
+        if offer.id == highlight:
+            detail += " · this offer"
+        css = "cs-d-box cs-d-current" if offer.id == highlight else "cs-d-box"
+        parts.append(_box(0, y, offer.title.get("en", offer.id), detail, css))
+        mid_y = y + _BOX_H // 2
+        if pathway.direction == "vertical" and i + 1 < len(members):
+            parts.append(_arrow(_BOX_W // 2, y + _BOX_H, _BOX_W // 2, y + _BOX_H + _GAP - 2))
+        if pathway.direction != "vertical" or i + 1 == len(members):
+            target_mid = 10 + (height - 20) // 2
+            parts.append(_arrow(_BOX_W, mid_y, _TARGET_X - 2, target_mid))
+    target = pathway.stacks_into
+    t_detail = " · ".join(
+        x
+        for x in (
+            f"{fmt_number(target.ects)} ECTS" if target.ects else "",
+            f"EQF {target.eqf}" if target.eqf else "",
+        )
+        if x
+    )
+    t_y = 10 + (height - 20) // 2 - _BOX_H // 2
+    parts.append(
+        _box(
+            _TARGET_X,
+            t_y,
+            target.title.get("en", "Larger credential"),
+            t_detail or "larger credential",
+            "cs-d-box cs-d-target",
+        )
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts).replace("url(#ARROW)", f"url(#{uid}-arrow)"))

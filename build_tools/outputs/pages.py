@@ -1,0 +1,584 @@
+"""Markdown pages of the site, rendered from the catalogue model with Jinja2 templates.
+
+`render_pages(catalogue)` returns `{docs-relative path: bytes}` for the catalogue index, one page
+per offer, pathway and university, the pathways and universities indexes and the keys page.
+`placeholders(catalogue)` returns the generated blocks that hand-written pages in `site_src/`
+include with a `<!-- credsite:NAME -->` line.
+
+Escaping: every `{{ value }}` in a template is escaped for Markdown (HTML special characters as
+entities, Markdown syntax backslash-escaped, whitespace collapsed) unless it is already
+`Markup`. Inside raw HTML blocks, where Markdown does not apply, templates use `|html`.
+Front-matter values are JSON strings of HTML-escaped text, because the theme prints page titles
+and descriptions without escaping them.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from build_tools.catalogue.model import Catalogue, Issuer, Offer, Pathway
+
+from . import common as c
+from .diagrams import pathway_description, pathway_svg
+from .parts import keys_module, optional_module
+from .schemaorg import course
+
+FIELD_REFERENCE_MODULE = "build_tools.catalogue.fieldref"
+
+# The Annex I elements of an offer (Council Recommendation 2022/C 243/02), in the fixed order
+# and with the fixed labels of every offer page's key facts. The browser tests read this list.
+KEY_FACTS_MANDATORY: tuple[tuple[str, str], ...] = (
+    ("title", "Title"),
+    ("country", "Country of the awarding body"),
+    ("awarding-bodies", "Awarding body(ies)"),
+    ("learning-outcomes", "Learning outcomes"),
+    ("workload", "Workload (ECTS and hours)"),
+    ("level", "Level (EQF, cycle)"),
+    ("assessment", "Type of assessment"),
+    ("participation", "Form of participation"),
+    ("quality-assurance", "Type of quality assurance"),
+)
+KEY_FACTS_OPTIONAL: tuple[tuple[str, str], ...] = (
+    ("prerequisites", "Prerequisites"),
+    ("supervision", "Supervision and identity verification"),
+    ("stackability", "Integration/stackability"),
+    ("further-information", "Further information"),
+)
+KEY_FACTS = KEY_FACTS_MANDATORY + KEY_FACTS_OPTIONAL
+
+
+@cache
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("build_tools.outputs", "templates"),
+        autoescape=False,
+        finalize=c.md_escape,  # every expression is escaped unless it is Markup
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["html"] = c.html_escape
+    env.filters["md"] = c.md_escape
+    env.filters["paras"] = c.md_paragraphs
+    env.filters["num"] = c.fmt_number
+    env.filters["date"] = c.fmt_date
+    env.filters["en"] = c.en
+    env.filters["fm"] = _front_matter_value
+    env.filters["url"] = c.safe_url
+    env.filters["href"] = _href
+    env.filters["html_paras"] = c.html_paragraphs
+    return env
+
+
+def _href(url: object) -> Markup:
+    """An href attribute value: a site-relative URL as is, anything else through safe_url."""
+    s = str(url)
+    return c.html_escape(str(c.safe_url(s)) if ":" in s else s)
+
+
+def _front_matter_value(text: object) -> Markup:
+    """A front-matter string: HTML-escaped (the theme prints it raw), as a JSON/YAML string."""
+    escaped = html.escape(" ".join(str(text).split()), quote=True)
+    return Markup(json.dumps(escaped, ensure_ascii=False))
+
+
+def _render(template: str, **context: Any) -> bytes:
+    return _env().get_template(template).render(**context).encode("utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# View models: plain values for the templates, computed once per page.
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    key: str
+    label: str
+    html: Markup  # escaped HTML for the <dd>
+
+
+def _ul(items: Iterable[Markup | str]) -> Markup:
+    lis = "".join(f"<li>{c.html_escape(i)}</li>" for i in items)
+    return Markup(f"<ul>{lis}</ul>")
+
+
+def _a(href: str, text: str) -> Markup:
+    """An HTML link; `href` is a relative site URL or an absolute http(s)/mailto URL."""
+    target = c.safe_url(href) if ":" in href else href
+    return Markup(f'<a href="{c.html_escape(target)}">{c.html_escape(text)}</a>')
+
+
+def _key_facts(catalogue: Catalogue, offer: Offer) -> list[Fact]:
+    page = c.offer_url(offer.id)
+    e = c.html_escape
+    issuers = [catalogue.issuers[s] for s in offer.awarding_bodies if s in catalogue.issuers]
+    countries = c.offer_countries(catalogue, offer)
+    qa = catalogue.qa_of(offer)
+    a = offer.assessment
+    s = offer.schedule
+
+    participation = [c.mode_label(offer.mode)]
+    if s.schedule_type:
+        participation.append(c.SCHEDULE_LABELS[s.schedule_type])
+    if s.weekly_hours:
+        participation.append(f"about {c.fmt_number(s.weekly_hours)} hours a week")
+    if s.self_paced:
+        participation.append("self-paced")
+
+    assessment = ", ".join(c.assessment_label(t) for t in a.types) or "Not stated"
+    assessment += f". {c.GRADING_LABELS[a.grading]}"
+    if a.grading_scale:
+        assessment += f" ({c.en(a.grading_scale)})"
+
+    if qa is not None:
+        qa_html = e(c.qa_label(qa.type))
+        agency = c.en(qa.agency)
+        if agency:
+            qa_html = Markup(
+                f"{qa_html}, by {_a(qa.agency_url, agency) if qa.agency_url else e(agency)}"
+            )
+        if offer.quality_assurance is None and issuers:
+            qa_html = Markup(f"{qa_html} (quality assurance of {e(issuers[0].name)})")
+    else:
+        qa_html = e("Not stated")
+
+    pathways = catalogue.pathways_of(offer.id)
+    if offer.stackability.integration == "stackable":
+        links = [_a(c.relative_url(page, c.pathway_url(p.id)), c.en(p.title)) for p in pathways]
+        stack = Markup("Stackable: counts towards ") + (
+            Markup(", ").join(links) if links else e("a larger credential")
+        )
+    else:
+        stack = e("Standalone: a micro-credential of its own")
+    if offer.stackability.note:
+        stack = Markup(f"{stack}. {e(c.en(offer.stackability.note))}")
+
+    prereq_parts: list[Markup] = []
+    if offer.prerequisites:
+        prereq_parts.append(e(c.en(offer.prerequisites)))
+    for pid in offer.prerequisite_offers:
+        other = catalogue.offers.get(pid)
+        if other is not None:
+            prereq_parts.append(
+                Markup("Complete first: ")
+                + _a(c.relative_url(page, c.offer_url(pid)), c.en(other.title))
+            )
+
+    facts = {
+        "title": e(c.en(offer.title)),
+        "country": e(c.join_words(c.country_label(x) for x in countries) or "Not stated"),
+        "awarding-bodies": Markup(", ").join(
+            _a(c.relative_url(page, c.issuer_url(i.slug)), i.name) for i in issuers
+        ),
+        "learning-outcomes": Markup(
+            "<ol>" + "".join(f"<li>{e(c.en(o))}</li>" for o in offer.learning_outcomes) + "</ol>"
+        ),
+        "workload": e(
+            f"{c.fmt_number(offer.ects)} ECTS ({c.fmt_number(offer.workload_hours)} hours)"
+        ),
+        "level": e(c.eqf_text(offer.eqf, offer.cycle)),
+        "assessment": e(assessment),
+        "participation": e(c.sentence_case(", ".join(participation))),
+        "quality-assurance": qa_html,
+        "prerequisites": Markup("<br>").join(prereq_parts) if prereq_parts else e("None"),
+        "supervision": e(c.SUPERVISION_LABELS[a.supervision] if a.supervision else "Not stated"),
+        "stackability": stack,
+        "further-information": e(c.en(offer.further_information) or "None"),
+    }
+    return [Fact(key, label, facts[key]) for key, label in KEY_FACTS]
+
+
+def _offer_summary(catalogue: Catalogue, offer: Offer) -> dict[str, Any]:
+    """Values for the catalogue index row and lists."""
+    s = offer.schedule
+    if s.self_paced:
+        dates = "Self-paced"
+    elif s.start and s.end:
+        dates = f"{c.fmt_date(s.start)} to {c.fmt_date(s.end)}"
+    elif s.start:
+        dates = f"From {c.fmt_date(s.start)}"
+    else:
+        dates = "Dates to be announced"
+    broad = sorted({c.isced_broad(code) for code in offer.isced})
+    return {
+        "offer": offer,
+        "id": offer.id,
+        "title": c.en(offer.title),
+        "universities": [
+            catalogue.issuers[s].name for s in offer.awarding_bodies if s in catalogue.issuers
+        ],
+        "university_slugs": list(offer.awarding_bodies),
+        "ects": c.fmt_number(offer.ects),
+        "eqf": offer.eqf,
+        "languages": [c.language_label(x) for x in offer.languages.teaching],
+        "language_codes": list(offer.languages.teaching),
+        "mode": offer.mode,
+        "mode_label": c.mode_label(offer.mode),
+        "dates": dates,
+        "start": s.start.isoformat() if s.start else "",
+        "self_paced": s.self_paced,
+        "fields": broad,
+        "recognition": offer.recognition.scenario,
+        "stackable": offer.stackability.integration == "stackable",
+    }
+
+
+def _options(values: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    return sorted(set(values), key=lambda v: v[1].lower())
+
+
+def _catalogue_index(catalogue: Catalogue) -> bytes:
+    rows = [
+        _offer_summary(catalogue, o)
+        for o in sorted(catalogue.offers.values(), key=lambda o: c.en(o.title).lower())
+    ]
+    facets = {
+        "university": _options(
+            (s, catalogue.issuers[s].name)
+            for o in catalogue.offers.values()
+            for s in o.awarding_bodies
+            if s in catalogue.issuers
+        ),
+        "eqf": sorted(
+            {
+                (str(o.eqf), f"EQF level {o.eqf}")
+                for o in catalogue.offers.values()
+                if o.eqf is not None
+            }
+        ),
+        "language": _options(
+            (code, c.language_label(code))
+            for o in catalogue.offers.values()
+            for code in o.languages.teaching
+        ),
+        "mode": _options((o.mode, c.mode_label(o.mode)) for o in catalogue.offers.values()),
+        "field": sorted(
+            {
+                (b, f"{b} {c.isced_label(b)}")
+                for o in catalogue.offers.values()
+                for b in (c.isced_broad(x) for x in o.isced)
+            }
+        ),
+        "recognition": _options(
+            (o.recognition.scenario, c.RECOGNITION_LABELS[o.recognition.scenario])
+            for o in catalogue.offers.values()
+        ),
+    }
+    ects_values = [o.ects for o in catalogue.offers.values()] or [0]
+    return _render(
+        "catalogue.md.j2",
+        catalogue=catalogue,
+        rows=rows,
+        facets=facets,
+        ects_min=c.fmt_number(min(ects_values)),
+        ects_max=c.fmt_number(max(ects_values)),
+        university_count=len({s for o in catalogue.offers.values() for s in o.awarding_bodies}),
+        script=c.relative_url("offers/", "assets/javascripts/catalogue-filter.js"),
+    )
+
+
+def _pathway_members(
+    catalogue: Catalogue, pathway: Pathway, from_page: str
+) -> list[dict[str, Any]]:
+    out = []
+    for i, oid in enumerate(pathway.offers, start=1):
+        offer = catalogue.offers.get(oid)
+        if offer is None:
+            continue
+        out.append(
+            {
+                "n": i,
+                "offer": offer,
+                "title": c.en(offer.title),
+                "link": c.md_link_target(from_page, c.offer_url(oid)),
+                "href": c.relative_url(from_page, c.offer_url(oid)),
+                "ects": c.fmt_number(offer.ects),
+                "eqf": offer.eqf,
+                "universities": ", ".join(
+                    c.issuer_name(catalogue, s) for s in offer.awarding_bodies
+                ),
+                "required": oid in pathway.required,
+            }
+        )
+    return out
+
+
+def _pathway_view(
+    catalogue: Catalogue, pathway: Pathway, from_page: str, highlight: str | None = None
+) -> dict[str, Any]:
+    members = _pathway_members(catalogue, pathway, from_page)
+    total = sum(catalogue.offers[m["offer"].id].ects for m in members)
+    target = pathway.stacks_into
+    return {
+        "pathway": pathway,
+        "title": c.en(pathway.title),
+        "link": c.md_link_target(from_page, c.pathway_url(pathway.id)),
+        "href": c.relative_url(from_page, c.pathway_url(pathway.id)),
+        "svg": pathway_svg(catalogue, pathway, highlight=highlight),
+        "caption": pathway_description(catalogue, pathway),
+        "members": members,
+        "total_ects": c.fmt_number(total),
+        "min_ects": c.fmt_number(pathway.min_ects) if pathway.min_ects is not None else "",
+        "direction": c.DIRECTION_LABELS[pathway.direction],
+        "type": c.PATHWAY_TYPE_LABELS[pathway.type],
+        "target_title": c.en(target.title) or "A larger credential",
+        "target_description": c.en(target.description),
+        "target_ects": c.fmt_number(target.ects) if target.ects else "",
+        "target_eqf": target.eqf,
+        "target_awarded_by": ", ".join(c.issuer_name(catalogue, s) for s in target.awarded_by),
+        "target_url": target.url,
+        "recognition": _recognition_view(catalogue, pathway.recognition, from_page),
+    }
+
+
+def _recognition_view(catalogue: Catalogue, rec: Any, from_page: str) -> dict[str, Any]:
+    return {
+        "scenario": rec.scenario,
+        "label": c.RECOGNITION_LABELS[rec.scenario],
+        "explanation": c.RECOGNITION_EXPLANATIONS[rec.scenario],
+        "partners": [
+            (c.issuer_name(catalogue, s), c.md_link_target(from_page, c.issuer_url(s)))
+            for s in rec.partners
+            if s in catalogue.issuers
+        ],
+        "partner_hrefs": [
+            (c.issuer_name(catalogue, s), c.relative_url(from_page, c.issuer_url(s)))
+            for s in rec.partners
+            if s in catalogue.issuers
+        ],
+        "agreement": rec.agreement,
+        "note": c.en(rec.note),
+    }
+
+
+def _offer_page(catalogue: Catalogue, offer: Offer) -> bytes:
+    page = c.offer_url(offer.id)
+    qa = catalogue.qa_of(offer)
+    issuers = [catalogue.issuers[s] for s in offer.awarding_bodies if s in catalogue.issuers]
+    s = offer.schedule
+    a = offer.assessment
+    return _render(
+        "offer.md.j2",
+        catalogue=catalogue,
+        offer=offer,
+        title=c.en(offer.title),
+        summary=_offer_summary(catalogue, offer),
+        facts=_key_facts(catalogue, offer),
+        jsonld=Markup(json.dumps(c.json_for_html(course(catalogue, offer)), ensure_ascii=False)),
+        description=c.en(offer.description),
+        opportunity_type=c.OPPORTUNITY_LABELS.get(offer.opportunity_type, offer.opportunity_type),
+        awarding=[(i.name, c.relative_url(page, c.issuer_url(i.slug))) for i in issuers],
+        skills=[(c.en(sk.label) or sk.uri, sk.uri) for sk in offer.esco_skills],
+        fields=[(code, c.isced_label(code)) for code in offer.isced],
+        assessment_types=[c.assessment_label(t) for t in a.types],
+        grading=c.GRADING_LABELS[a.grading],
+        grading_scale=c.en(a.grading_scale),
+        assessment_description=c.en(a.description),
+        supervision=c.SUPERVISION_LABELS.get(a.supervision or "", "Not stated"),
+        assessment_languages=[c.language_label(x) for x in offer.languages.assessment],
+        teaching_languages=[c.language_label(x) for x in offer.languages.teaching],
+        qa=qa,
+        qa_type=c.qa_label(qa.type) if qa else "",
+        qa_agency=c.en(qa.agency) if qa else "",
+        qa_description=c.en(qa.description) if qa else "",
+        qa_institutions=[
+            (i.name, c.relative_url(page, c.issuer_url(i.slug)), c.deqar_url(i.deqar_id))
+            for i in issuers
+        ],
+        recognition=_recognition_view(catalogue, offer.recognition, page),
+        pathways=[
+            _pathway_view(catalogue, p, page, highlight=offer.id)
+            for p in catalogue.pathways_of(offer.id)
+        ],
+        stackable=offer.stackability.integration == "stackable",
+        stack_note=c.en(offer.stackability.note),
+        start=c.fmt_date(s.start),
+        end=c.fmt_date(s.end),
+        deadline=c.fmt_date(s.application_deadline),
+        schedule_type=c.SCHEDULE_LABELS.get(s.schedule_type or "", ""),
+        weekly_hours=c.fmt_number(s.weekly_hours) if s.weekly_hours else "",
+        fee=offer.fee,
+        fee_alliance=c.fmt_number(offer.fee.alliance_students),
+        fee_others=c.fmt_number(offer.fee.others),
+        prerequisites=c.en(offer.prerequisites),
+        prerequisite_offers=[
+            (c.en(catalogue.offers[p].title), c.relative_url(page, c.offer_url(p)))
+            for p in offer.prerequisite_offers
+            if p in catalogue.offers
+        ],
+        target_group=c.en(offer.target_group),
+        application_note=c.en(offer.application.note),
+        application_url=offer.application.url,
+        contact=offer.contact,
+        last_reviewed=c.fmt_date(offer.last_reviewed),
+        version=offer.version,
+        previous_versions=offer.previous_versions,
+        further_information=c.en(offer.further_information),
+    )
+
+
+def _key_rows(catalogue: Catalogue, issuer: Issuer) -> list[Mapping[str, Any]]:
+    keys = keys_module()
+    if keys is None:
+        return []
+    return [keys.key_facts(catalogue, issuer, key) for key in issuer.keys]
+
+
+def _issuer_page(catalogue: Catalogue, issuer: Issuer, published: frozenset[str]) -> bytes:
+    page = c.issuer_url(issuer.slug)
+    offers = sorted(catalogue.offers_of(issuer.slug), key=lambda o: c.en(o.title).lower())
+    listing = {name: name for name in ("jwks.json", "did.json") if f"{page}{name}" in published}
+    qa = issuer.quality_assurance
+    return _render(
+        "issuer.md.j2",
+        catalogue=catalogue,
+        issuer=issuer,
+        other_names=[
+            (lang, text) for lang, text in issuer.legal_name.items() if lang != "en" and text
+        ],
+        country=c.country_label(issuer.country),
+        deqar_url=c.deqar_url(issuer.deqar_id),
+        qa=qa,
+        qa_type=c.qa_label(qa.type) if qa else "",
+        qa_agency=c.en(qa.agency) if qa else "",
+        qa_description=c.en(qa.description) if qa else "",
+        offers=[
+            {
+                "title": c.en(o.title),
+                "link": c.md_link_target(page, c.offer_url(o.id)),
+                "ects": c.fmt_number(o.ects),
+                "eqf": o.eqf,
+                "joint": [
+                    c.issuer_name(catalogue, s) for s in o.awarding_bodies if s != issuer.slug
+                ],
+            }
+            for o in offers
+        ],
+        keys=_key_rows(catalogue, issuer),
+        keys_part=keys_module() is not None,
+        listing=listing,
+        keys_page=c.md_link_target(page, "keys/"),
+        registry_link=c.md_link_target(page, "registry.json"),
+    )
+
+
+def _issuers_index(catalogue: Catalogue) -> bytes:
+    page = "issuers/"
+    rows = [
+        {
+            "name": i.name,
+            "link": c.md_link_target(page, c.issuer_url(i.slug)),
+            "country": c.country_label(i.country),
+            "city": i.city,
+            "offers": len(catalogue.offers_of(i.slug)),
+        }
+        for i in sorted(catalogue.issuers.values(), key=lambda i: i.name.lower())
+    ]
+    return _render("issuers.md.j2", catalogue=catalogue, rows=rows)
+
+
+def _pathways_index(catalogue: Catalogue) -> bytes:
+    page = "pathways/"
+    views = [_pathway_view(catalogue, p, page) for p in catalogue.pathways.values()]
+    return _render("pathways.md.j2", catalogue=catalogue, pathways=views)
+
+
+def _pathway_page(catalogue: Catalogue, pathway: Pathway) -> bytes:
+    page = c.pathway_url(pathway.id)
+    return _render(
+        "pathway.md.j2",
+        catalogue=catalogue,
+        p=_pathway_view(catalogue, pathway, page),
+        description=c.en(pathway.description),
+    )
+
+
+def _keys_page(catalogue: Catalogue) -> bytes:
+    page = "keys/"
+    issuers = [
+        {
+            "name": i.name,
+            "link": c.md_link_target(page, c.issuer_url(i.slug)),
+            "key_rows": _key_rows(catalogue, i),
+        }
+        for i in sorted(catalogue.issuers.values(), key=lambda i: i.name.lower())
+    ]
+    return _render(
+        "keys.md.j2",
+        catalogue=catalogue,
+        issuers=issuers,
+        keys_part=keys_module() is not None,
+        registry_link=c.md_link_target(page, "registry.json"),
+        format_link=c.md_link_target(page, "maintainers/registry-format.md"),
+    )
+
+
+def render_offer_page(catalogue: Catalogue, offer: Offer) -> bytes:
+    return _offer_page(catalogue, offer)
+
+
+def render_pages(catalogue: Catalogue, *, published: Iterable[str] = ()) -> dict[str, bytes]:
+    """All generated Markdown pages. `published`: paths of other generated files (key listings)
+    that pages may link to."""
+    done = frozenset(published)
+    files: dict[str, bytes] = {"offers/index.md": _catalogue_index(catalogue)}
+    for offer in catalogue.offers.values():
+        files[c.page_source(c.offer_url(offer.id))] = _offer_page(catalogue, offer)
+    files["pathways/index.md"] = _pathways_index(catalogue)
+    for pathway in catalogue.pathways.values():
+        files[c.page_source(c.pathway_url(pathway.id))] = _pathway_page(catalogue, pathway)
+    files["issuers/index.md"] = _issuers_index(catalogue)
+    for issuer in catalogue.issuers.values():
+        files[c.page_source(c.issuer_url(issuer.slug))] = _issuer_page(catalogue, issuer, done)
+    files["keys/index.md"] = _keys_page(catalogue)
+    return files
+
+
+# --------------------------------------------------------------------------------------------
+# Blocks for hand-written pages
+
+
+def _field_reference() -> str:
+    module = optional_module(FIELD_REFERENCE_MODULE)
+    if module is None:
+        return (
+            '!!! note "Field reference"\n'
+            "    The field reference is generated from the catalogue model; "
+            "it is not part of this build.\n"
+        )
+    return str(module.render_field_reference())
+
+
+def placeholders(catalogue: Catalogue) -> dict[str, str]:
+    """Generated Markdown blocks for `<!-- credsite:NAME -->` lines in hand-written pages."""
+    a = catalogue.alliance
+    issuers = sorted(catalogue.issuers.values(), key=lambda i: i.name.lower())
+    eqf_levels = sorted({o.eqf for o in catalogue.offers.values() if o.eqf is not None})
+    languages = sorted({x for o in catalogue.offers.values() for x in o.languages.teaching})
+    summary = _render(
+        "home_summary.md.j2",
+        alliance=a,
+        offers=len(catalogue.offers),
+        pathways=len(catalogue.pathways),
+        issuers=[
+            (i.name, c.md_link_target("", c.issuer_url(i.slug)), c.country_label(i.country))
+            for i in issuers
+        ],
+        eqf_levels=eqf_levels,
+        languages=[c.language_label(x) for x in languages],
+    ).decode("utf-8")
+    demo = _render("demo_notice.md.j2", alliance=a).decode("utf-8") if a.demo else ""
+    return {
+        "alliance-summary": summary,
+        "demo-notice": demo,
+        "field-reference": _field_reference(),
+    }

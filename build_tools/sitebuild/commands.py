@@ -1,0 +1,86 @@
+"""`credsite build` and `credsite serve`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .build import build_site, find_project, load_valid_catalogue
+from .errors import BuildError
+
+
+def _print(message: str) -> None:
+    print(message, flush=True)
+
+
+def _fail(exc: BuildError) -> int:
+    print(f"error: {exc}", file=sys.stderr, flush=True)
+    return 1
+
+
+def _build(args: argparse.Namespace) -> int:
+    try:
+        result = build_site(catalogue_dir=Path(args.catalogue), out=Path(args.out), report=_print)
+    except BuildError as exc:
+        return _fail(exc)
+    s = result.seconds
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in s.items())
+    _print(f"Built {result.pages} pages and {result.files} files into {result.out} ({timing}).")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve_forever
+
+    catalogue_dir = Path(args.catalogue)
+    try:
+        project = find_project()
+        catalogue, _ = load_valid_catalogue(catalogue_dir)
+    except BuildError as exc:
+        return _fail(exc)
+    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="credsite-serve-")) / "site"
+
+    def build() -> Any:
+        return build_site(catalogue_dir=catalogue_dir, out=out, project=project, report=_print)
+
+    try:
+        build()
+    except BuildError as exc:
+        return _fail(exc)
+    serve_forever(
+        build=build,
+        out=out,
+        site_url=catalogue.alliance.site_url,
+        watch=[catalogue_dir, project / "site_src", project / "mkdocs.yml"],
+        port=args.port,
+        report=_print,
+    )
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "build",
+        help="validate the catalogue and build the static site",
+        description="Validate the catalogue, generate pages and data files, run `mkdocs build "
+        "--strict` and replace the output folder atomically (a failed build leaves it untouched).",
+    )
+    p.add_argument("--catalogue", default="catalogue", help="catalogue folder (default: catalogue)")
+    p.add_argument("--out", default="site", help="output folder (default: site)")
+    p.set_defaults(handler=_build)
+
+    s = subparsers.add_parser(
+        "serve",
+        help="build the site and serve it on 127.0.0.1, rebuilding on changes",
+        description="Build the site, serve it on 127.0.0.1 under its own sub-path, and rebuild "
+        "whenever a file under catalogue/ or site_src/ changes.",
+    )
+    s.add_argument("--catalogue", default="catalogue", help="catalogue folder (default: catalogue)")
+    s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    s.add_argument(
+        "--out", default=None, help="folder for the built site (default: a temporary folder)"
+    )
+    s.set_defaults(handler=_serve)

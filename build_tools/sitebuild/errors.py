@@ -1,0 +1,17 @@
+"""The one error type of the site build: a plain message, with the details that locate it."""
+
+from __future__ import annotations
+
+
+class BuildError(Exception):
+    """The build stopped. `message` says what happened; `details` lists located problems."""
+
+    def __init__(self, message: str, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = list(details or [])
+
+    def __str__(self) -> str:
+        if not self.details:
+            return self.message
+        return self.message + "\n" + "\n".join(f"  {d}" for d in self.details)

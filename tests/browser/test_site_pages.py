@@ -1,0 +1,142 @@
+"""Offer, pathway, university and other pages in a real browser: key facts, machine-readable
+data, console errors, requests to other origins, accessibility (axe-core)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from build_tools.outputs.pages import KEY_FACTS, KEY_FACTS_MANDATORY
+
+from .conftest import RecordingPage, SiteServer, axe_violations, foreign_requests
+
+JOINT_OFFER = "lu-jyu-uia-resilient-communities-challenge"
+
+
+def representative_pages(site_server: SiteServer) -> dict[str, str]:
+    cat = site_server.site.catalogue
+    pathway = next(iter(cat.pathways))
+    return {
+        "home": "",
+        "catalogue": "offers/",
+        "offer": f"offers/{JOINT_OFFER}/",
+        "pathways": "pathways/",
+        "pathway": f"pathways/{pathway}/",
+        "universities": "issuers/",
+        "issuer": "issuers/lu/",
+        "keys": "keys/",
+        "principles": "principles/",
+        "maintainers": "maintainers/",
+        "fields": "maintainers/fields/",
+        "registry format": "maintainers/registry-format/",
+    }
+
+
+def test_offer_page_shows_every_key_fact_in_order(
+    page: RecordingPage, site_server: SiteServer
+) -> None:
+    offer = site_server.site.catalogue.offers[JOINT_OFFER]
+    page.goto(site_server.url(f"offers/{JOINT_OFFER}/"))
+    facts = page.locator("#cs-key-facts .cs-fact")
+    assert facts.count() == len(KEY_FACTS)
+    labels = facts.locator("dt").all_inner_texts()
+    assert labels == [label for _, label in KEY_FACTS]
+    values = dict(zip(labels, facts.locator("dd").all_inner_texts(), strict=True))
+    for _, label in KEY_FACTS_MANDATORY:
+        assert values[label].strip(), label
+    assert values["Title"] == offer.title["en"]
+    for slug in offer.awarding_bodies:
+        assert site_server.site.catalogue.issuers[slug].name in values["Awarding body(ies)"]
+    assert (
+        "Latvia" in values["Country of the awarding body"]
+        and "Norway" in values["Country of the awarding body"]
+    )
+    assert values["Workload (ECTS and hours)"].startswith("6 ECTS")
+    assert f"EQF level {offer.eqf}" in values["Level (EQF, cycle)"]
+    outcomes = page.locator('[data-fact="learning-outcomes"] li').all_inner_texts()
+    assert outcomes == [o["en"] for o in offer.learning_outcomes]
+    # The awarding bodies link to their university pages, relative to the sub-path.
+    page.locator('[data-fact="awarding-bodies"] a').first.click()
+    assert page.url.startswith(site_server.url("issuers/"))
+
+
+def test_offer_page_machine_readable_data(page: RecordingPage, site_server: SiteServer) -> None:
+    page.goto(site_server.url(f"offers/{JOINT_OFFER}/"))
+    data = json.loads(page.locator('script[type="application/ld+json"]').inner_text())
+    assert data["@type"] == "Course"
+    assert data["@id"] == f"{site_server.site.site_url}offers/{JOINT_OFFER}/"
+    assert len(data["provider"]) == 3
+    href = page.locator('link[rel="describedby"][type="application/ld+json"]').get_attribute("href")
+    assert href == "elm.jsonld"
+    response = page.request.get(site_server.url(f"offers/{JOINT_OFFER}/elm.jsonld"))
+    assert response.ok
+    elm = response.json()
+    assert elm["@context"] == "http://data.europa.eu/snb/model/context/edc-ap"
+    page.get_by_role("link", name="European Learning Model (ELM v3) JSON-LD").click()
+    assert page.url == site_server.url(f"offers/{JOINT_OFFER}/elm.jsonld")
+
+
+def test_pathway_page_has_an_accessible_diagram(
+    page: RecordingPage, site_server: SiteServer
+) -> None:
+    cat = site_server.site.catalogue
+    pathway = next(iter(cat.pathways.values()))
+    page.goto(site_server.url(f"pathways/{pathway.id}/"))
+    svg = page.locator("svg.cs-diagram")
+    assert svg.count() == 1
+    assert svg.get_attribute("role") == "img"
+    title = page.locator("svg.cs-diagram title").text_content() or ""
+    desc = page.locator("svg.cs-diagram desc").text_content() or ""
+    assert pathway.title["en"] in title
+    for oid in pathway.offers:
+        assert cat.offers[oid].title["en"] in desc
+        assert page.get_by_role("link", name=cat.offers[oid].title["en"], exact=True).count() >= 1
+
+
+def test_every_page_has_the_verify_tab(page: RecordingPage, site_server: SiteServer) -> None:
+    for path in representative_pages(site_server).values():
+        page.goto(site_server.url(path))
+        link = page.locator("nav.md-tabs a", has_text="Verify")
+        assert link.count() == 1, path
+        link.click()
+        assert page.url == site_server.url("verify/"), path
+
+
+def test_no_console_errors_and_no_foreign_requests(
+    page: RecordingPage, site_server: SiteServer
+) -> None:
+    for name, path in representative_pages(site_server).items():
+        page.goto(site_server.url(path))
+        page.wait_for_load_state("networkidle")
+        assert page.console_errors == [], name
+    assert page.requests, "the request log is recorded"
+    assert foreign_requests(page, site_server.origin) == []
+
+
+def test_verify_page_loads_nothing_from_other_origins(
+    page: RecordingPage, site_server: SiteServer
+) -> None:
+    page.goto(site_server.url("verify/"))
+    page.wait_for_load_state("networkidle")
+    assert foreign_requests(page, site_server.origin) == []
+
+
+def test_search_works_offline(page: RecordingPage, site_server: SiteServer) -> None:
+    offer = site_server.site.catalogue.offers[JOINT_OFFER]
+    page.goto(site_server.url(""))
+    page.locator(".md-search__input").click()
+    page.keyboard.type("Resilient")
+    result = page.locator(".md-search-result__item").first
+    result.wait_for()
+    assert offer.title["en"].split()[0] in page.locator(".md-search-result").inner_text()
+    assert foreign_requests(page, site_server.origin) == []
+
+
+@pytest.mark.parametrize("kind", ["catalogue", "offer", "pathway", "issuer", "home", "keys"])
+def test_axe_reports_no_serious_or_critical_violations(
+    page: RecordingPage, site_server: SiteServer, kind: str
+) -> None:
+    page.goto(site_server.url(representative_pages(site_server)[kind]))
+    page.wait_for_load_state("networkidle")
+    assert axe_violations(page) == []

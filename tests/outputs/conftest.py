@@ -1,0 +1,39 @@
+"""Fixtures of the output tests: catalogues (built in code and the example one) and SHACL shapes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from build_tools.catalogue.loader import load_catalogue
+from build_tools.catalogue.model import Catalogue
+
+from ._fixtures import make_catalogue
+
+PROJECT = Path(__file__).resolve().parents[2]
+SHACL = Path(__file__).resolve().parents[1] / "vectors" / "shacl" / "loq"
+
+
+@pytest.fixture(scope="session")
+def fixture_catalogue() -> Catalogue:
+    return make_catalogue()
+
+
+@pytest.fixture(scope="session")
+def example_catalogue() -> Catalogue:
+    result = load_catalogue(PROJECT / "catalogue")
+    errors = [str(f) for f in result.findings if f.severity == "error"]
+    assert result.ok and result.catalogue is not None, "example catalogue invalid:\n" + "\n".join(
+        errors
+    )
+    return result.catalogue
+
+
+@pytest.fixture(scope="session")
+def loq_shapes() -> rdflib.Graph:
+    shapes = rdflib.Graph()
+    shapes.parse(SHACL / "LOQ-constraints.ttl", format="turtle")
+    shapes.parse(SHACL / "LOQ-constraints-mdr.ttl", format="turtle")
+    return shapes

@@ -1,0 +1,271 @@
+"""The site build: atomic output, strict MkDocs, refusal of private keys, located errors."""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from outputs._fixtures import make_catalogue
+
+from build_tools import cli
+from build_tools.catalogue.model import Catalogue
+from build_tools.sitebuild.build import build_catalogue_site, build_site, swap_into_place
+from build_tools.sitebuild.errors import BuildError
+from build_tools.sitebuild.tree import fill_placeholders
+
+PROJECT = Path(__file__).resolve().parents[2]
+PEM = (
+    b"-----BEGIN PRIVATE KEY-----\n"
+    b"MC4CAQAwBQYDK2VwBCIEIJ+DYvh6SEqVTm50DFtMDoQikTmiCqirVv9mWG9qfSnF\n"
+    b"-----END PRIVATE KEY-----\n"
+)
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return make_catalogue()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) -> Path:
+    out = tmp_path_factory.mktemp("built") / "site"
+    build_catalogue_site(catalogue, out=out, project=PROJECT)
+    return out
+
+
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of mkdocs.yml and site_src/ that a test may break."""
+    proj = tmp_path / "project"
+    proj.mkdir()
+    shutil.copy(PROJECT / "mkdocs.yml", proj / "mkdocs.yml")
+    shutil.copytree(PROJECT / "site_src", proj / "site_src")
+    return proj
+
+
+def listing(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_build_writes_the_whole_site(built: Path, catalogue: Catalogue) -> None:
+    for path in (
+        "index.html",
+        "registry.json",
+        "catalogue.jsonld",
+        "sitemap.xml",
+        "offers/index.html",
+        "principles/index.html",
+        "maintainers/fields/index.html",
+        "maintainers/registry-format/index.html",
+        "keys/index.html",
+        "verify/index.html",
+        "search/search_index.json",
+        "assets/javascripts/catalogue-filter.js",
+        "assets/stylesheets/credsite.css",
+    ):
+        assert (built / path).is_file(), path
+    for oid in catalogue.offers:
+        assert (built / "offers" / oid / "index.html").is_file()
+        assert json.loads((built / "offers" / oid / "elm.jsonld").read_bytes())["@graph"]
+    for slug in catalogue.issuers:
+        assert (built / "issuers" / slug / "index.html").is_file()
+    for pid in catalogue.pathways:
+        assert (built / "pathways" / pid / "index.html").is_file()
+    registry = json.loads((built / "registry.json").read_bytes())
+    assert set(registry["offers"]) == set(catalogue.offers)
+    # Nothing is left next to the output.
+    assert sorted(p.name for p in built.parent.iterdir()) == ["site"]
+
+
+def test_offer_pages_are_not_in_the_navigation(built: Path, catalogue: Catalogue) -> None:
+    """Pages that do not link to offers carry none in their navigation (the index is the way in)."""
+    for page in ("principles/index.html", "keys/index.html", "maintainers/index.html"):
+        text = (built / page).read_text("utf-8")
+        for oid in catalogue.offers:
+            assert f"offers/{oid}/" not in text, (page, oid)
+    offer = (built / "offers" / "lu-data-ethics" / "index.html").read_text("utf-8")
+    nav = offer.split('<nav class="md-nav md-nav--primary')[1].split(
+        '<nav class="md-nav md-nav--secondary"'
+    )[0]
+    assert "jyu-ai-in-education" not in nav
+
+
+def test_demo_banner_and_theme_fonts(built: Path) -> None:
+    home = (built / "index.html").read_text("utf-8")
+    assert "Demonstration data." in home
+    assert "fonts.googleapis.com" not in home and "fonts.gstatic.com" not in home
+
+
+class _Refs(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for k, v in attrs:
+            if v and (k in ("href", "src") or (tag == "link" and k == "href")):
+                self.refs.append((tag, v))
+
+
+def test_every_local_reference_resolves_under_a_sub_path(built: Path) -> None:
+    """Crawl every HTML page: relative links and assets exist; nothing points at another origin."""
+    base = "http://127.0.0.1/credentials/"
+    problems = []
+    for page in built.rglob("*.html"):
+        rel = page.relative_to(built).as_posix()
+        if rel == "404.html":
+            continue  # served for any path, so it uses site_url-based absolute paths
+        page_url = base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        parser = _Refs()
+        parser.feed(page.read_text("utf-8"))
+        for tag, ref in parser.refs:
+            parts = urlsplit(ref)
+            if parts.scheme in ("mailto", "about", "data") or ref.startswith("#"):
+                continue
+            if parts.scheme in ("http", "https"):
+                # Only <link rel=canonical> may name the public site; nothing is loaded from it.
+                loads = tag in ("script", "img", "link", "iframe", "source")
+                canonical = tag == "link" and ref.startswith("https://alliance.example.org/")
+                if loads and not canonical:
+                    problems.append(f"{rel}: loads {ref}")
+                continue
+            if ref.startswith("/"):
+                problems.append(f"{rel}: absolute path {ref}")
+                continue
+            target = urlsplit(urljoin(page_url, ref)).path
+            assert target.startswith("/credentials/"), (rel, ref)
+            local = built / target[len("/credentials/") :]
+            if target.endswith("/"):
+                local = local / "index.html"
+            if not local.exists():
+                problems.append(f"{rel}: broken {ref}")
+    assert problems == []
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    out = tmp_path / "site"
+    build_catalogue_site(catalogue, out=out, project=PROJECT)
+    before = listing(out)
+    proj = project_copy(tmp_path)
+    (proj / "site_src" / "principles.md").write_text(
+        "# Principles\n\nSee [a missing page](missing.md).\n", "utf-8"
+    )
+    with pytest.raises(BuildError) as exc:
+        build_catalogue_site(catalogue, out=out, project=proj)
+    assert "missing.md" in str(exc.value)
+    assert listing(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"], (
+        "no temporary folder left"
+    )
+
+
+def test_private_key_material_in_the_output_fails_the_build(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    out = tmp_path / "site"
+    build_catalogue_site(catalogue, out=out, project=PROJECT)
+    before = listing(out)
+    proj = project_copy(tmp_path)
+    (proj / "site_src" / "assets" / "notes.txt").write_bytes(b"keep this safe\n" + PEM)
+    with pytest.raises(BuildError) as exc:
+        build_catalogue_site(catalogue, out=out, project=proj)
+    assert "Private key material" in exc.value.message
+    assert any("assets/notes.txt" in d for d in exc.value.details)
+    assert listing(out) == before
+
+
+def test_private_jwk_in_the_output_fails_the_build(tmp_path: Path, catalogue: Catalogue) -> None:
+    proj = project_copy(tmp_path)
+    jwk = {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+        "d": "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A",
+    }
+    (proj / "site_src" / "assets" / "key.json").write_text(json.dumps(jwk), "utf-8")
+    with pytest.raises(BuildError) as exc:
+        build_catalogue_site(catalogue, out=tmp_path / "site", project=proj)
+    assert any("assets/key.json" in d for d in exc.value.details)
+    assert not (tmp_path / "site").exists()
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_site(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    out = tmp_path / "important"
+    out.mkdir()
+    (out / "thesis.txt").write_text("do not delete", "utf-8")
+    with pytest.raises(BuildError) as exc:
+        build_catalogue_site(catalogue, out=out, project=PROJECT)
+    assert "not a site built by credsite" in str(exc.value)
+    assert (out / "thesis.txt").read_text("utf-8") == "do not delete"
+
+
+def test_swap_restores_the_old_site_if_the_new_one_cannot_move(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("old", "utf-8")
+    with pytest.raises(OSError):
+        swap_into_place(tmp_path / "does-not-exist", out)
+    assert (out / "index.html").read_text("utf-8") == "old"
+
+
+def test_unknown_placeholder_is_a_located_error() -> None:
+    with pytest.raises(BuildError) as exc:
+        fill_placeholders(
+            "# Title\n\n<!-- credsite:no-such-block -->\n", {"a": "b"}, source="site_src/x.md"
+        )
+    assert "site_src/x.md:3" in str(exc.value)
+    assert fill_placeholders("x\n<!-- credsite:a -->\ny", {"a": "B\n"}, source="s") == "x\nB\ny"
+
+
+def test_hand_written_file_may_not_hide_a_generated_one(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    proj = project_copy(tmp_path)
+    (proj / "site_src" / "registry.json").write_text("{}", "utf-8")
+    with pytest.raises(BuildError) as exc:
+        build_catalogue_site(catalogue, out=tmp_path / "site", project=proj)
+    assert "registry.json" in str(exc.value)
+
+
+def test_invalid_catalogue_stops_with_located_errors(tmp_path: Path) -> None:
+    cat = tmp_path / "catalogue"
+    shutil.copytree(PROJECT / "catalogue", cat)
+    offer = next((cat / "offers").rglob("*.yaml"))
+    text = offer.read_text("utf-8")
+    offer.write_text(text.replace("\nects:", "\nectz:", 1), "utf-8")
+    out = tmp_path / "site"
+    with pytest.raises(BuildError) as exc:
+        build_site(catalogue_dir=cat, out=out, project=PROJECT)
+    rel = offer.relative_to(cat).as_posix()
+    assert any(d.startswith(f"{rel}:") for d in exc.value.details), exc.value.details
+    assert not out.exists()
+
+
+def test_cli_build_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cat = tmp_path / "catalogue"
+    shutil.copytree(PROJECT / "catalogue", cat)
+    (cat / "alliance.yaml").write_text("name: [broken\n", "utf-8")
+    assert cli.main(["build", "--catalogue", str(cat), "--out", str(tmp_path / "site")]) == 1
+    err = capsys.readouterr().err
+    assert "alliance.yaml:" in err
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.slow
+def test_cli_builds_the_example_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = os.getcwd()
+    os.chdir(PROJECT)
+    try:
+        assert cli.main(["build", "--out", str(tmp_path / "site")]) == 0
+    finally:
+        os.chdir(old)
+    assert "Built " in capsys.readouterr().out
+    assert (tmp_path / "site" / "registry.json").is_file()
