@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 from typing import Any
 
@@ -50,7 +51,11 @@ def test_report_shape_matches_design(registry: Registry, crypto: Any) -> None:
 
 def test_averify_with_a_suspending_backend(registry: Registry) -> None:
     crypto = SuspendingCrypto()
-    report = asyncio.run(averify(_sample(), registry, now=m.NOW, crypto=crypto))
+    # A fresh thread has no event loop, whatever other tests (Playwright) left in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        report = pool.submit(
+            asyncio.run, averify(_sample(), registry, now=m.NOW, crypto=crypto)
+        ).result()
     assert report.verdict == "valid" and crypto.calls >= 2  # credential + its status list
 
 
