@@ -1,3 +1,3 @@
-"""credsite: compile an alliance's micro-credential catalogue into a static registry and verifier site."""
+"""credsite: an alliance's micro-credential catalogue as a static registry and verifier site."""
 
 __version__ = "0.1.0"

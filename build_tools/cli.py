@@ -23,7 +23,10 @@ _COMMAND_MODULES = (
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="credsite",
-        description="Validate a micro-credential catalogue, build its site, issue and verify credentials.",
+        description=(
+            "Validate a micro-credential catalogue, build its site, "
+            "issue and verify credentials."
+        ),
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in _COMMAND_MODULES:

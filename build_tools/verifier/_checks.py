@@ -87,6 +87,8 @@ class State:
     env: Envelope | None = None
     doc: dict[str, Any] | None = None
     canonical_doc: str | None = None
+    dates: dict[str, datetime] | None = None  # the document's dates, parsed once by `format`
+    facts: _facts.Facts | None = None
     jsonld_issue: CheckResult | None = None
     key: ResolvedKey | None = None
     signature_ok: bool = False
@@ -126,7 +128,7 @@ class FormatCheck:
             st.env = env
             st.doc = env.document
             st.unsigned.extend(env.unsigned)
-            check_data_model(env.document, presentation=env.kind == "vp")
+            st.dates = check_data_model(env.document, presentation=env.kind == "vp")
         except InputError as exc:
             st.format_hint = _FORMAT_HINTS.get(exc.code, st.env.format if st.env else "unknown")
             raise Stop(result(self.id, FAIL, exc.code, exc.message, exc.detail)) from exc
@@ -280,7 +282,8 @@ class SignatureCheck:
 
         The TSA's own signature is not validated (no trust list); this binds it to the content.
         """
-        payload = signing_input.split(b".", 1)[1]
+        # The payload part of the signing input, without copying it (it can be large).
+        payload = memoryview(signing_input)[signing_input.index(b".") + 1 :]
         try:
             tokens = value["tstTokens"]
             token = b64_decode_any(tokens[0]["val"])
@@ -507,21 +510,12 @@ class SignatureCheck:
 # =========================================================================== 4 issuer_key
 
 
-def _issuer_ids(registry: Registry, issuer: IssuerEntry) -> set[str]:
-    """Identifiers a registry issuer may be named by: its DID, the DIDs that control its listed
-    keys (e.g. a registered did:key), and its organisation IRIs on the site."""
-    ids = {i for i in (issuer.did,) if i}
-    ids |= {k.did_url.split("#", 1)[0] for k in issuer.keys if k.did_url and "#" in k.did_url}
-    if registry.site_url:
-        base = registry.site_url
-        ids |= {f"{base}issuers/{issuer.slug}/#org", f"{base}issuers/{issuer.slug}/"}
-    return ids
-
-
-def _issuers_named(registry: Registry, issuer_id: str | None) -> list[IssuerEntry]:
-    if not issuer_id:
-        return []
-    return [i for i in registry.issuers.values() if issuer_id in _issuer_ids(registry, i)]
+def _date(st: State, name: str) -> datetime | None:
+    """A date of the document: parsed once by the format check (which refuses malformed ones)."""
+    assert st.doc is not None
+    if st.dates is not None:
+        return st.dates.get(name)
+    return parse_datetime(st.doc.get(name))
 
 
 def issue_time(st: State) -> datetime | None:
@@ -529,11 +523,11 @@ def issue_time(st: State) -> datetime | None:
     assert st.doc is not None
     times = [t for t in (st.signing_time,) if t is not None]
     for name in ("issued", "issuanceDate"):
-        moment = parse_datetime(st.doc.get(name))
+        moment = _date(st, name)
         if moment is not None:
             times.append(moment)
     if not times:
-        moment = parse_datetime(st.doc.get("validFrom"))
+        moment = _date(st, "validFrom")
         if moment is not None:
             times.append(moment)
     return max(times) if times else None
@@ -546,7 +540,7 @@ class IssuerKeyCheck:
         assert st.doc is not None and st.key is not None and st.env is not None
         key, registry = st.key, st.registry
         issuer_id = node_id(st.doc.get("issuer"))
-        named = _issuers_named(registry, issuer_id)
+        named = registry.issuers_named(issuer_id)
         owners = {e.issuer for e in key.entries}
         if not key.entries:
             if named:
@@ -570,7 +564,7 @@ class IssuerKeyCheck:
         owner = registry.issuers[next(iter(owners))]
         strict = not _facts.is_edc(st.doc)
         if (named and owner not in named) or (
-            strict and issuer_id not in _issuer_ids(registry, owner)
+            strict and issuer_id not in registry.issuer_ids(owner)
         ):
             claimed = named[0].name if named else (issuer_id or "no issuer")
             return result(
@@ -678,9 +672,9 @@ class ValidityCheck:
 
     async def run(self, st: State) -> CheckResult:
         assert st.doc is not None and st.env is not None
-        doc, claims = st.doc, st.env.jwt_claims
-        starts = [parse_datetime(doc.get(n)) for n in ("validFrom", "issuanceDate")]
-        ends = [parse_datetime(doc.get(n)) for n in ("validUntil", "expirationDate")]
+        claims = st.env.jwt_claims
+        starts = [_date(st, n) for n in ("validFrom", "issuanceDate")]
+        ends = [_date(st, n) for n in ("validUntil", "expirationDate")]
         starts.append(numeric_date(claims.get("nbf")) if "nbf" in claims else None)
         ends.append(numeric_date(claims.get("exp")) if "exp" in claims else None)
         start = max((s for s in starts if s), default=None)
@@ -940,7 +934,7 @@ class CatalogueCheck:
 
     async def run(self, st: State) -> CheckResult:
         assert st.doc is not None
-        facts = _facts.extract(st.doc)
+        facts = st.facts = _facts.extract(st.doc)
         offer = None
         for ref in facts.offer_refs:
             offer = st.registry.offer_for(specification_id=ref, iri=ref)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from ._util import (
@@ -123,10 +124,10 @@ def read_envelope(data: bytes, *, max_bytes: int) -> Envelope:
             "have. It may have been re-saved by an editor; use the original file.",
             "UTF-8 BOM (EF BB BF) at offset 0",
         )
-    head = data.lstrip()[:1]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        head = data.lstrip()[:1]
         if head in (b"{", b"[", b"<") and b"\x00" not in data[:1024]:
             raise _fail(
                 "FORMAT_NOT_UTF8",
@@ -136,6 +137,9 @@ def read_envelope(data: bytes, *, max_bytes: int) -> Envelope:
         raise _unrecognised(_describe_binary(data)) from exc
     if "\x00" in text[:4096]:
         raise _unrecognised(_describe_binary(data))
+    if (text[:256].lstrip() or text.lstrip())[:1] in ("{", "["):
+        # JSON: none of the text-format tests below can match text starting with { or [.
+        return from_json(strict_json(text))
     stripped = text.strip()
     if stripped.startswith("<"):
         raise _xml(stripped)
@@ -445,7 +449,10 @@ def decode_compact(token: str) -> Envelope:
         )
     if fmt == "vc-jwt":
         _check_flat_claims(document, claims)
-    check_shape(document)
+    if document is not payload and isinstance(claims.get("sub"), (dict, list)):
+        # strict_json bounded the payload, and the document is made of its parts at the same
+        # depth or shallower, except a structured `sub` claim moved into credentialSubject.
+        check_shape(document)
     env = Envelope(
         kind="jwt",
         format=fmt,
@@ -547,12 +554,21 @@ def _map_v11_claims(vc: dict[str, Any], claims: dict[str, Any], *, is_vp: bool) 
 # --------------------------------------------------------------------------- data model
 
 
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+
+
 def _is_url(value: Any) -> bool:
-    return isinstance(value, str) and bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", value))
+    return isinstance(value, str) and bool(_URL.match(value))
 
 
-def check_data_model(doc: dict[str, Any], *, presentation: bool = False) -> None:
-    """VCDM 1.1 / 2.0 required properties and value shapes (VCDM 2.0 §4; 1.1 §4)."""
+def check_data_model(
+    doc: dict[str, Any], *, presentation: bool = False
+) -> dict[str, datetime] | None:
+    """VCDM 1.1 / 2.0 required properties and value shapes (VCDM 2.0 §4; 1.1 §4).
+
+    Returns the credential's dates, parsed (None for a presentation), so later checks do not
+    parse them again.
+    """
 
     def bad(code: str, message: str, detail: str) -> InputError:
         return _fail(code, message, detail)
@@ -582,7 +598,7 @@ def check_data_model(doc: dict[str, Any], *, presentation: bool = False) -> None
             "FORMAT_INVALID_VALUE", "The credential's identifier is malformed.", "id is not a URL"
         )
     if presentation:
-        return
+        return None
     issuer = doc.get("issuer")
     if not _is_url(node_id(issuer)):
         raise bad(
@@ -604,7 +620,7 @@ def check_data_model(doc: dict[str, Any], *, presentation: bool = False) -> None
             "The credential lacks its issue date.",
             "issuanceDate is required (VCDM 1.1)",
         )
-    dates = {}
+    dates: dict[str, datetime] = {}
     for name in ("validFrom", "validUntil", "issuanceDate", "expirationDate", "issued"):
         if name in doc:
             moment = parse_datetime(doc[name])
@@ -634,3 +650,4 @@ def check_data_model(doc: dict[str, Any], *, presentation: bool = False) -> None
                 "The credential's revocation information is malformed.",
                 "credentialStatus id is not a URL",
             )
+    return dates

@@ -135,8 +135,10 @@ def _extract_ob3(
     return facts
 
 
-def summary(doc: dict[str, Any]) -> dict[str, Any]:
-    facts = extract(doc)
+def summary(doc: dict[str, Any], facts: Facts | None = None) -> dict[str, Any]:
+    """Display facts of `doc`; `facts` is `extract(doc)` when the caller already has it."""
+    if facts is None:
+        facts = extract(doc)
     issued = doc.get("issued") or doc.get("issuanceDate") or doc.get("validFrom")
     out: dict[str, Any] = {
         "id": doc.get("id") if isinstance(doc.get("id"), str) else None,

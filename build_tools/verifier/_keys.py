@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ._util import (
@@ -50,6 +51,14 @@ class ResolvedKey:
 
 
 def _did_key_jwk(did_url: str) -> tuple[dict[str, Any], str]:
+    jwk, did = _did_key_cached(did_url)
+    return dict(jwk), did
+
+
+@lru_cache(maxsize=256)
+def _did_key_cached(did_url: str) -> tuple[dict[str, Any], str]:
+    """did:key URL -> (JWK, DID): a pure function of the string (point decompression is the
+    costly part), so cached; `_did_key_jwk` hands out copies. Failures are not cached."""
     did = did_url.split("#", 1)[0]
     value = did[len("did:key:") :]
     fragment = did_url.split("#", 1)[1] if "#" in did_url else value
@@ -84,10 +93,54 @@ def _entries_jwk(entries: list[KeyEntry], reference: str) -> dict[str, Any]:
 
 
 def _safe_thumbprint(jwk: dict[str, Any]) -> str | None:
-    try:
-        return jwk_thumbprint(jwk)
-    except ValueError:
+    """RFC 7638 thumbprint, None when it cannot be computed (cached by the key's members)."""
+    identity = _key_identity(jwk)
+    return None if identity is None else _thumbprint(identity)
+
+
+@lru_cache(maxsize=256)
+def _thumbprint(identity: tuple[str, ...]) -> str:
+    names = _THUMBPRINT_MEMBERS[identity[1]]  # identity[1] is kty for every key type
+    return jwk_thumbprint(dict(zip(names, identity, strict=True)))
+
+
+_THUMBPRINT_MEMBERS = {
+    "EC": ("crv", "kty", "x", "y"),
+    "OKP": ("crv", "kty", "x"),
+    "RSA": ("e", "kty", "n"),
+}
+
+
+def _key_identity(jwk: dict[str, Any]) -> tuple[str, ...] | None:
+    """The members an RFC 7638 thumbprint covers (None when it cannot be computed): two keys
+    are the same key exactly when these are equal, without hashing anything."""
+    names = _THUMBPRINT_MEMBERS.get(str(jwk.get("kty")))
+    if names is None:
         return None
+    values = tuple(jwk.get(n) for n in names)
+    if any(not isinstance(v, str) for v in values):
+        return None
+    return values  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=64)
+def _x5c_certificate(x5c0: str) -> tuple[str, CertInfo]:
+    """x5c[0] -> (base64url SHA-256 of the DER, for x5t#S256; the certificate's facts).
+
+    A pure function of the string, and an issuer's certificate repeats on every credential it
+    seals, so it is decoded and parsed once. ValueError when unusable (never cached)."""
+    der = b64_decode_any(x5c0)
+    return b64url_encode(hashlib.sha256(der).digest()), parse_certificate(der)
+
+
+_X5C_CACHE_LIMIT = 64 * 1024  # certificates are a few kB; a huge one is parsed, not kept
+
+
+def _x5c(x5c0: str) -> tuple[str, CertInfo]:
+    if len(x5c0) > _X5C_CACHE_LIMIT:
+        der = b64_decode_any(x5c0)
+        return b64url_encode(hashlib.sha256(der).digest()), parse_certificate(der)
+    return _x5c_certificate(x5c0)
 
 
 def resolve_verification_method(vm: Any, registry: Registry) -> ResolvedKey:
@@ -146,8 +199,7 @@ def resolve_jose_key(
                 "x5c is not a list of base64 certificates",
             )
         try:
-            der = b64_decode_any(x5c[0])
-            cert = parse_certificate(der)
+            der_digest, cert = _x5c(x5c[0])
         except ValueError as exc:
             raise KeyProblem(
                 "fail",
@@ -156,7 +208,7 @@ def resolve_jose_key(
                 str(exc),
             ) from exc
         x5t = header.get("x5t#S256")
-        if x5t is not None and x5t != b64url_encode(hashlib.sha256(der).digest()):
+        if x5t is not None and x5t != der_digest:
             raise KeyProblem(
                 "fail",
                 "SIGNATURE_CERTIFICATE_INVALID",
@@ -200,8 +252,7 @@ def resolve_jose_key(
             "signature was not checked.",
             f"kid {str(kid)[:120]!r} not found" if kid else "no kid, x5c or jwk in the header",
         )
-    prints = {_safe_thumbprint(k.jwk) for k in found}
-    if len(prints) > 1:
+    if len(found) > 1 and len({_key_identity(k.jwk) for k in found}) > 1:
         raise KeyProblem(
             "fail",
             "SIGNATURE_KEY_MISMATCH",
@@ -240,9 +291,7 @@ def _resolve_kid(kid: str, registry: Registry, *, issuer: str | None) -> Resolve
         return ResolvedKey(jwk, "did:key", kid, entries, controller=did)
     entries = registry.keys_by_did_url(kid) or registry.keys_by_thumbprint(kid)
     if not entries:
-        candidates = [
-            key for slug, item in registry.issuers.items() for key in item.keys if key.kid == kid
-        ]
+        candidates = registry.keys_by_kid(kid)
         if issuer is not None:
             owner = registry.issuer_by_did(issuer)
             if owner is not None:

@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 from datetime import UTC, datetime
+from itertools import accumulate
 from typing import Any
 
 MAX_DEPTH = 64
@@ -29,7 +30,10 @@ class InputError(Exception):
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+    out = dict(pairs)
+    if len(out) == len(pairs):
+        return out
+    out = {}
     for key, value in pairs:
         if key in out:
             raise InputError(
@@ -76,20 +80,25 @@ def _parse_float(text: str) -> float:
 
 
 def check_shape(value: Any) -> None:
-    """Bound nesting depth and node count (iteratively; later stages recurse)."""
+    """Bound nesting depth and node count (iteratively; later stages recurse).
+
+    Depth first, in the same order as a plain stack walk, so the first limit met is always the
+    same one. Values come from `json`, so an exact type test is enough.
+    """
     if not isinstance(value, (dict, list)):
         return
     stack: list[tuple[Any, int]] = [(value, 1)]
+    pop, push = stack.pop, stack.append
     nodes = 1
     while stack:
-        item, depth = stack.pop()
+        item, depth = pop()
         if depth > MAX_DEPTH:
             raise InputError(
                 "FORMAT_TOO_DEEP",
                 "The file is nested far more deeply than any credential.",
                 f"nesting deeper than {MAX_DEPTH} levels",
             )
-        children = item.values() if isinstance(item, dict) else item
+        children = item.values() if type(item) is dict else item
         nodes += len(children)
         if nodes > MAX_NODES:
             raise InputError(
@@ -97,9 +106,38 @@ def check_shape(value: Any) -> None:
                 "The file holds far more data than any credential.",
                 f"more than {MAX_NODES} JSON values",
             )
+        depth += 1
         for child in children:
-            if isinstance(child, (dict, list)):
-                stack.append((child, depth + 1))
+            if type(child) in _CONTAINERS:
+                push((child, depth))
+
+
+_CONTAINERS = frozenset({dict, list})
+
+
+# One decoder for every call (json.loads would build one per call with these hooks).
+_STRICT_DECODER = json.JSONDecoder(
+    object_pairs_hook=_no_duplicates,
+    parse_constant=_no_constant,
+    parse_int=_parse_int,
+    parse_float=_parse_float,
+)
+
+
+# Pyodide's C JSON parser has no working depth guard: a document nested a few thousand levels
+# deep overflows the JavaScript stack and kills the interpreter, where CPython raises
+# RecursionError. So nesting is measured before parsing whenever the document holds enough
+# brackets to be deeply nested (cheap counts first; the scan costs about a JSON parse).
+_PRESCAN_OPENERS = 512
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _nesting(text: str) -> int:
+    """Deepest bracket nesting outside JSON strings (escaped quotes and backslashes removed)."""
+    outside = "".join(text.replace("\\\\", "").replace('\\"', "").split('"')[0::2])
+    brackets = _NOT_BRACKET.sub("", outside)
+    return max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0)
 
 
 def strict_json(text: str | bytes) -> Any:
@@ -113,14 +151,16 @@ def strict_json(text: str | bytes) -> Any:
                 "The file is not valid UTF-8 text.",
                 f"invalid byte at offset {exc.start}",
             ) from exc
-    try:
-        value = json.loads(
-            text,
-            object_pairs_hook=_no_duplicates,
-            parse_constant=_no_constant,
-            parse_int=_parse_int,
-            parse_float=_parse_float,
+    if text.count("{") + text.count("[") > _PRESCAN_OPENERS and _nesting(text) > MAX_DEPTH:
+        raise InputError(
+            "FORMAT_TOO_DEEP",
+            "The file is nested far more deeply than any credential.",
+            f"nesting deeper than {MAX_DEPTH} levels",
         )
+    try:
+        # A leading BOM is refused by json.loads with its own message (the decoder alone
+        # would not check it).
+        value = json.loads(text) if text.startswith("\ufeff") else _STRICT_DECODER.decode(text)
     except InputError:
         raise
     except RecursionError as exc:
@@ -157,7 +197,12 @@ def b64url_encode(data: bytes) -> str:
 
 def b64_decode_any(value: str) -> bytes:
     """Standard or URL-safe base64, padding optional (x5c uses standard base64)."""
-    cleaned = re.sub(r"\s+", "", value)
+    # Most values hold no white space: printable and without spaces means none (\s is either
+    # the space or an unprintable character), which is two fast scans instead of a rewrite.
+    if isinstance(value, str) and value.isprintable() and " " not in value:
+        cleaned = value
+    else:
+        cleaned = re.sub(r"\s+", "", value)
     try:
         if "-" in cleaned or "_" in cleaned:
             return base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
@@ -395,15 +440,19 @@ def lang_text(value: Any, prefer: str = "en") -> str | None:
 def lang_values(value: Any) -> set[str]:
     """Every string of a language map / string / list, for comparisons."""
     out: set[str] = set()
+    _collect_strings(value, out)
+    return out
+
+
+def _collect_strings(value: Any, out: set[str]) -> None:
     if isinstance(value, str):
         out.add(value.strip())
     elif isinstance(value, list):
         for item in value:
-            out |= lang_values(item)
+            _collect_strings(item, out)
     elif isinstance(value, dict):
         if "@value" in value:
-            out |= lang_values(value["@value"])
+            _collect_strings(value["@value"], out)
         else:
             for item in value.values():
-                out |= lang_values(item)
-    return out
+                _collect_strings(item, out)

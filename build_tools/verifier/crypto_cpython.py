@@ -11,9 +11,19 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
 __all__ = ["CPythonCrypto", "verify_signature_sync"]
 
 _CURVES = {"P-256": ("ES256", 32), "P-384": ("ES384", 48)}
+_PUBLIC_MEMBERS = ("kty", "crv", "x", "y", "n", "e")
+_PKCS1 = padding.PKCS1v15()
+_PSS = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32)
+_SHA256 = hashes.SHA256()
+_ECDSA = {"ES256": ec.ECDSA(hashes.SHA256()), "ES384": ec.ECDSA(hashes.SHA384())}
 
 
 def _b64u(value: Any) -> bytes:
@@ -23,10 +33,19 @@ def _b64u(value: Any) -> bytes:
 
 
 @lru_cache(maxsize=256)
-def _load_key(jwk_json: str) -> Any:
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+def _load_key(members: tuple[tuple[str, str], ...]) -> Any:
+    """The imported public key for a JWK's public members (in a fixed order, so equal keys
+    share one entry); keys are imported once, not per signature."""
+    return _import_key(dict(members))
 
-    jwk = json.loads(jwk_json)
+
+@lru_cache(maxsize=64)
+def _load_key_json(jwk_json: str) -> Any:
+    """Same, for JWKs with non-string members (always refused or ignored by `_import_key`)."""
+    return _import_key(json.loads(jwk_json))
+
+
+def _import_key(jwk: dict[str, Any]) -> Any:
     kty = jwk.get("kty")
     if kty == "OKP" and jwk.get("crv") == "Ed25519":
         raw = _b64u(jwk.get("x"))
@@ -53,13 +72,11 @@ def verify_signature_sync(
     *, jwk: dict[str, Any], alg: str, message: bytes, signature: bytes
 ) -> bool:
     """Verify one signature; False for a wrong signature, ValueError for an unusable key/alg."""
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
-    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-
-    public = {k: jwk[k] for k in ("kty", "crv", "x", "y", "n", "e") if k in jwk}
-    key = _load_key(json.dumps(public, sort_keys=True))
+    members = tuple((k, jwk[k]) for k in _PUBLIC_MEMBERS if k in jwk)
+    if all(type(value) is str for _, value in members):
+        key = _load_key(members)
+    else:
+        key = _load_key_json(json.dumps(dict(members), sort_keys=True))
     try:
         if alg == "EdDSA":
             if not isinstance(key, ed25519.Ed25519PublicKey):
@@ -76,18 +93,13 @@ def verify_signature_sync(
                 return False
             r = int.from_bytes(signature[:size], "big")
             s = int.from_bytes(signature[size:], "big")
-            digest = hashes.SHA256() if alg == "ES256" else hashes.SHA384()
-            key.verify(encode_dss_signature(r, s), message, ec.ECDSA(digest))
+            key.verify(encode_dss_signature(r, s), message, _ECDSA[alg])
             return True
         if alg in ("RS256", "PS256"):
             if not isinstance(key, rsa.RSAPublicKey):
                 raise ValueError(f"{alg} needs an RSA key")
-            pad: padding.AsymmetricPadding
-            if alg == "RS256":
-                pad = padding.PKCS1v15()
-            else:
-                pad = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32)
-            key.verify(signature, message, pad, hashes.SHA256())
+            pad: padding.AsymmetricPadding = _PKCS1 if alg == "RS256" else _PSS
+            key.verify(signature, message, pad, _SHA256)
             return True
     except InvalidSignature:
         return False

@@ -60,7 +60,7 @@ def _credential_summary(st: State) -> dict[str, Any] | None:
     if st.doc is None or st.env is None:
         return None
     try:
-        out = _facts.summary(st.doc)
+        out = _facts.summary(st.doc, st.facts)
     except Exception:  # a summary must never break a report
         out = {}
     issuer = st.registry_issuer

@@ -436,11 +436,31 @@ _KEYWORD_ALIASES = ("@id", "@type", "@value", "@language", "@direction", "@list"
 
 _CTX_CACHE: dict[tuple[Any, ...], _Ctx] = {}
 
+# Memo sizes: what a context remembers about the documents walked under it. Real credentials use
+# a few dozen terms and type combinations; hostile documents cannot grow the memos further, per
+# context or in all (`_MEMO`: entries stored so far, against `_MAX_MEMO`).
+_MAX_PLANS = 1024
+_MAX_PROPAGATED = 64
+_MAX_TYPED = 256
+_MAX_MEMO = 100_000
+_MEMO = [0]
+
+
+def _memo_room() -> bool:
+    """Whether one more memo entry may be stored (counting it if so)."""
+    if _MEMO[0] >= _MAX_MEMO:
+        return False
+    _MEMO[0] += 1
+    return True
+
 
 class _Ctx:
-    """Active term definitions for the fast walker; never mutated once built (it is cached)."""
+    """Active term definitions for the fast walker; never mutated once built (it is cached).
 
-    __slots__ = ("aliases", "key", "plans", "terms", "vocab")
+    The memos (`plans`, `typed`) only record pure functions of the definitions.
+    """
+
+    __slots__ = ("aliases", "key", "plans", "terms", "type_keys", "typed", "vocab")
 
     def __init__(
         self, terms: dict[str, Any], vocab: bool, aliases: dict[str, str], key: tuple[Any, ...] = ()
@@ -449,7 +469,41 @@ class _Ctx:
         self.vocab = vocab
         self.aliases = aliases
         self.key = key
-        self.plans: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        # propagated context (by identity) -> {property -> plan, node shape -> program};
+        # see `_plan` and `_program`.
+        self.plans: dict[_Ctx, dict[Any, Any]] = {}
+        # the node's types -> (type-scoped context, types that are not absolute IRIs)
+        self.typed: dict[tuple[str, ...], tuple[_Ctx, tuple[str, ...]]] = {}
+        # `@type` and the terms aliased to it (set again once `_extend_one` has built aliases)
+        self.type_keys = self._aliases_of("@type")
+
+    def _aliases_of(self, keyword: str) -> tuple[str, ...]:
+        return (keyword, *(k for k, v in self.aliases.items() if v == keyword))
+
+    def plans_under(self, propagated: _Ctx) -> dict[Any, Any]:
+        plans = self.plans.get(propagated)
+        if plans is None:
+            plans = {}
+            if len(self.plans) < _MAX_PROPAGATED and _memo_room():
+                self.plans[propagated] = plans
+        return plans
+
+    def with_types(self, types: list[str]) -> tuple[_Ctx, tuple[str, ...]]:
+        """The context after the node's type-scoped contexts (applied in lexical order of the
+        types, JSON-LD 1.1 Expansion step 11), and the types that are not absolute IRIs."""
+        memo_key = tuple(types)
+        hit = self.typed.get(memo_key)
+        if hit is not None:
+            return hit
+        ctx = self
+        for t in sorted(types):
+            definition = ctx.terms.get(t)
+            if isinstance(definition, dict) and "@context" in definition:
+                ctx = ctx.extend(definition["@context"])
+        relative = tuple(t for t in types if not (ctx.defines(t) or _ABSOLUTE.match(t)))
+        if len(self.typed) < _MAX_TYPED and _memo_room():
+            self.typed[memo_key] = (ctx, relative)
+        return ctx, relative
 
     def extend(self, local: Any, depth: int = 0) -> _Ctx:
         """This context plus `local`: URLs of bundled contexts, or a term definition's scoped
@@ -505,6 +559,7 @@ class _Ctx:
                     ctx.aliases[key] = str(target)
                 else:
                     ctx.aliases.pop(key, None)
+        ctx.type_keys = ctx._aliases_of("@type")
         return ctx
 
     def keyword(self, key: str) -> str | None:
@@ -524,12 +579,10 @@ class _Ctx:
 _EMPTY_CTX = _Ctx({}, False, {})
 
 
-def _plan(ctx: _Ctx, propagated: _Ctx, key: str) -> tuple[Any, ...]:
-    """How to treat property `key` under `ctx` (memoised on the immutable, cached context)."""
-    memo_key = (propagated.key, key)
-    plan = ctx.plans.get(memo_key)
-    if plan is not None:
-        return plan
+def _plan(ctx: _Ctx, propagated: _Ctx, key: str, plans: dict[Any, Any]) -> tuple[Any, ...]:
+    """How to treat property `key` under `ctx` (memoised in `plans`, which belongs to the
+    immutable, cached context: `ctx.plans_under(propagated)`)."""
+    plan: tuple[Any, ...] | None = None
     kw = key if key.startswith("@") else ctx.aliases.get(key)
     if kw is not None:
         plan = ("keyword", kw)
@@ -556,8 +609,53 @@ def _plan(ctx: _Ctx, propagated: _Ctx, key: str) -> tuple[Any, ...]:
                 ["@value"] + [a for a, k in child.aliases.items() if k == "@value"]
             )
             plan = ("walk", child, id_type, value_keys)
-    ctx.plans[memo_key] = plan
+    if len(plans) < _MAX_PLANS and _memo_room():
+        plans[key] = plan
     return plan
+
+
+# Steps of a node program (see `_program`): what to do with one property's value.
+_WALK, _ID, _LIST, _UNSURE, _ERROR = range(5)
+# Keywords whose values the walker has nothing to check in (types are checked separately).
+_INERT_KEYWORDS = frozenset({"@type", "@value", "@language", "@direction", "@index"})
+_MAX_SHAPE = 64  # programs are remembered for nodes with at most this many properties
+
+
+def _program(
+    ctx: _Ctx, propagated: _Ctx, shape: tuple[str, ...], plans: dict[Any, Any]
+) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
+    """What walking a node with properties `shape` (in order) involves under `ctx`: the
+    properties that are dropped, and the steps for the others, skipping those with nothing to
+    check. A property whose plan cannot be made becomes a step that raises at its place, so
+    errors come in the same order as a property-by-property walk."""
+    dropped: list[str] = []
+    steps: list[tuple[Any, ...]] = []
+    for key in shape:
+        if key == "@context":
+            continue
+        try:
+            plan = plans.get(key) or _plan(ctx, propagated, key, plans)
+        except _Unsure:
+            steps.append((key, _UNSURE))
+            break
+        except JsonLdStrictError as exc:
+            steps.append((key, _ERROR, exc.code, exc.message, exc.detail))
+            break
+        action = plan[0]
+        if action == "walk":
+            steps.append((key, _WALK, plan[1], plan[2], plan[3]))
+        elif action == "drop":
+            dropped.append(key)
+        elif action == "keyword":
+            kw = plan[1]
+            if kw == "@id":
+                steps.append((key, _ID))
+            elif kw in ("@list", "@set"):
+                steps.append((key, _LIST))
+            elif kw not in _INERT_KEYWORDS:
+                steps.append((key, _UNSURE))  # @graph, @included, @nest, @reverse, @json ...
+                break
+    return tuple(dropped), tuple(steps)
 
 
 def _walk(node: Any, ctx: _Ctx, dropped: list[str], relative: list[str], depth: int) -> None:
@@ -575,37 +673,45 @@ def _walk(node: Any, ctx: _Ctx, dropped: list[str], relative: list[str], depth: 
             raise _Unsure()  # inline contexts: let pyld validate them
         ctx = ctx.extend(local)
     propagated = ctx
-    aliases = ctx.aliases
     types: list[str] = []
-    for key, value in node.items():
-        if key == "@type" or aliases.get(key) == "@type":
-            for t in value if isinstance(value, list) else [value]:
+    for type_key in ctx.type_keys:
+        if type_key in node:
+            value = node[type_key]
+            for t in value if isinstance(value, list) else (value,):
                 if not isinstance(t, str):
                     raise _Unsure()
                 types.append(t)
-    for t in sorted(types):
-        definition = ctx.terms.get(t)
-        if isinstance(definition, dict) and "@context" in definition:
-            ctx = ctx.extend(definition["@context"])
-    for t in types:
-        if not (ctx.defines(t) or _ABSOLUTE.match(t)):
-            relative.append(t)
-    for key, value in node.items():
-        if key == "@context":
-            continue
-        plan = _plan(ctx, propagated, key)
-        action = plan[0]
-        if action == "walk":
-            _, child, id_type, value_keys = plan
-            for item in value if isinstance(value, list) else [value]:
+    if types:
+        typed = ctx.typed.get(tuple(types))
+        ctx, bad_types = typed if typed is not None else ctx.with_types(types)
+        if bad_types:
+            relative.extend(bad_types)
+    plans = ctx.plans.get(propagated)
+    if plans is None:
+        plans = ctx.plans_under(propagated)
+    shape = tuple(node)
+    program = plans.get(shape)
+    if program is None:
+        program = _program(ctx, propagated, shape, plans)
+        if len(shape) <= _MAX_SHAPE and len(plans) < _MAX_PLANS and _memo_room():
+            plans[shape] = program
+    if program[0]:
+        dropped.extend(program[0])
+    child_depth = depth + 1
+    for step in program[1]:
+        value = node[step[0]]
+        op = step[1]
+        if op == _WALK:
+            child, id_type, value_keys = step[2], step[3], step[4]
+            for item in value if isinstance(value, list) else (value,):
                 if isinstance(item, dict):
                     if value_keys.isdisjoint(item):
-                        _walk(item, child, dropped, relative, depth + 1)
+                        _walk(item, child, dropped, relative, child_depth)
                     else:
                         # A value object may carry only keywords (JSON-LD 1.1 §4.2.1).
                         dropped.extend(k for k in item if child.keyword(k) is None)
                 elif isinstance(item, list):
-                    _walk(item, child, dropped, relative, depth + 1)
+                    _walk(item, child, dropped, relative, child_depth)
                 elif (
                     id_type is not None
                     and isinstance(item, str)
@@ -613,19 +719,17 @@ def _walk(node: Any, ctx: _Ctx, dropped: list[str], relative: list[str], depth: 
                     and not (id_type == "@vocab" and child.defines(item))
                 ):
                     relative.append(item)
-        elif action == "drop":
-            dropped.append(key)
-        elif action == "keyword":
-            kw = plan[1]
-            if kw == "@id":
-                if not isinstance(value, str):
-                    raise _Unsure()
-                if not _ABSOLUTE.match(value):
-                    relative.append(value)
-            elif kw in ("@list", "@set"):
-                _walk(value, propagated, dropped, relative, depth + 1)
-            elif kw not in ("@type", "@value", "@language", "@direction", "@index"):
-                raise _Unsure()  # @graph, @included, @nest, @reverse, @json ...
+        elif op == _ID:
+            if not isinstance(value, str):
+                raise _Unsure()
+            if not _ABSOLUTE.match(value):
+                relative.append(value)
+        elif op == _LIST:
+            _walk(value, propagated, dropped, relative, child_depth)
+        elif op == _UNSURE:
+            raise _Unsure()
+        else:
+            raise JsonLdStrictError(step[2], step[3], step[4])
 
 
 def check_terms(doc: Any) -> None:

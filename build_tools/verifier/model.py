@@ -197,6 +197,9 @@ class Registry:
         self._by_did_url: dict[str, list[KeyEntry]] = {}
         self._by_cert: dict[str, list[KeyEntry]] = {}
         self._by_did: dict[str, str] = {}
+        self._by_kid: dict[str, list[KeyEntry]] = {}
+        self._ids: dict[str, frozenset[str]] = {}
+        self._by_issuer_id: dict[str, list[IssuerEntry]] = {}
         for slug, issuer in self.issuers.items():
             if issuer.did:
                 self._by_did[issuer.did] = slug
@@ -207,6 +210,30 @@ class Registry:
                     self._by_did_url.setdefault(key.did_url, []).append(key)
                 if key.cert_sha256:
                     self._by_cert.setdefault(key.cert_sha256.lower(), []).append(key)
+                self._by_kid.setdefault(key.kid, []).append(key)
+            ids = self._identifiers(issuer)
+            self._ids[slug] = ids
+            for ident in ids:
+                self._by_issuer_id.setdefault(ident, []).append(issuer)
+        # offer_for: the first offer (in registry order) matching a specification id or an IRI.
+        self._offer_by_spec: dict[str, int] = {}
+        self._offer_by_iri: dict[str, int] = {}
+        self._offer_list = list(self.offers.values())
+        for index, offer in enumerate(self._offer_list):
+            if offer.specification_id:
+                self._offer_by_spec.setdefault(offer.specification_id, index)
+            if offer.iri:
+                self._offer_by_iri.setdefault(offer.iri.rstrip("/"), index)
+
+    def _identifiers(self, issuer: IssuerEntry) -> frozenset[str]:
+        """Identifiers an issuer may be named by: its DID, the DIDs that control its listed keys
+        (e.g. a registered did:key), and its organisation IRIs on the site."""
+        ids = {i for i in (issuer.did,) if i}
+        ids |= {k.did_url.split("#", 1)[0] for k in issuer.keys if k.did_url and "#" in k.did_url}
+        if self.site_url:
+            base = self.site_url
+            ids |= {f"{base}issuers/{issuer.slug}/#org", f"{base}issuers/{issuer.slug}/"}
+        return frozenset(ids)
 
     @classmethod
     def empty(cls) -> Registry:
@@ -311,6 +338,23 @@ class Registry:
         slug = self._by_did.get(did)
         return self.issuers.get(slug) if slug else None
 
+    def keys_by_kid(self, kid: str) -> list[KeyEntry]:
+        """Registered keys whose `kid` is exactly `kid`, in registry order."""
+        return list(self._by_kid.get(kid, []))
+
+    def issuer_ids(self, issuer: IssuerEntry) -> frozenset[str]:
+        """Identifiers `issuer` may be named by (see `_identifiers`)."""
+        ids = self._ids.get(issuer.slug)
+        if ids is None or self.issuers.get(issuer.slug) is not issuer:
+            return self._identifiers(issuer)
+        return ids
+
+    def issuers_named(self, issuer_id: str | None) -> list[IssuerEntry]:
+        """Registry issuers that `issuer_id` names, in registry order."""
+        if not issuer_id:
+            return []
+        return list(self._by_issuer_id.get(issuer_id, []))
+
     def served_status_lists(self) -> set[str]:
         urls: set[str] = set()
         for issuer in self.issuers.values():
@@ -327,15 +371,16 @@ class Registry:
         iri: str | None = None,
         offer_id: str | None = None,
     ) -> OfferEntry | None:
-        for offer in self.offers.values():
-            if specification_id and offer.specification_id == specification_id:
-                return offer
-            if iri and offer.iri and _same_iri(offer.iri, iri):
-                return offer
+        found = [
+            index
+            for index in (
+                self._offer_by_spec.get(specification_id) if specification_id else None,
+                self._offer_by_iri.get(iri.rstrip("/")) if iri else None,
+            )
+            if index is not None
+        ]
+        if found:
+            return self._offer_list[min(found)]
         if offer_id and offer_id in self.offers:
             return self.offers[offer_id]
         return None
-
-
-def _same_iri(a: str, b: str) -> bool:
-    return a.rstrip("/") == b.rstrip("/")

@@ -165,36 +165,7 @@ async function loadRegistry(registryUrl, siteRoot) {
 
 const PY_SETUP = String.raw`
 import json
-import re
 from datetime import datetime, timezone
-from itertools import accumulate
-
-# Pyodide's JSON parser (C) has no working depth limit: a document nested a few thousand levels
-# deep overflows the JavaScript stack and kills the interpreter, where CPython raises
-# RecursionError (which the verifier reports as FORMAT_TOO_DEEP). Every decode goes through
-# JSONDecoder.raw_decode (json.loads and JSONDecoder.decode alike): measure the nesting there
-# first, cheaply, and raise the same RecursionError beyond CPython's default limit.
-_MAX_PARSER_DEPTH = 1000
-_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.S)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
-_raw_decode = json.decoder.JSONDecoder.raw_decode
-
-
-def _nesting(text):
-    if text.count("[") + text.count("{") <= _MAX_PARSER_DEPTH:
-        return 0
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
-
-
-def _guarded_raw_decode(self, s, *args, **kwargs):
-    if isinstance(s, str) and _nesting(s) > _MAX_PARSER_DEPTH:
-        raise RecursionError("maximum recursion depth exceeded while decoding a JSON document")
-    return _raw_decode(self, s, *args, **kwargs)
-
-
-json.decoder.JSONDecoder.raw_decode = _guarded_raw_decode
 
 from build_tools.verifier import Registry, averify
 from build_tools.verifier.webcrypto import WebCryptoBackend
