@@ -3,7 +3,9 @@
 `OpenBadgeCredential` with the OB 3.0.3 context; the achievement is the offer
 (`achievement.id = {site_url}offers/<id>/`, INTERFACES.md) with ECTS as `creditsAvailable`,
 ISCED-F fields as `fieldOfStudy`, ESCO skills, the EQF level and ISCED fields as alignments,
-and a result when the offer is graded. The issuer is the university's did:web; the proof is a
+the assessment types, mode of learning and quality assurance type as alignments to the ELM
+vocabularies (so that all 11 Annex I mandatory elements are machine-readable), and a result
+when the offer is graded. The issuer is the university's did:web; the proof is a
 Data Integrity `eddsa-rdfc-2022` proof (dataintegrity.py), the only Linked Data proof 1EdTech
 certifies (OB 3.0 Issuer certification guide). The credential validates against the 1EdTech
 OB 3.0 AchievementCredential JSON Schema (tests/issuing/test_ob3.py).
@@ -106,6 +108,47 @@ def _criteria(catalogue: Catalogue, offer: Offer) -> str:
     return "\n".join(lines)
 
 
+def _vocab_alignment(scheme: str, code: str, framework: str, target_type: str
+                     ) -> dict[str, Any] | None:
+    """An alignment to an ELM vocabulary concept (None for unknown codes or no URI)."""
+    if not vocab.is_code(scheme, code):
+        return None
+    concept_uri = vocab.uri(scheme, code)
+    if not concept_uri:
+        return None
+    return {"type": ["Alignment"], "targetName": vocab.label(scheme, code),
+            "targetUrl": concept_uri, "targetFramework": framework, "targetCode": code,
+            "targetType": target_type}
+
+
+def _annex_i_alignments(catalogue: Catalogue, offer: Offer) -> list[dict[str, Any]]:
+    """Annex I elements OB 3.0 has no property for, as alignments to the ELM vocabularies.
+
+    Type of assessment (one per assessment type), form of participation (the mode of learning
+    and assessment) and type of quality assurance (with the agency in `targetDescription`).
+    The verifier's `eu_elements` check recognises them by their concept URIs.
+    """
+    out: list[dict[str, Any]] = []
+    for code in offer.assessment.types:
+        item = _vocab_alignment("assessment", code, "ELM assessment types", "ext:AssessmentType")
+        if item:
+            out.append(item)
+    item = _vocab_alignment("mode", offer.mode, "ELM modes of learning and assessment",
+                            "ext:LearningMode")
+    if item:
+        out.append(item)
+    qa = catalogue.qa_of(offer)
+    if qa is not None:
+        item = _vocab_alignment("accreditation", qa.type, "ELM quality assurance types",
+                                "ext:QualityAssurance")
+        if item:
+            agency = english(qa.agency)
+            if agency:
+                item["targetDescription"] = f"Quality assurance body: {agency}"
+            out.append(item)
+    return out
+
+
 def build_ob3(data: Ob3Input) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential; sign it with `dataintegrity.add_proof`."""
     catalogue, offer, learner, issuer = data.catalogue, data.offer, data.learner, data.issuer
@@ -140,6 +183,7 @@ def build_ob3(data: Ob3Input) -> dict[str, Any]:
                            "targetUrl": skill.uri, "targetFramework": "ESCO",
                            "targetCode": skill.uri.rsplit("/", 1)[-1],
                            "targetType": "ext:ESCOSkill"})
+    alignments += _annex_i_alignments(catalogue, offer)
     achievement: dict[str, Any] = {
         "id": achievement_id,
         "type": ["Achievement"],

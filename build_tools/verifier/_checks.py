@@ -1005,33 +1005,39 @@ class EuElementsCheck:
 
     async def run(self, st: State) -> CheckResult:
         assert st.doc is not None
-        if not _facts.is_edc(st.doc):
+        mapped = _facts.annex_i_elements(st.doc)
+        if mapped is None:
             return result(
                 self.id,
                 SKIP,
                 "EU_ELEMENTS_NOT_EDC",
                 "The EU standard elements for micro-credentials are checked for European "
-                "Digital Credentials only.",
-                "not an EuropeanDigitalCredential",
+                "Digital Credentials and Open Badges micro-credentials only.",
+                "neither an EuropeanDigitalCredential nor an achievement with "
+                "achievementType MicroCredential",
             )
-        found = _facts.annex_i(st.doc)
+        mapping, found = mapped
+        present = [label for key, label in _facts.ANNEX_I if found.get(key)]
         missing = [label for key, label in _facts.ANNEX_I if not found.get(key)]
-        count = len(_facts.ANNEX_I) - len(missing)
+        detail = (
+            f"Council Recommendation 2022/C 243/02, Annex I; mapping: {mapping}; "
+            f"present: {', '.join(present) or 'none'}; missing: {', '.join(missing) or 'none'}"
+        )
         if missing:
             return result(
                 self.id,
                 WARN,
                 "EU_ELEMENTS_MISSING",
-                f"The credential carries {count} of the 11 elements the EU requires for "
+                f"The credential carries {len(present)} of the 11 elements the EU requires for "
                 f"micro-credentials; missing: {', '.join(missing)}.",
-                "Council Recommendation 2022/C 243/02, Annex I",
+                detail,
             )
         return result(
             self.id,
             PASS,
             "EU_ELEMENTS_COMPLETE",
             "The credential carries all 11 elements the EU requires for micro-credentials.",
-            "Council Recommendation 2022/C 243/02, Annex I",
+            detail,
         )
 
 

@@ -243,3 +243,83 @@ def annex_i(doc: dict[str, Any]) -> dict[str, bool]:
         or any(_first_dict(a.get("specifiedBy")).get("mode") for a in activities),
         "quality_assurance": quality,
     }
+
+
+# Open Badges 3.0 micro-credentials (`achievementType: MicroCredential`). OB 3.0 has a property
+# for eight of the elements; type of assessment, form of participation and type of quality
+# assurance are recognised from alignments to the ELM vocabularies (by concept URI).
+ELM_ASSESSMENT_PREFIX = "http://data.europa.eu/snb/assessment/"
+ELM_MODE_PREFIX = "http://data.europa.eu/snb/learning-assessment/"
+ELM_ACCREDITATION_PREFIX = "http://data.europa.eu/snb/accreditation/"
+
+
+def _ob3_achievement(doc: dict[str, Any]) -> dict[str, Any]:
+    return _first_dict(_first_dict(doc.get("credentialSubject")).get("achievement"))
+
+
+def is_ob3_micro_credential(doc: dict[str, Any]) -> bool:
+    """An Open Badges 3.0 credential whose achievement is a micro-credential (not an EDC)."""
+    return not is_edc(doc) and _ob3_achievement(doc).get("achievementType") == "MicroCredential"
+
+
+def _aligned_to(alignments: list[dict[str, Any]], prefix: str) -> bool:
+    """An alignment whose targetUrl is a concept (not the scheme) under `prefix`."""
+    for align in alignments:
+        url = align.get("targetUrl")
+        if isinstance(url, str) and url.startswith(prefix) and len(url) > len(prefix):
+            return True
+    return False
+
+
+def _has_text(value: Any) -> bool:
+    text = lang_text(value)
+    return bool(text and text.strip())
+
+
+def annex_i_ob3(doc: dict[str, Any]) -> dict[str, bool]:
+    """Which Annex I mandatory elements an OB 3.0 micro-credential carries (see docs)."""
+    subject = _first_dict(doc.get("credentialSubject"))
+    achievement = _ob3_achievement(doc)
+    raw_issuer = doc.get("issuer")
+    issuer: dict[str, Any] = raw_issuer if isinstance(raw_issuer, dict) else {}
+    address = _first_dict(issuer.get("address"))
+    alignments = [a for a in as_list(achievement.get("alignment")) if isinstance(a, dict)]
+    named = _has_text(subject.get("name")) or any(
+        isinstance(ident, dict)
+        and ident.get("identityType") == "name"
+        and ident.get("hashed") is False
+        and _has_text(ident.get("identityHash"))
+        for ident in as_list(subject.get("identifier"))
+    )
+    criteria = _first_dict(achievement.get("criteria"))
+    level = any(
+        re.fullmatch(re.escape(EQF_PREFIX) + r"[1-8]", str(align.get("targetUrl") or ""))
+        for align in alignments
+    )
+    return {
+        "learner": named,
+        "title": _has_text(achievement.get("name")),
+        "country": _has_text(address.get("addressCountryCode"))
+        or _has_text(address.get("addressCountry")),
+        "awarding_body": _has_text(issuer.get("name")),
+        "date": bool(doc.get("validFrom") or doc.get("awardedDate") or doc.get("issuanceDate")),
+        "outcomes": _has_text(criteria.get("narrative"))
+        or any(
+            align.get("targetType") in ("LearningOutcome", "ceterms:Competency", "CFItem")
+            for align in alignments
+        ),
+        "workload": _number(achievement.get("creditsAvailable")) is not None,
+        "level": level,
+        "assessment": _aligned_to(alignments, ELM_ASSESSMENT_PREFIX),
+        "participation": _aligned_to(alignments, ELM_MODE_PREFIX),
+        "quality_assurance": _aligned_to(alignments, ELM_ACCREDITATION_PREFIX),
+    }
+
+
+def annex_i_elements(doc: dict[str, Any]) -> tuple[str, dict[str, bool]] | None:
+    """(mapping name, element -> present) for an EDC or an OB 3.0 micro-credential, else None."""
+    if is_edc(doc):
+        return "European Learning Model 3.2", annex_i(doc)
+    if is_ob3_micro_credential(doc):
+        return "Open Badges 3.0 micro-credential", annex_i_ob3(doc)
+    return None

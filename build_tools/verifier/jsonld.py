@@ -18,6 +18,7 @@ Rules (Data Integrity §2.4 "Validating Contexts", §2.5 "Securing Data Lossless
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -51,6 +52,7 @@ def _stub_lxml() -> None:
 
 _stub_lxml()
 
+from frozendict import frozendict as _frozendict  # noqa: E402
 from pyld import jsonld as _pyld  # noqa: E402
 from pyld.canon import URDNA2015 as _URDNA2015  # noqa: E402
 
@@ -362,6 +364,108 @@ class _CachingProcessor(_pyld.JsonLdProcessor):
         return processed
 
 
+    def _expand_iri(
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: Any = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
+        """pyld's IRI expansion, remembered for processed (frozen) active contexts.
+
+        Expansion calls this for every key and IRI value; outside context processing
+        (`local_ctx` is None) the result depends only on the active context, which pyld never
+        changes once frozen (new definitions go into a clone). The context object is kept in
+        the entry and compared by identity, as in `_process_context`.
+        """
+        if local_ctx is not None or type(active_ctx) is not _frozendict or type(value) is not str:
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        key = (id(active_ctx), value, base, vocab)
+        hit = _IRIS.get(key)
+        if hit is not None and hit[0] is active_ctx:
+            return hit[1]
+        expanded = super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        if len(_IRIS) >= _IRIS_MAX:
+            _IRIS.clear()
+        _IRIS[key] = (active_ctx, expanded)
+        return expanded
+
+    def _graph_to_rdf(self, graph: Any, issuer: Any, options: Any) -> list[dict[str, Any]]:
+        """pyld's `_graph_to_rdf`, with the per-item checks on subject and predicate made once
+        per property (they do not depend on the item). Same triples, in the same order."""
+        triples: list[dict[str, Any]] = []
+        generalized = options["produceGeneralizedRdf"]
+        for id_, node in sorted(graph.items()):
+            subject_ok = _pyld_absolute(id_)
+            subject_type = "blank node" if id_.startswith("_:") else "IRI"
+            for prop, items in sorted(node.items()):
+                if prop == "@type":
+                    prop = _pyld.RDF_TYPE
+                elif _pyld._is_keyword(prop):
+                    continue
+                # pyld skips each item of a relative subject or predicate, and each item of
+                # a blank node predicate unless producing generalized RDF.
+                if not (subject_ok and _pyld_absolute(prop)):
+                    continue
+                if prop.startswith("_:"):
+                    if not generalized:
+                        continue
+                    predicate_type = "blank node"
+                else:
+                    predicate_type = "IRI"
+                for item in items:
+                    obj = self._object_to_rdf(item, issuer, triples, options)
+                    if obj is not None:
+                        # fresh component dicts per triple: URDNA2015 relabels them in place
+                        triples.append(
+                            {
+                                "subject": {"type": subject_type, "value": id_},
+                                "predicate": {"type": predicate_type, "value": prop},
+                                "object": obj,
+                            }
+                        )
+        return triples
+
+
+# pyld's `_is_absolute_iri` (same pattern, compiled once) for string values.
+_PYLD_ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
+
+
+def _pyld_absolute(value: Any) -> bool:
+    return isinstance(value, str) and _PYLD_ABSOLUTE.match(value) is not None
+
+
+_IRIS: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+_IRIS_MAX = 20_000
+
+
+def _json_copy(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists, scalars), several times faster than
+    `copy.deepcopy`; anything else is handed to `copy.deepcopy`."""
+    kind = type(value)
+    if kind is dict:
+        return {k: _json_copy(v) for k, v in value.items()}
+    if kind is list:
+        return [_json_copy(v) for v in value]
+    if value is None or kind is str or kind is int or kind is float or kind is bool:
+        return value
+    return copy.deepcopy(value)
+
+
+class _Doc(dict[str, Any]):
+    """The input document as handed to pyld, which deep-copies it before expanding; the copy
+    is a plain JSON copy (see `_json_copy`)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return {k: _json_copy(v) for k, v in self.items()}
+
+
+def _input(doc: Any) -> Any:
+    return _Doc(doc) if type(doc) is dict else doc
+
+
 def _processor(dropped: list[str]) -> Any:
     def on_dropped(prop: Any) -> None:
         dropped.append(str(prop))
@@ -415,7 +519,7 @@ def expand_strict(doc: Any) -> list[Any]:
     _check_contexts(doc)
     dropped: list[str] = []
     try:
-        expanded = _processor(dropped).expand(doc, _options(document_loader))
+        expanded = _processor(dropped).expand(_input(doc), _options(document_loader))
     except RecursionError as exc:
         raise JsonLdStrictError("JSONLD_INVALID", "The document is nested too deeply.") from exc
     except Exception as exc:
@@ -768,6 +872,13 @@ class _BoundedURDNA2015(_URDNA2015):
                 f"canonicalisation stopped after {self._max_steps} steps",
             )
 
+    def modify_first_degree_component(self, id_: str, component: Any, key: str) -> Any:
+        # pyld deep-copies the component; it is a flat dict of strings, so a shallow copy
+        # gives the same result (most of the time of Hash First Degree Quads went there).
+        if component["type"] != "blank node":
+            return component
+        return {**component, "value": "_:a" if component["value"] == id_ else "_:z"}
+
     def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
         self._step()
         return super().hash_n_degree_quads(id_, issuer)
@@ -788,19 +899,28 @@ class _BoundedURDNA2015(_URDNA2015):
 def _check_dataset(dataset: dict[str, list[dict[str, Any]]]) -> None:
     quads = 0
     blank: set[str] = set()
+    checked: set[str] = set()  # IRIs already found absolute (the same ones recur in most quads)
+    datatypes: set[str] = set()  # datatype IRIs already found not relative
     for graph_name, triples in dataset.items():
         if graph_name != "@default" and not graph_name.startswith("_:") and _bad_iri(graph_name):
             raise _relative_iri_error()
+        quads += len(triples)
         for triple in triples:
-            quads += 1
-            for part in ("subject", "predicate", "object"):
-                comp = triple[part]
-                if comp["type"] == "blank node":
+            for comp in (triple["subject"], triple["predicate"], triple["object"]):
+                kind = comp["type"]
+                if kind == "blank node":
                     blank.add(comp["value"])
-                elif comp["type"] == "IRI" and _bad_iri(comp["value"]):
-                    raise _relative_iri_error()
-                if str(comp.get("datatype", "")).startswith(SENTINEL_BASE):
-                    raise _relative_iri_error()
+                elif kind == "IRI":
+                    value = comp["value"]
+                    if value not in checked:
+                        if _bad_iri(value):
+                            raise _relative_iri_error()
+                        checked.add(value)
+                datatype = comp.get("datatype")
+                if datatype is not None and datatype not in datatypes:
+                    if str(datatype).startswith(SENTINEL_BASE):
+                        raise _relative_iri_error()
+                    datatypes.add(datatype)
     if quads > MAX_QUADS or len(blank) > MAX_BLANK_NODES:
         raise JsonLdStrictError(
             "JSONLD_TOO_COMPLEX",
@@ -816,7 +936,7 @@ def canonize(doc: Any, *, max_steps: int = MAX_RDFC_STEPS) -> str:
     try:
         opts = _options(document_loader)
         opts["produceGeneralizedRdf"] = False
-        dataset = _processor(dropped).to_rdf(doc, opts)
+        dataset = _processor(dropped).to_rdf(_input(doc), opts)
     except RecursionError as exc:
         raise JsonLdStrictError("JSONLD_INVALID", "The document is nested too deeply.") from exc
     except Exception as exc:

@@ -85,6 +85,20 @@ def test_ob3_content(world: IssuingWorld) -> None:
     assert esco[0]["targetUrl"].startswith("http://data.europa.eu/esco/skill/")
     eqf = [a for a in achievement["alignment"] if a["targetType"] == "ext:EQFLevel"]
     assert eqf[0]["targetUrl"] == "http://data.europa.eu/snb/eqf/6"
+    # Annex I elements OB 3.0 has no property for: alignments to the ELM vocabularies.
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for align in achievement["alignment"]:
+        by_type.setdefault(align["targetType"], []).append(align)
+    assert [(a["targetCode"], a["targetUrl"]) for a in by_type["ext:AssessmentType"]] == [
+        ("project-work", "http://data.europa.eu/snb/assessment/795dac4096"),
+        ("written-exam", "http://data.europa.eu/snb/assessment/6e6cb2cc78")]
+    assert [(a["targetCode"], a["targetUrl"]) for a in by_type["ext:LearningMode"]] == [
+        ("online", "http://data.europa.eu/snb/learning-assessment/920fbb3cbe")]
+    [qa] = by_type["ext:QualityAssurance"]
+    assert (qa["targetCode"], qa["targetUrl"]) == (
+        "institutional-qa", "http://data.europa.eu/snb/accreditation/bb4618238e")
+    assert qa["targetName"] == "Institutional Quality Assurance"
+    assert qa["targetDescription"] == "Quality assurance body: Test Quality Agency"
     assert doc["credentialSubject"]["result"] == [{
         "type": ["Result"], "resultDescription": achievement["resultDescription"][0]["id"],
         "value": "9"}]
@@ -139,6 +153,8 @@ def test_round_trip_valid_with_our_check_and_the_project_verifier(world: Issuing
     report = verify_report(catalogue, item.content)
     assert report["format"] == "vc-di-eddsa-rdfc-2022"
     assert report["verdict"] == "valid", failing(report)
+    eu = next(c for c in report["checks"] if c["id"] == "eu_elements")
+    assert (eu["status"], eu["code"]) == ("pass", "EU_ELEMENTS_COMPLETE"), eu
 
 
 def test_joint_offer_issued_by_the_second_awarding_body(world: IssuingWorld) -> None:

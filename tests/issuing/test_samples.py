@@ -71,3 +71,6 @@ def test_every_sample_gets_its_expected_verdict(samples: tuple[Path, Path]) -> N
         report = verify_report(catalogue, (out / sample["file"]).read_bytes())
         assert report["verdict"] == sample["expected"], (sample["file"], failing(report))
         assert report["format"] == sample["format"]
+        if sample["expected"] == "valid":  # both formats carry all 11 Annex I elements
+            eu = next(c for c in report["checks"] if c["id"] == "eu_elements")
+            assert eu["code"] == "EU_ELEMENTS_COMPLETE", (sample["file"], eu)

@@ -70,8 +70,7 @@ def test_issued_credentials_verify(
     assert report.credential is not None
     assert report.credential["issuer"]["name"] == "University of Latvia"
     assert report.credential["learner"] == "Anna Bērziņa"
-    if fmt == "edc":
-        assert report.codes["eu_elements"] == "EU_ELEMENTS_COMPLETE"
+    assert report.codes["eu_elements"] == "EU_ELEMENTS_COMPLETE"  # both formats
 
 
 def test_site_samples_get_their_stated_verdicts(capsys: pytest.CaptureFixture[str]) -> None:
