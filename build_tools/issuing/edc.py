@@ -8,7 +8,7 @@ Annex I mandatory elements of the Council Recommendation on micro-credentials (2
 plus the optional ones the offer has; `ANNEX_I` maps each to its place.
 
 Node ids: the specification is the offer's own `{site_url}offers/<id>/elm.jsonld#specification`
-and its outcomes `…#outcome-<n>` (INTERFACES.md), organisations are
+and its outcomes `…#outcome-<n>` (docs/interfaces.md), organisations are
 `{site_url}issuers/<slug>/#org`; everything that belongs to this one credential gets a
 `urn:epass:<kind>:<credential uuid>` id, so that two credentials never share a node by mistake
 (ELM notes §2.11).

@@ -1,7 +1,7 @@
 """Open Badges 3.0 credentials (W3C VC Data Model 2.0) from offer + learner.
 
 `OpenBadgeCredential` with the OB 3.0.3 context; the achievement is the offer
-(`achievement.id = {site_url}offers/<id>/`, INTERFACES.md) with ECTS as `creditsAvailable`,
+(`achievement.id = {site_url}offers/<id>/`, docs/interfaces.md) with ECTS as `creditsAvailable`,
 ISCED-F fields as `fieldOfStudy`, ESCO skills, the EQF level and ISCED fields as alignments,
 the assessment types, mode of learning and quality assurance type as alignments to the ELM
 vocabularies (so that all 11 Annex I mandatory elements are machine-readable), and a result

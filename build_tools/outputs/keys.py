@@ -13,7 +13,7 @@
   All of them are in `assertionMethod`.
 - `issuers/<slug>/status/<list_id>.json`: byte copies of the committed, signed status lists.
 
-`key_facts(catalogue, issuer, key)` is one registry key entry, exactly the INTERFACES.md
+`key_facts(catalogue, issuer, key)` is one registry key entry, exactly the docs/interfaces.md
 `registry.json` shape; the site renders the keys tables from it.
 """
 
@@ -72,7 +72,7 @@ def _cert(key: IssuerKey) -> Any:
 
 
 def key_facts(catalogue: Catalogue, issuer: Issuer, key: IssuerKey) -> dict[str, Any]:
-    """One key as listed in registry.json (INTERFACES.md), facts derived from the key itself."""
+    """One key as listed in registry.json (docs/interfaces.md), derived from the key itself."""
     jwk = _key_jwk(key)
     cert = _cert(key)
     try:

@@ -1,5 +1,5 @@
-"""`registry.json`: what the verifier needs to know about this catalogue (format in INTERFACES.md
-and on the site's "Registry format" page).
+"""`registry.json`: what the verifier needs to know about this catalogue (format in
+docs/interfaces.md and on the site's "Registry format" page).
 
 Issuers with their legal identity, DID and keys; offers with the credential-relevant facts and
 a content hash per version; pathways. Keys come from the keys part

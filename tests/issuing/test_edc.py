@@ -91,7 +91,7 @@ def test_edc_structure(world_template: IssuingWorld) -> None:
         "2026-10-01T09:00:00Z"
     assert credential["validUntil"] == credential["expirationDate"] == "2031-01-01T00:00:00Z"
     claim = credential["credentialSubject"]["hasClaim"]
-    # the specification is the offer's own ELM node (INTERFACES.md)
+    # the specification is the offer's own ELM node (docs/interfaces.md)
     assert claim["specifiedBy"]["id"] == \
         "https://example.org/credentials/offers/aa-one/elm.jsonld#specification"
     assert claim["specifiedBy"]["learningOutcome"][0]["id"].endswith("elm.jsonld#outcome-1")

@@ -1,4 +1,4 @@
-"""registry.json: the format of INTERFACES.md, content hashes, DIDs, keys when the part exists."""
+"""registry.json: the format of docs/interfaces.md, content hashes, DIDs and keys."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def test_offer_entries_and_content_hash(fixture_catalogue: Catalogue) -> None:
     assert entry["awarding_bodies"] == ["jgu"]
     assert entry["ects"] == 2 and isinstance(entry["ects"], int)
     assert entry["version"] == "1.1"
-    # Computed independently from the definition in INTERFACES.md.
+    # Computed independently from the definition in docs/interfaces.md.
     facts = {
         "title": dict(offer.title),
         "ects": 2,
