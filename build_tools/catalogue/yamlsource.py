@@ -237,6 +237,17 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, rel: str) -> Finding:
     line = mark.line + 1 if mark else 1
     column = mark.column + 1 if mark else 1
     problem = (exc.problem or "").strip()
+    if "nesting depth" in f"{problem} {exc.context or ''}":
+        # libyaml >= 0.2.6 (bundled with newer PyYAML wheels) stops at its own depth limit
+        # before our composer sees the events.
+        return _err(
+            "YAML_TOO_DEEP",
+            "The file nests lists or mappings far too deeply. "
+            "Catalogue files are flat; check the indentation.",
+            rel,
+            line,
+            column,
+        )
     if "'\\t'" in problem or "\t" in problem:
         return _err(
             "YAML_TAB",
@@ -266,18 +277,20 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, rel: str) -> Finding:
 
 
 def _compose_events(text: str, rel: str, max_depth: int) -> YNode | None:
+    # One pass over the parser's events. Event types are compared by identity and the parser is
+    # driven directly (no generator): this loop runs for every scalar of every catalogue file.
     stack: list[YMap | YSeq] = []
     pending_key: list[YScalar | None] = []  # for each open mapping: the key awaiting its value
     seen_keys: list[dict[str, YScalar]] = []
     root: YNode | None = None
     documents = 0
+    parent: YMap | YSeq | None = None  # stack[-1]
 
     def attach(node: YNode) -> None:
         nonlocal root
-        if not stack:
+        if parent is None:
             root = node
             return
-        parent = stack[-1]
         if isinstance(parent, YSeq):
             parent.items.append(node)
             return
@@ -293,7 +306,8 @@ def _compose_events(text: str, rel: str, max_depth: int) -> YNode | None:
                         node.column,
                     )
                 )
-            first = seen_keys[-1].get(node.value)
+            seen = seen_keys[-1]
+            first = seen.get(node.value)
             if first is not None:
                 raise _Refused(
                     _err(
@@ -305,95 +319,114 @@ def _compose_events(text: str, rel: str, max_depth: int) -> YNode | None:
                         node.column,
                     )
                 )
-            seen_keys[-1][node.value] = node
+            seen[node.value] = node
             pending_key[-1] = node
         else:
             parent.items.append((key, node))
             pending_key[-1] = None
 
-    for event in yaml.parse(text, Loader=_Parser):
-        mark = event.start_mark
-        line = mark.line + 1 if mark else 1
-        column = mark.column + 1 if mark else 1
-        if isinstance(event, yaml.AliasEvent):
-            raise _Refused(
-                _err(
-                    "YAML_ALIAS",
-                    f"YAML aliases (*{event.anchor}) are not allowed in the catalogue. "
-                    "Write the value out in full.",
-                    rel,
-                    line,
-                    column,
-                )
-            )
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise _Refused(
-                    _err(
-                        "YAML_MULTIPLE_DOCUMENTS",
-                        "The file holds more than one YAML document ('---'). "
-                        "Put one offer, issuer or pathway per file.",
-                        rel,
-                        line,
-                        column,
+    parser = _Parser(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                break
+            kind = event.__class__
+            if kind is _SCALAR or kind is _MAPPING_START or kind is _SEQUENCE_START:
+                mark = event.start_mark
+                line = mark.line + 1 if mark else 1
+                column = mark.column + 1 if mark else 1
+                if event.anchor is not None:
+                    raise _Refused(
+                        _err(
+                            "YAML_ALIAS",
+                            f"YAML anchors (&{event.anchor}) are not allowed in the catalogue. "
+                            "Write each value out in full.",
+                            rel,
+                            line,
+                            column,
+                        )
                     )
-                )
-            continue
-        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            if event.anchor is not None:
+                tag = event.tag
+                if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
+                    raise _Refused(
+                        _err(
+                            "YAML_TAG",
+                            f"The YAML tag '{tag}' is not allowed. Remove it; write plain values.",
+                            rel,
+                            line,
+                            column,
+                        )
+                    )
+                if kind is _SCALAR:
+                    if tag is None:
+                        attach(YScalar(event.value, line, column, bool(event.implicit[0]), None))
+                    else:  # "!" is the non-specific tag: a string
+                        explicit = "tag:yaml.org,2002:str" if tag == "!" else tag
+                        attach(YScalar(event.value, line, column, False, explicit))
+                    continue
+                if len(stack) >= max_depth:
+                    raise _Refused(
+                        _err(
+                            "YAML_TOO_DEEP",
+                            f"The file nests lists or mappings more than {max_depth} levels deep. "
+                            "Catalogue files are flat; check the indentation.",
+                            rel,
+                            line,
+                            column,
+                        )
+                    )
+                node: YMap | YSeq
+                if kind is _MAPPING_START:
+                    node = YMap(line, column)
+                    attach(node)
+                    pending_key.append(None)
+                    seen_keys.append({})
+                else:
+                    node = YSeq(line, column)
+                    attach(node)
+                stack.append(node)
+                parent = node
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+                if stack.pop().__class__ is YMap:
+                    pending_key.pop()
+                    seen_keys.pop()
+                parent = stack[-1] if stack else None
+            elif kind is _ALIAS:
+                mark = event.start_mark
                 raise _Refused(
                     _err(
                         "YAML_ALIAS",
-                        f"YAML anchors (&{event.anchor}) are not allowed in the catalogue. "
-                        "Write each value out in full.",
+                        f"YAML aliases (*{event.anchor}) are not allowed in the catalogue. "
+                        "Write the value out in full.",
                         rel,
-                        line,
-                        column,
+                        mark.line + 1 if mark else 1,
+                        mark.column + 1 if mark else 1,
                     )
                 )
-            tag = event.tag
-            if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
-                raise _Refused(
-                    _err(
-                        "YAML_TAG",
-                        f"The YAML tag '{tag}' is not allowed. Remove it; write plain values.",
-                        rel,
-                        line,
-                        column,
+            elif kind is _DOCUMENT_START:
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    raise _Refused(
+                        _err(
+                            "YAML_MULTIPLE_DOCUMENTS",
+                            "The file holds more than one YAML document ('---'). "
+                            "Put one offer, issuer or pathway per file.",
+                            rel,
+                            mark.line + 1 if mark else 1,
+                            mark.column + 1 if mark else 1,
+                        )
                     )
-                )
-        if isinstance(event, yaml.ScalarEvent):
-            plain = bool(event.implicit[0]) and event.tag is None
-            explicit = event.tag if event.tag not in (None, "!") else None
-            if event.tag == "!":  # non-specific tag: a string
-                explicit = "tag:yaml.org,2002:str"
-            attach(YScalar(event.value, line, column, plain, explicit))
-        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            if len(stack) >= max_depth:
-                raise _Refused(
-                    _err(
-                        "YAML_TOO_DEEP",
-                        f"The file nests lists or mappings more than {max_depth} levels deep. "
-                        "Catalogue files are flat; check the indentation.",
-                        rel,
-                        line,
-                        column,
-                    )
-                )
-            node: YMap | YSeq = (
-                YMap(line, column)
-                if isinstance(event, yaml.MappingStartEvent)
-                else YSeq(line, column)
-            )
-            attach(node)
-            stack.append(node)
-            if isinstance(node, YMap):
-                pending_key.append(None)
-                seen_keys.append({})
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            done = stack.pop()
-            if isinstance(done, YMap):
-                pending_key.pop()
-                seen_keys.pop()
+    finally:
+        parser.dispose()
     return root
+
+
+_SCALAR = yaml.ScalarEvent
+_MAPPING_START = yaml.MappingStartEvent
+_SEQUENCE_START = yaml.SequenceStartEvent
+_MAPPING_END = yaml.MappingEndEvent
+_SEQUENCE_END = yaml.SequenceEndEvent
+_ALIAS = yaml.AliasEvent
+_DOCUMENT_START = yaml.DocumentStartEvent
