@@ -17,11 +17,15 @@ private key material):
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import functools
+import gc
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,14 +91,34 @@ def load_catalogue(
     now = now or dt.datetime.now(dt.UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=dt.UTC)
-    loader = _Loader(root, max_file_bytes=max_file_bytes)
-    catalogue = loader.run()
-    findings = loader.findings
-    if catalogue is not None and rules:
-        from build_tools.catalogue.rules import run_rules
+    with _collector_paused():
+        loader = _Loader(root, max_file_bytes=max_file_bytes)
+        catalogue = loader.run()
+        findings = loader.findings
+        if catalogue is not None and rules:
+            from build_tools.catalogue.rules import run_rules
 
-        findings.extend(run_rules(catalogue, now=now))
-    return LoadResult(catalogue, _dedupe(sort_findings(findings)))
+            findings.extend(run_rules(catalogue, now=now))
+        return LoadResult(catalogue, _dedupe(sort_findings(findings)))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the catalogue is read.
+
+    Loading allocates many small objects that stay alive (the model and its locations); the
+    collector would walk all of them again and again as they accumulate, which makes loading
+    grow faster than the catalogue (measured: a third of the time at 5,000 offers). Loading
+    makes next to no reference cycles, so there is nothing for the collector to find; whatever
+    there is gets collected once the previous state is restored.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def load_or_raise(
@@ -165,13 +189,17 @@ def scan_private_key_material(data: bytes, rel: str) -> list[Finding]:
         if match:
             line, column = at(match.start())
             out.append(_private_key_finding(rel, line, column, what))
-    if _KTY.search(data):
+    # The literal checks first: `in` skips through the bytes far faster than a pattern that
+    # may start with an optional quote, and each pattern needs its literal to match.
+    if b"kty" in data and _KTY.search(data):
         match = _JWK_PRIVATE_MEMBER.search(data)
         if match:
             line, column = at(match.start(1))
             member = match.group(1).decode()
             out.append(_private_key_finding(rel, line, column, f"a private JWK member '{member}'"))
-    match = _NAMED_SECRET.search(data)
+    match = (
+        _NAMED_SECRET.search(data) if b"privateKey" in data or b"secretKey" in data else None
+    )
     if match:
         line, column = at(match.start(1))
         out.append(_private_key_finding(rel, line, column, f"a '{match.group(1).decode()}' value"))
@@ -207,6 +235,46 @@ _FLOAT = re.compile(r"^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What the spec helpers say about one type hint, worked out once per hint."""
+
+    optional_inner: Any
+    is_model_class: bool
+    is_tuple: bool
+    tuple_item: Any
+    is_mapping: bool
+    literal_values: tuple[str, ...] | None
+
+
+# By id(): two Literal hints with the same values in another order are equal (and hash alike)
+# but list their values differently. The hint is kept in the entry so that its id stays its own.
+_SHAPES: dict[int, tuple[Any, _Shape]] = {}
+
+
+def _shape(tp: Any) -> _Shape:
+    entry = _SHAPES.get(id(tp))
+    if entry is not None and entry[0] is tp:
+        return entry[1]
+    is_tuple = spec.is_tuple(tp)
+    shape = _Shape(
+        optional_inner=spec.optional_inner(tp),
+        is_model_class=spec.is_model_class(tp),
+        is_tuple=is_tuple,
+        tuple_item=spec.tuple_item(tp) if is_tuple else None,
+        is_mapping=spec.is_mapping(tp),
+        literal_values=spec.literal_values(tp) if spec.is_literal(tp) else None,
+    )
+    _SHAPES[id(tp)] = (tp, shape)
+    return shape
+
+
+@functools.cache
+def _fields_by_key(cls: type) -> dict[str, spec.FieldSpec]:
+    """The fields of a model class by YAML key, in declaration order (read only)."""
+    return {f.key: f for f in spec.fields_of(cls)}
 
 
 def _type_name(tp: Any) -> str:
@@ -278,7 +346,7 @@ class _Builder:
             )
             return _BAD
         fields = spec.fields_of(cls)
-        by_key = {f.key: f for f in fields}
+        by_key = _fields_by_key(cls)
         kwargs: dict[str, Any] = {}
         for key_node, value_node in node.items:
             key = key_node.value
@@ -352,14 +420,15 @@ class _Builder:
         key: YScalar | None = None,
     ) -> Any:
         at: YNode = key if key is not None and not isinstance(node, YScalar) else node
-        inner = spec.optional_inner(tp)
-        if inner is not None:
+        shape = _shape(tp)
+        if shape.optional_inner is not None:
             if isinstance(node, YScalar) and node.is_null:
                 return None
-            tp = inner
-        if spec.is_model_class(tp):
+            tp = shape.optional_inner
+            shape = _shape(tp)
+        if shape.is_model_class:
             return self.build(tp, node, path, at)
-        if spec.is_tuple(tp):
+        if shape.is_tuple:
             if not isinstance(node, YSeq):
                 self.report(
                     "TYPE_LIST",
@@ -368,7 +437,7 @@ class _Builder:
                     hint=f"Write it as a list, e.g. {fs.key}: [{_example(node)}].",
                 )
                 return _BAD
-            item_tp = spec.tuple_item(tp)
+            item_tp = shape.tuple_item
             items: list[Any] = []
             for i, item in enumerate(node.items):
                 sub = f"{path}.{i}"
@@ -377,7 +446,7 @@ class _Builder:
                     self.positions[f"{path}.{len(items)}"] = self.loc(item)
                     items.append(v)
             return tuple(items)
-        if spec.is_mapping(tp):
+        if shape.is_mapping:
             if (owner, fs.name) in spec.PLAIN_MAPPINGS:
                 return self.plain_mapping(node, path, fs, at)
             return self.lang_map(node, path, fs, at)
@@ -388,11 +457,15 @@ class _Builder:
                 at,
             )
             return _BAD
-        if spec.is_literal(tp):
-            return self.code(node, spec.literal_values(tp), fs)
+        if shape.literal_values is not None:
+            return self.code(node, shape.literal_values, fs)
         if tp is str:
             if fs.scheme:
-                return self.code(node, vocab.codes(fs.scheme), fs)
+                # A dictionary look-up: listing the scheme's codes is only needed for the error.
+                if vocab.is_code(fs.scheme, node.value):
+                    return node.value
+                self._unknown_code(node, fs.scheme, fs)
+                return _BAD
             return node.value
         if tp is bool:
             if node.value in _TRUE:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from build_tools.catalogue import model as m
@@ -159,15 +159,36 @@ def rule(name: str) -> Callable[[Check], Check]:
 class _Ctx:
     cat: m.Catalogue
     now: dt.datetime
+    # Looked up once per offer or issuer: indexed once, so that the rules stay linear in the
+    # size of the catalogue (`Catalogue.pathways_of` scans every pathway).
+    member_of: Mapping[str, list[m.Pathway]]
+    awarding: frozenset[str]
 
     @property
     def policy(self) -> m.Policy:
         return self.cat.alliance.policy
 
+    def pathways_of(self, offer_id: str) -> list[m.Pathway]:
+        """Pathways that list the offer as a member, as `Catalogue.pathways_of` gives them."""
+        return self.member_of.get(offer_id, [])
+
+
+def _index_members(catalogue: m.Catalogue) -> dict[str, list[m.Pathway]]:
+    out: dict[str, list[m.Pathway]] = {}
+    for pathway in catalogue.pathways.values():
+        for offer_id in dict.fromkeys(pathway.offers):  # a pathway once, even if listed twice
+            out.setdefault(offer_id, []).append(pathway)
+    return out
+
 
 def run_rules(catalogue: m.Catalogue, *, now: dt.datetime) -> list[Finding]:
     """Run every rule; a rule that crashes on odd data becomes a finding, never a traceback."""
-    ctx = _Ctx(catalogue, now)
+    ctx = _Ctx(
+        catalogue,
+        now,
+        _index_members(catalogue),
+        frozenset(s for o in catalogue.offers.values() for s in o.awarding_bodies),
+    )
     out: list[Finding] = []
     for r in RULES:
         try:
@@ -385,7 +406,7 @@ def _keys(ctx: _Ctx) -> Iterator[Finding]:
     for slug, issuer in ctx.cat.issuers.items():
         for key in issuer.keys:
             yield from _check_key(key)
-        awards = any(slug in o.awarding_bodies for o in ctx.cat.offers.values())
+        awards = slug in ctx.awarding
         if awards and not any(_usable_signing_key(k, ctx.now) for k in issuer.keys):
             yield _f(
                 "ISSUER_NO_ACTIVE_KEY",
@@ -820,7 +841,7 @@ def _recognition(ctx: _Ctx) -> Iterator[Finding]:
     rp = ctx.policy.recognition
     for offer in ctx.cat.offers.values():
         rec = offer.recognition
-        pathways = ctx.cat.pathways_of(offer.id)
+        pathways = ctx.pathways_of(offer.id)
         if rec.scenario == "automatic":
             rigid = [p for p in pathways if p.type == "rigid"]
             if rp.automatic_requires_rigid_pathway and not rigid:
@@ -943,7 +964,7 @@ def _pathways(ctx: _Ctx) -> Iterator[Finding]:
         yield from _url(pathway.stacks_into.url, pathway.where("stacks_into.url"), "The URL")
     # stackable <=> member of a pathway
     for offer in offers.values():
-        member_of = ctx.cat.pathways_of(offer.id)
+        member_of = ctx.pathways_of(offer.id)
         if offer.stackability.integration == "stackable" and not member_of:
             yield _f(
                 "STACKABLE_NOT_IN_PATHWAY",

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import urllib.parse
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -539,14 +539,26 @@ class PrivateKeyFinding:
 _PEM_RE = re.compile(
     rb"-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |ANY )?PRIVATE KEY)-----")
 _PUTTY_RE = re.compile(rb"PuTTY-User-Key-File-\d+:")
-_JWK_KTY_RE = re.compile(rb"""["']?kty["']?\s*[:=]\s*["']?(?:EC|OKP|RSA|oct)\b""")
+# The text patterns below start with a literal, so that `re` can skip ahead to it instead of
+# trying every position (the whole site is scanned: about 80 MB for 1,000 offers). A pattern
+# that may begin with an optional quote or must begin at a word boundary is matched from its
+# literal, and the optional quote or the boundary is checked by hand (see `_kty_matches` and
+# `_multibase_matches`): the matches are exactly those of the patterns written out in full,
+#     ["']?kty["']?\s*[:=]\s*["']?(?:EC|OKP|RSA|oct)\b     and     \bz[base58]{44,120}\b
+_JWK_KTY_RE = re.compile(rb"""kty["']?\s*[:=]\s*["']?(?:EC|OKP|RSA|oct)\b""")
 _JWK_D_RE = re.compile(
     rb"""(?:["']|\b)(?:d|p|q|dp|dq|qi|k)["']?\s*[:=]\s*["']?[A-Za-z0-9_-]{16,}""")
 _NAMED_SECRET_RE = re.compile(
     rb"""["']?(?:private|secret)Key(?:Multibase|Base58|Pem|Hex|Jwk)?["']?\s*:\s*["']"""
     rb"""[A-Za-z0-9+/_=-]{30,}""")
-_MULTIBASE_RE = re.compile(rb"\bz[1-9A-HJ-NP-Za-km-z]{44,120}\b")
+_NAMED_SECRET_LITERALS = (b"privateKey", b"secretKey")  # one of them is in every match
+_MULTIBASE_RE = re.compile(rb"z[1-9A-HJ-NP-Za-km-z]{44,120}\b")
+_QUOTES = frozenset(b"\"'")
+_WORD = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "k")
+# A JSON object can only have a private member if the member's name is in the text, quoted, or
+# written with a \u escape: JSON files without any of these need no parsing.
+_JSON_MEMBER_NAMES = (*(b'"' + m.encode() + b'"' for m in _PRIVATE_JWK_MEMBERS), b"\\u")
 _CONTAINER_SUFFIXES = {".p12": "PKCS#12 key store", ".pfx": "PKCS#12 key store",
                        ".jks": "Java key store", ".keystore": "Java key store"}
 _DER_SUFFIXES = {".der", ".key", ".p8", ".pk8"}
@@ -621,10 +633,36 @@ def _scan(data: bytes, label: str, *, suffix: str) -> list[PrivateKeyFinding]:
     return sorted(hits.values(), key=lambda f: (f.line, f.kind))
 
 
+def _kty_matches(data: bytes) -> Iterator[tuple[int, int]]:
+    """(start, end) of each match of ``["']?kty["']?\\s*[:=]\\s*["']?(?:EC|OKP|RSA|oct)\\b``."""
+    previous_end = 0
+    for match in _JWK_KTY_RE.finditer(data):
+        start = match.start()
+        if start > previous_end and data[start - 1] in _QUOTES:
+            start -= 1  # the optional opening quote belongs to the match
+        previous_end = match.end()
+        yield start, previous_end
+
+
+def _multibase_matches(data: bytes) -> Iterator[re.Match[bytes]]:
+    """Matches of ``\\bz[base58]{44,120}\\b``: those of `_MULTIBASE_RE` at a word boundary.
+
+    A match that starts inside a word is dropped; it cannot hide a match at a boundary, because
+    every character it spans is a word character (so no boundary lies inside it).
+    """
+    for match in _MULTIBASE_RE.finditer(data):
+        start = match.start()
+        if start == 0 or data[start - 1] not in _WORD:
+            yield match
+
+
 def _text_hits(data: bytes, suffix: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
+    has_kty = b"kty" in data
     # JWKs with private members: structured parse for JSON/YAML, a windowed search otherwise.
-    if suffix in (".json", ".jsonld", ".yaml", ".yml") and b"kty" in data:
+    if has_kty and suffix in (".json", ".jsonld", ".yaml", ".yml") and (
+        suffix in (".yaml", ".yml") or any(name in data for name in _JSON_MEMBER_NAMES)
+    ):
         parsed = _parse_structured(data, suffix)
         if parsed is not _UNPARSED:
             for member in _private_jwk_members(parsed):
@@ -634,16 +672,17 @@ def _text_hits(data: bytes, suffix: str) -> list[tuple[int, str]]:
                 match = pattern.search(data)
                 out.append((match.start() if match else 0, "JWK with a private member "
                             f"'{member}'"))
-    if b"kty" in data:
-        for kty in _JWK_KTY_RE.finditer(data):
-            start = max(0, kty.start() - 3000)
-            window = data[start:kty.end() + 3000]
+    if has_kty:
+        for kty_start, kty_end in _kty_matches(data):
+            start = max(0, kty_start - 3000)
+            window = data[start:kty_end + 3000]
             private = _JWK_D_RE.search(window)
             if private:
                 out.append((start + private.start(), "JWK with a private member"))
-    for match in _NAMED_SECRET_RE.finditer(data):
-        out.append((match.start(), "private key value"))
-    for match in _MULTIBASE_RE.finditer(data):
+    if any(literal in data for literal in _NAMED_SECRET_LITERALS):
+        for match in _NAMED_SECRET_RE.finditer(data):
+            out.append((match.start(), "private key value"))
+    for match in _multibase_matches(data):
         try:
             raw = b58decode(match.group(0)[1:].decode("ascii"))
         except ValueError:

@@ -526,13 +526,32 @@ def render_offer_page(catalogue: Catalogue, offer: Offer) -> bytes:
     return _offer_page(catalogue, offer)
 
 
-def render_pages(catalogue: Catalogue, *, published: Iterable[str] = ()) -> dict[str, bytes]:
+def offer_page_path(offer_id: str) -> str:
+    """The docs-relative path of an offer's page."""
+    return c.page_source(c.offer_url(offer_id))
+
+
+def render_offer_pages(catalogue: Catalogue, offer_ids: Iterable[str]) -> dict[str, bytes]:
+    """The pages of some offers (by id), as `render_pages` renders them."""
+    return {
+        offer_page_path(oid): _offer_page(catalogue, catalogue.offers[oid]) for oid in offer_ids
+    }
+
+
+def render_pages(
+    catalogue: Catalogue,
+    *,
+    published: Iterable[str] = (),
+    offer_ids: Iterable[str] | None = None,
+) -> dict[str, bytes]:
     """All generated Markdown pages. `published`: paths of other generated files (key listings)
-    that pages may link to."""
+    that pages may link to. `offer_ids`: render only these offers' pages (the build renders
+    the others elsewhere with `render_offer_pages`); None: every offer's."""
     done = frozenset(published)
     files: dict[str, bytes] = {"offers/index.md": _catalogue_index(catalogue)}
-    for offer in catalogue.offers.values():
-        files[c.page_source(c.offer_url(offer.id))] = _offer_page(catalogue, offer)
+    files.update(
+        render_offer_pages(catalogue, catalogue.offers if offer_ids is None else offer_ids)
+    )
     files["pathways/index.md"] = _pathways_index(catalogue)
     for pathway in catalogue.pathways.values():
         files[c.page_source(c.pathway_url(pathway.id))] = _pathway_page(catalogue, pathway)

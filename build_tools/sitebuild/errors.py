@@ -11,6 +11,10 @@ class BuildError(Exception):
         self.message = message
         self.details = list(details or [])
 
+    def __reduce__(self) -> tuple[type[BuildError], tuple[str, list[str]]]:
+        # Raised in a worker process too (published.py): keep the details across pickling.
+        return (type(self), (self.message, self.details))
+
     def __str__(self) -> str:
         if not self.details:
             return self.message

@@ -1,16 +1,28 @@
-"""The build tree: hand-written pages from `site_src/` plus every generated file, ready for MkDocs.
+"""The build tree: hand-written pages from `site_src/` plus the generated pages, ready for MkDocs.
 
-Generation happens here, outside MkDocs: `generate_files(catalogue)` calls the pure renderers
-of `build_tools.outputs` (and the keys and verifier-bundle parts once they exist) and returns
-`{docs-relative path: bytes}`; `write_tree()` copies `site_src/` (without the theme overrides),
-fills the `<!-- credsite:NAME -->` lines of hand-written pages and writes the generated files.
+Generation happens here, outside MkDocs, in two parts (each `{site-relative path: bytes}` from
+the pure renderers of `build_tools.outputs` and the keys and verifier-bundle parts):
+
+- `generate_files(catalogue)`: what MkDocs must see: every Markdown page, and the data files
+  that pages link to with Markdown links (registry.json, the issuers' key listings), because
+  MkDocs checks those links. The build has a worker process write a share of the offer pages
+  (`generate_offer_pages`) and this function render the rest (`offer_pages`);
+- `generate_published_data(catalogue)`: files published exactly as generated that no Markdown
+  link points to: the ELM documents (`offers/<id>/elm.jsonld`, `catalogue.jsonld`, linked from
+  raw HTML only) and the verifier runtime (`verify/runtime/`, fetched by scripts). MkDocs would
+  only copy them, file by file; the build writes them beside MkDocs' output instead
+  (see `published.py`). MkDocs does not see them, so a Markdown link to one of them fails the
+  strict build: link them from raw HTML, or move the part that makes them to `generate_files`.
+
+`write_tree()` copies `site_src/` (without the theme overrides), fills the
+`<!-- credsite:NAME -->` lines of hand-written pages and writes the generated files.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +30,7 @@ import yaml
 
 from build_tools.catalogue.model import Catalogue
 from build_tools.outputs.elm import render_elm
-from build_tools.outputs.pages import render_pages
+from build_tools.outputs.pages import render_offer_pages, render_pages
 from build_tools.outputs.parts import keys_module, verifier_bundle_module
 from build_tools.outputs.registry import render_registry
 
@@ -39,30 +51,80 @@ catalogue's credentials are listed on the [Keys](../keys/index.md) page.
 """
 
 
-def generate_files(catalogue: Catalogue) -> dict[str, bytes]:
-    """Every generated file of the site, by docs-relative path."""
+def _add(files: dict[str, bytes], part: str, produced: Mapping[str, bytes]) -> None:
+    for path, data in produced.items():
+        if path in files:
+            raise BuildError(f"Two parts of the build generate {path} (the second is {part}).")
+        files[path] = data
+
+
+def generate_files(
+    catalogue: Catalogue, *, offer_pages: Collection[str] | None = None
+) -> dict[str, bytes]:
+    """The generated MkDocs inputs: every page, and the data files that pages link to.
+
+    `offer_pages`: the offers whose pages to include (the build writes the others from a
+    worker process with `generate_offer_pages`); None: all of them."""
     files: dict[str, bytes] = {}
-
-    def add(part: str, produced: Mapping[str, bytes]) -> None:
-        for path, data in produced.items():
-            if path in files:
-                raise BuildError(f"Two parts of the build generate {path} (the second is {part}).")
-            files[path] = data
-
     keys = keys_module()
     if keys is not None:
-        add("key listings", keys.render_issuer_listings(catalogue))
+        _add(files, "key listings", keys.render_issuer_listings(catalogue))
+    _add(files, "registry", render_registry(catalogue))
+    _add(files, "pages", render_pages(catalogue, published=files.keys(), offer_ids=offer_pages))
+    return files
+
+
+def generate_offer_pages(catalogue: Catalogue, offer_ids: Iterable[str]) -> dict[str, bytes]:
+    """The pages of some offers, as `generate_files` includes them."""
+    return render_offer_pages(catalogue, offer_ids)
+
+
+def generate_published_data(catalogue: Catalogue) -> dict[str, bytes]:
+    """The generated files that bypass MkDocs: ELM documents and the verifier runtime."""
+    files: dict[str, bytes] = {}
     bundle = verifier_bundle_module()
     if bundle is not None:
         produced = bundle.render_verifier_bundle(catalogue)
         stray = sorted(p for p in produced if not p.startswith("verify/"))
         if stray:
             raise BuildError("The verifier bundle writes outside verify/: " + ", ".join(stray[:5]))
-        add("verifier bundle", produced)
-    add("ELM files", render_elm(catalogue))
-    add("registry", render_registry(catalogue))
-    add("pages", render_pages(catalogue, published=files.keys()))
+        _add(files, "verifier bundle", produced)
+    _add(files, "ELM files", render_elm(catalogue))
+    pages = sorted(p for p in files if p.endswith(".md"))
+    if pages:  # a Markdown file here would be published as it is, not as a page
+        raise BuildError("Published data files may not be Markdown pages: " + ", ".join(pages[:5]))
     return files
+
+
+def check_no_clash(
+    data: Iterable[str], *, generated: Iterable[str], handwritten: Iterable[str]
+) -> None:
+    """Published data files may share no path with generated or hand-written MkDocs inputs."""
+    names = set(data)
+    same = sorted(names & set(generated))
+    if same:
+        raise BuildError(
+            f"Two parts of the build generate {same[0]} (the second is the published data)."
+        )
+    clashes = sorted(names & set(handwritten))
+    if clashes:
+        raise BuildError(
+            "Hand-written files in site_src/ have the same path as generated ones: "
+            + ", ".join(clashes[:10])
+            + ". Rename or remove the hand-written files."
+        )
+
+
+def write_files(root: Path, files: Mapping[str, bytes]) -> None:
+    """Write `files` under `root`, creating each folder once."""
+    made: set[Path] = set()
+    for name, data in files.items():
+        out_path = root / name
+        folder = out_path.parent
+        if folder not in made:
+            folder.mkdir(parents=True, exist_ok=True)
+            made.add(folder)
+        out_path.write_bytes(data)
 
 
 def fill_placeholders(text: str, blocks: Mapping[str, str], *, source: str) -> str:
@@ -85,8 +147,11 @@ def write_tree(
     site_src: Path,
     generated: Mapping[str, bytes],
     blocks: Mapping[str, str],
-) -> None:
-    """Fill `tree` (an empty or missing directory) with hand-written and generated files."""
+    elsewhere: Iterable[str] = (),
+) -> set[str]:
+    """Fill `tree` (an empty or missing directory) with hand-written and generated files;
+    the paths of the hand-written ones. `elsewhere`: generated files that another process
+    writes into the tree (checked for clashes like the others)."""
     tree.mkdir(parents=True, exist_ok=True)
     handwritten: set[str] = set()
     if site_src.is_dir():
@@ -103,7 +168,7 @@ def write_tree(
                 dest.write_text(fill_placeholders(text, blocks, source=f"site_src/{key}"), "utf-8")
             else:
                 shutil.copyfile(src, dest)
-    clashes = sorted(handwritten & set(generated))
+    clashes = sorted(handwritten & {*generated, *elsewhere})
     if clashes:
         raise BuildError(
             "Hand-written files in site_src/ have the same path as generated ones: "
@@ -111,12 +176,10 @@ def write_tree(
             + ". Rename or remove the hand-written files."
         )
     files = dict(generated)
-    if "verify/index.md" not in handwritten and "verify/index.md" not in files:
+    if "verify/index.md" not in handwritten | set(files) | set(elsewhere):
         files["verify/index.md"] = VERIFY_STUB.encode("utf-8")
-    for name, data in files.items():
-        out_path = tree / name
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        out_path.write_bytes(data)
+    write_files(tree, files)
+    return handwritten
 
 
 def mkdocs_config(
