@@ -30,18 +30,10 @@ from build_tools.sitebuild.build import build_site, load_valid_catalogue
 from build_tools.sitebuild.errors import BuildError
 from build_tools.sitebuild.serve import make_server, site_prefix
 
+from .chromium import CHROMIUM, CHROMIUM_ARGS
+
 PROJECT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
 AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 
 
