@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from _throwaway_keys import ec_pem, openssh_pem, pkcs8_pem, private_jwk
 
 from build_tools.catalogue.findings import CatalogueError
 from build_tools.catalogue.loader import load_catalogue, load_or_raise
@@ -148,25 +149,32 @@ def test_unexpected_and_misnamed_files(factory: CatalogueFactory) -> None:
     }
 
 
+def _jwk_with_d_on_line_2() -> bytes:
+    jwk = private_jwk()
+    return (
+        f'{{"kty": "OKP", "crv": "Ed25519", "x": "{jwk["x"]}",\n "d": "{jwk["d"]}"}}'
+    ).encode()
+
+
 @pytest.mark.parametrize(
     ("name", "content", "line"),
     [
         (
             "issuers/aa/private.pem",
-            b"x\n-----BEGIN PRIVATE KEY-----\nMIG...\n-----END PRIVATE KEY-----\n",
+            b"x\n" + pkcs8_pem(),
             2,
         ),
-        ("issuers/aa/ec.key", b"-----BEGIN EC PRIVATE KEY-----\nabc\n", 1),
-        ("README.md", b"# notes\n\n```\n-----BEGIN OPENSSH PRIVATE KEY-----\n```\n", 4),
+        ("issuers/aa/ec.key", ec_pem(), 1),
+        ("README.md", b"# notes\n\n```\n" + openssh_pem() + b"```\n", 4),
         (
             "issuers/aa/status/backup.json",
-            b'{"kty": "EC", "crv": "P-256", "x": "abcdefghijklmnopqrstuvwxyz",\n'
-            b' "d": "abcdefghijklmnopqrstuvwxyz0123"}',
+            _jwk_with_d_on_line_2(),
             2,
         ),
         ("notes.txt", b"privateKeyMultibase: z3u2en7t5LR2WJQ2ZxK9kmVNf8j4xFyYMqNZb8n3oZ6y\n", 1),
         ("issuers/aa/store.p12", b"\x30\x82\x01", 1),
     ],
+    ids=["pkcs8-pem", "ec-pem", "openssh-in-markdown", "jwk-d", "multikey", "pkcs12"],
 )
 def test_private_key_material_anywhere(
     factory: CatalogueFactory, name: str, content: bytes, line: int
@@ -181,7 +189,7 @@ def test_private_key_material_anywhere(
 
 def test_private_jwk_in_key_file(factory: CatalogueFactory) -> None:
     (slug, kid), record = next(iter(factory.keys.items()))
-    record["jwk"]["d"] = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA"
+    record["jwk"]["d"] = private_jwk()["d"]
     result = factory.load()
     found = [f for f in result.findings if f.code == "PRIVATE_KEY_MATERIAL"]
     rel = f"issuers/{slug}/keys/{kid}.yaml"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import html.parser
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from _throwaway_keys import pkcs8_pem, private_jwk
 from outputs._fixtures import make_catalogue
 
 from build_tools import cli
@@ -19,11 +21,7 @@ from build_tools.sitebuild.errors import BuildError
 from build_tools.sitebuild.tree import fill_placeholders
 
 PROJECT = Path(__file__).resolve().parents[2]
-PEM = (
-    b"-----BEGIN PRIVATE KEY-----\n"
-    b"MC4CAQAwBQYDK2VwBCIEIJ+DYvh6SEqVTm50DFtMDoQikTmiCqirVv9mWG9qfSnF\n"
-    b"-----END PRIVATE KEY-----\n"
-)
+PEM = pkcs8_pem()
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +95,13 @@ def test_offer_pages_are_not_in_the_navigation(built: Path, catalogue: Catalogue
 def test_demo_banner_and_theme_fonts(built: Path) -> None:
     home = (built / "index.html").read_text("utf-8")
     assert "Demonstration data." in home
-    assert "fonts.googleapis.com" not in home and "fonts.gstatic.com" not in home
+    # theme.font is false: no web-font stylesheet or preconnect to any host; every stylesheet
+    # and script is the site's own (the browser tests also watch the request log).
+    assert 'rel="preconnect"' not in home
+    assets = re.findall(r'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"', home)
+    external = [url for pair in assets for url in pair if url.startswith(("http:", "https:", "//"))]
+    assert assets
+    assert external == []
 
 
 class _Refs(html.parser.HTMLParser):
@@ -182,12 +186,7 @@ def test_private_key_material_in_the_output_fails_the_build(
 
 def test_private_jwk_in_the_output_fails_the_build(tmp_path: Path, catalogue: Catalogue) -> None:
     proj = project_copy(tmp_path)
-    jwk = {
-        "kty": "OKP",
-        "crv": "Ed25519",
-        "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
-        "d": "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A",
-    }
+    jwk = private_jwk()
     (proj / "site_src" / "assets" / "key.json").write_text(json.dumps(jwk), "utf-8")
     with pytest.raises(BuildError) as exc:
         build_catalogue_site(catalogue, out=tmp_path / "site", project=proj)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from _throwaway_keys import pkcs8_pem, private_jwk
 from outputs._fixtures import make_catalogue
 
 from build_tools.catalogue.model import Catalogue
@@ -20,11 +21,7 @@ from build_tools.sitebuild.errors import BuildError
 from build_tools.sitebuild.scan import find_private_key_material
 
 PROJECT = Path(__file__).resolve().parents[2]
-PEM = (
-    b"-----BEGIN PRIVATE KEY-----\n"
-    b"MC4CAQAwBQYDK2VwBCIEIJ+DYvh6SEqVTm50DFtMDoQikTmiCqirVv9mWG9qfSnF\n"
-    b"-----END PRIVATE KEY-----\n"
-)
+PEM = pkcs8_pem()
 
 
 @pytest.fixture(scope="module")
@@ -165,12 +162,7 @@ def test_published_data_may_not_be_a_page_or_a_generated_file(
 def test_the_site_scan_finds_key_material_in_every_kind_of_file(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "offers" / "x").mkdir(parents=True)
-    jwk = {
-        "kty": "OKP",
-        "crv": "Ed25519",
-        "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
-        "d": "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A",
-    }
+    jwk = private_jwk()
     secret = "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"  # a secret Ed25519 Multikey
     (site / "offers" / "x" / "index.html").write_text(
         "<p>Clean text with a word like Praktyka and zebra.</p>\n"
