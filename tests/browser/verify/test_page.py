@@ -290,6 +290,10 @@ def test_keyboard_only_flow_announces_the_result(
     root = site_server.site.root
     valid = next(s for s in samples(root) if s["expected"] == "valid")
     open_verifier(page, site_server.url("verify/"))
+    # Playwright turns on file-chooser interception without waiting for the browser
+    # to confirm it; subscribing now, many round trips before Space is pressed, keeps
+    # the chooser from opening (and being dismissed) before interception is on.
+    page.on("filechooser", lambda _chooser: None)
     page.locator("body").focus()
     for _ in range(80):
         page.keyboard.press("Tab")
