@@ -29,6 +29,7 @@ from build_tools.catalogue.model import Catalogue, Issuer, Offer, Pathway
 from . import common as c
 from .diagrams import pathway_description, pathway_svg
 from .parts import keys_module, optional_module
+from .rawhtml import wrap as _raw_html
 from .schemaorg import course
 
 FIELD_REFERENCE_MODULE = "build_tools.catalogue.fieldref"
@@ -76,6 +77,7 @@ def _env() -> jinja2.Environment:
     env.filters["url"] = c.safe_url
     env.filters["href"] = _href
     env.filters["html_paras"] = c.html_paragraphs
+    env.filters["rawhtml"] = _raw_html
     return env
 
 

@@ -75,6 +75,10 @@ def test_build_writes_the_whole_site(built: Path, catalogue: Catalogue) -> None:
         assert (built / "pathways" / pid / "index.html").is_file()
     registry = json.loads((built / "registry.json").read_bytes())
     assert set(registry["offers"]) == set(catalogue.offers)
+    # mkdocs.yml enables the extension that takes the generated HTML sections as they are:
+    # none of their marker lines reaches a page.
+    for page in built.rglob("*.html"):
+        assert "credsite:raw-html" not in page.read_text("utf-8"), page
     # Nothing is left next to the output.
     assert sorted(p.name for p in built.parent.iterdir()) == ["site"]
 
