@@ -84,7 +84,12 @@ def generate_published_data(catalogue: Catalogue) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     bundle = verifier_bundle_module()
     if bundle is not None:
-        produced = bundle.render_verifier_bundle(catalogue)
+        try:
+            produced = bundle.render_verifier_bundle(catalogue)
+        except bundle.VerifierBundleError as exc:  # e.g. `npm ci` not run: say what to do
+            raise BuildError(
+                "The browser verifier cannot be built; nothing was published.", [exc.message]
+            ) from None
         stray = sorted(p for p in produced if not p.startswith("verify/"))
         if stray:
             raise BuildError("The verifier bundle writes outside verify/: " + ", ".join(stray[:5]))

@@ -96,6 +96,26 @@ def test_an_error_in_the_worker_stops_the_build_with_its_details(
     assert not (tmp_path / "site").exists()
 
 
+def test_a_missing_verifier_runtime_is_a_located_build_error(
+    tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from build_tools.outputs import verifier_bundle
+
+    missing = tmp_path / "node_modules" / "pyodide"
+    render = verifier_bundle.render_verifier_bundle
+
+    def without_runtime(cat: Catalogue) -> Mapping[str, bytes]:
+        return render(cat, pyodide_dir=missing)
+
+    monkeypatch.setattr(verifier_bundle, "render_verifier_bundle", without_runtime)
+    with pytest.raises(BuildError) as exc:
+        build_catalogue_site(catalogue, out=tmp_path / "site", project=PROJECT)
+    assert exc.value.message == "The browser verifier cannot be built; nothing was published."
+    [detail] = exc.value.details
+    assert str(missing) in detail and "npm ci" in detail
+    assert not (tmp_path / "site").exists()
+
+
 def test_an_unexpected_error_in_the_worker_keeps_its_type_and_traceback(
     tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
