@@ -26,7 +26,19 @@ from ._util import (
 V1 = "https://www.w3.org/2018/credentials/v1"
 V2 = "https://www.w3.org/ns/credentials/v2"
 
-_COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$")
+_JWS_CHARACTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
+
+
+def _is_compact_jws(text: str) -> bool:
+    r"""`re.match(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$", text)`: three base64url
+    parts, the first not empty (`$` also allows one final newline). Deleting the allowed bytes
+    in C is several times faster than the regex on a token of a few kB."""
+    body = text[:-1] if text.endswith("\n") else text
+    if not body.isascii() or body.count(".") != 2 or body.startswith("."):
+        return False
+    return not body.encode("ascii").translate(None, _JWS_CHARACTERS)
+
+
 _JWE = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]*){4}$")
 
 # `typ` values accepted for compact JWS credentials (VC-JOSE-COSE §3.1.1; VCDM 1.1 §6.3.1;
@@ -115,7 +127,7 @@ def read_envelope(data: bytes, *, max_bytes: int) -> Envelope:
             "The file is much larger than any credential, so it was not read.",
             f"{len(data)} bytes; limit {max_bytes}",
         )
-    if not data.strip():
+    if not data or data.isspace():  # `not data.strip()`, without copying the file
         raise _fail("FORMAT_EMPTY", "The file is empty.", f"{len(data)} bytes of white space")
     if data.startswith(b"\xef\xbb\xbf"):
         raise _fail(
@@ -143,14 +155,14 @@ def read_envelope(data: bytes, *, max_bytes: int) -> Envelope:
     stripped = text.strip()
     if stripped.startswith("<"):
         raise _xml(stripped)
-    if "~" in stripped and _COMPACT_JWS.match(stripped.split("~")[0]):
+    if "~" in stripped and _is_compact_jws(stripped.split("~")[0]):
         raise _fail(
             "FORMAT_UNSUPPORTED",
             "This is a selective-disclosure credential (SD-JWT), which this verifier does not "
             "check.",
             "SD-JWT (compact JWS followed by ~disclosures)",
         )
-    if _COMPACT_JWS.match(stripped):
+    if _is_compact_jws(stripped):
         return decode_compact(stripped)
     if _JWE.match(stripped):
         raise _fail(
@@ -199,7 +211,7 @@ def from_json(obj: Any, *, depth: int = 0) -> Envelope:
         extra = sorted(k for k in obj if k != "credential")
         if isinstance(inner, str):
             stripped = inner.strip()
-            if _COMPACT_JWS.match(stripped):
+            if _is_compact_jws(stripped):
                 env = decode_compact(stripped)
             else:
                 raise _unrecognised("a 'credential' wrapper holding text that is not a JWT")
@@ -251,7 +263,7 @@ def _enveloped(obj: dict[str, Any]) -> Envelope:
     prefix = "data:application/vc+jwt,"
     if isinstance(ident, str) and ident.startswith(prefix):
         token = ident[len(prefix) :]
-        if _COMPACT_JWS.match(token):
+        if _is_compact_jws(token):
             env = decode_compact(token)
             env.found = "enveloped credential; " + env.found
             return env
@@ -317,6 +329,7 @@ def decode_jades(obj: dict[str, Any]) -> Envelope:
     ]
     sigs: list[JwsSignature] = []
     b64_values: set[bool] = set()
+    payload_bytes: bytes | None = None
     for item in raw_sigs[:10]:
         if (
             not isinstance(item, dict)
@@ -350,7 +363,10 @@ def decode_jades(obj: dict[str, Any]) -> Envelope:
                 + ", ".join(sorted(str(k) for k in unprotected)[:5])
                 + ")"
             )
-        signing_input = item["protected"].encode("ascii") + b"." + payload.encode("utf-8")
+        if payload_bytes is None:
+            payload_bytes = payload.encode("utf-8")
+        # One copy of the (possibly large) payload per signature, not two.
+        signing_input = b".".join((item["protected"].encode("ascii"), payload_bytes))
         sigs.append(JwsSignature(header, signing_input, signature, unprotected))
     if len(b64_values) != 1:
         raise _fail("FORMAT_INVALID_JWS", "The seal is damaged.", "signatures disagree on b64")
