@@ -566,10 +566,10 @@ def _memo_room() -> bool:
 class _Ctx:
     """Active term definitions for the fast walker; never mutated once built (it is cached).
 
-    The memos (`plans`, `typed`) only record pure functions of the definitions.
+    The memos (`plans`, `typed`, `shapes`) only record pure functions of the definitions.
     """
 
-    __slots__ = ("aliases", "key", "plans", "terms", "type_keys", "typed", "vocab")
+    __slots__ = ("aliases", "key", "plans", "shapes", "terms", "type_keys", "typed", "vocab")
 
     def __init__(
         self, terms: dict[str, Any], vocab: bool, aliases: dict[str, str], key: tuple[Any, ...] = ()
@@ -583,6 +583,8 @@ class _Ctx:
         self.plans: dict[_Ctx, dict[Any, Any]] = {}
         # the node's types -> (type-scoped context, types that are not absolute IRIs)
         self.typed: dict[tuple[str, ...], tuple[_Ctx, tuple[str, ...]]] = {}
+        # node shape (its keys, in order) -> what walking such a node involves; see `_shape`
+        self.shapes: dict[tuple[str, ...], _ShapeEntry] = {}
         # `@type` and the terms aliased to it (set again once `_extend_one` has built aliases)
         self.type_keys = self._aliases_of("@type")
 
@@ -714,10 +716,7 @@ def _plan(ctx: _Ctx, propagated: _Ctx, key: str, plans: dict[Any, Any]) -> tuple
                 if definition.get("@type") in ("@id", "@vocab"):
                     id_type = definition["@type"]
         if plan is None:
-            value_keys = frozenset(
-                ["@value"] + [a for a, k in child.aliases.items() if k == "@value"]
-            )
-            plan = ("walk", child, id_type, value_keys)
+            plan = ("walk", child, id_type)
     if len(plans) < _MAX_PLANS and _memo_room():
         plans[key] = plan
     return plan
@@ -752,7 +751,7 @@ def _program(
             break
         action = plan[0]
         if action == "walk":
-            steps.append((key, _WALK, plan[1], plan[2], plan[3]))
+            steps.append((key, _WALK, plan[1], plan[2]))
         elif action == "drop":
             dropped.append(key)
         elif action == "keyword":
@@ -767,74 +766,221 @@ def _program(
     return tuple(dropped), tuple(steps)
 
 
+# What walking a node of one shape (its keys, in order) under one context involves, before its
+# types are read: the keys to report when the node stands where a value object may
+# (`None` if it is no value object), whether it has its own @context, the keys holding its
+# types (in `ctx.type_keys` order), and the node programs by type (see `_node_program`), or
+# `None` when the entry is not remembered.
+_ShapeEntry = tuple[tuple[str, ...] | None, bool, tuple[str, ...], dict[Any, "_NodeProgram"] | None]
+# A node program: the types that are not absolute IRIs, the dropped properties, the key of an
+# @id step that comes first (most nodes start with one) or None, and the other steps (see
+# `_program`).
+_NodeProgram = tuple[tuple[str, ...], tuple[str, ...], str | None, tuple[tuple[Any, ...], ...]]
+
+_absolute = _ABSOLUTE.match
+
+# Strings found to be absolute IRIs by the walker: IRIs recur within a credential and across
+# credentials (concepts, schemes, issuers), and a set lookup costs a fraction of the match.
+# Only plain `str` values are looked up (a subclass could compare equal to what it is not),
+# only short ones are stored, and the set is emptied when full.
+_ABSOLUTE_IRIS: set[str] = set()
+_MAX_ABSOLUTE_IRIS = 4096
+_MAX_REMEMBERED_IRI = 256  # characters
+
+
+def _is_absolute(value: str) -> bool:
+    """`_ABSOLUTE.match(value)`, remembering plain strings that match."""
+    if type(value) is not str:
+        return _absolute(value) is not None
+    if value in _ABSOLUTE_IRIS:
+        return True
+    if _absolute(value) is None:
+        return False
+    if len(value) > _MAX_REMEMBERED_IRI:
+        return True
+    if len(_ABSOLUTE_IRIS) >= _MAX_ABSOLUTE_IRIS:
+        _ABSOLUTE_IRIS.clear()
+    _ABSOLUTE_IRIS.add(value)
+    return True
+
+
+def _shape(ctx: _Ctx, shape: tuple[str, ...]) -> _ShapeEntry:
+    """The shape entry of `shape` under `ctx`, remembered in `ctx.shapes` when there is room."""
+    keys = set(shape)
+    value_drop = None
+    if any(k in keys for k in ctx._aliases_of("@value")):
+        if all(isinstance(k, str) for k in shape):
+            # A value object may carry only keywords (JSON-LD 1.1 §4.2.1).
+            value_drop = tuple(k for k in shape if ctx.keyword(k) is None)
+        else:
+            value_drop = _ODD_KEYS
+    type_keys = tuple(k for k in ctx.type_keys if k in keys)
+    remember = len(shape) <= _MAX_SHAPE and len(ctx.shapes) < _MAX_PLANS and _memo_room()
+    entry: _ShapeEntry = (value_drop, "@context" in keys, type_keys, {} if remember else None)
+    if remember:
+        ctx.shapes[shape] = entry
+    return entry
+
+
+def _node_program(
+    node: dict[str, Any],
+    ctx: _Ctx,
+    shape: tuple[str, ...],
+    type_keys: tuple[str, ...],
+    programs: dict[Any, _NodeProgram] | None,
+    types_key: Any,
+) -> _NodeProgram:
+    """The program for `node` under `ctx` (after the node's own @context): its types read and
+    checked, the type-scoped context applied, and the properties planned. Remembered in
+    `programs` under `types_key` (the node's types as `_node` looks them up) when there is
+    room; `types_key` is `_NO_KEY` when the types cannot serve as a key."""
+    types: list[str] = []
+    for type_key in type_keys:
+        value = node[type_key]
+        for t in value if isinstance(value, list) else (value,):
+            if not isinstance(t, str):
+                raise _Unsure()
+            types.append(t)
+    typed = ctx
+    bad_types: tuple[str, ...] = ()
+    if types:
+        hit = ctx.typed.get(tuple(types))
+        typed, bad_types = hit if hit is not None else ctx.with_types(types)
+    plans = typed.plans.get(ctx)
+    if plans is None:
+        plans = typed.plans_under(ctx)
+    dropped, steps = _program(typed, ctx, shape, plans)
+    id_key = None
+    if steps and steps[0][1] == _ID:
+        id_key = steps[0][0]
+        steps = steps[1:]
+    program = (bad_types, dropped, id_key, steps)
+    if (
+        programs is not None
+        and types_key is not _NO_KEY
+        and len(programs) < _MAX_TYPED
+        and _memo_room()
+    ):
+        programs[types_key] = program
+    return program
+
+
+# The value-object keys of a shape with keys that are not strings (see `_node`).
+_ODD_KEYS: tuple[str, ...] = ("<keys that are not strings>",)
+
+# Marks a node whose types `_node` does not look up (several type keys, or values of other
+# kinds than a string or a list); such nodes always take `_node_program`.
+_NO_KEY = object()
+
+
 def _walk(node: Any, ctx: _Ctx, dropped: list[str], relative: list[str], depth: int) -> None:
+    """Walk any JSON value that stands where a node may (not where a value object may)."""
     if depth > 200:
         raise _Unsure()
     if isinstance(node, list):
         for item in node:
             _walk(item, ctx, dropped, relative, depth + 1)
+    elif isinstance(node, dict):
+        _node(node, ctx, dropped, relative, depth, False)
+
+
+def _node(
+    node: dict[str, Any],
+    ctx: _Ctx,
+    dropped: list[str],
+    relative: list[str],
+    depth: int,
+    as_value: bool,
+) -> None:
+    """Walk one JSON object under `ctx`; `as_value` when it is an item of a property's value,
+    where a value object is checked for its keys only."""
+    shape = tuple(node)
+    entry = ctx.shapes.get(shape)
+    if entry is None:
+        entry = _shape(ctx, shape)
+    if as_value and entry[0] is not None:
+        if entry[0] is _ODD_KEYS:
+            # keys that are not strings (never from JSON): fail as `ctx.keyword` does on them
+            dropped.extend(k for k in node if ctx.keyword(k) is None)
+        dropped.extend(entry[0])
         return
-    if not isinstance(node, dict):
-        return
-    if "@context" in node:
+    if depth > 200:
+        raise _Unsure()
+    if entry[1]:
         local = node["@context"]
         if any(not isinstance(c, str) for c in (local if isinstance(local, list) else [local])):
             raise _Unsure()  # inline contexts: let pyld validate them
         ctx = ctx.extend(local)
-    propagated = ctx
-    types: list[str] = []
-    for type_key in ctx.type_keys:
-        if type_key in node:
-            value = node[type_key]
-            for t in value if isinstance(value, list) else (value,):
-                if not isinstance(t, str):
-                    raise _Unsure()
-                types.append(t)
-    if types:
-        typed = ctx.typed.get(tuple(types))
-        ctx, bad_types = typed if typed is not None else ctx.with_types(types)
-        if bad_types:
-            relative.extend(bad_types)
-    plans = ctx.plans.get(propagated)
-    if plans is None:
-        plans = ctx.plans_under(propagated)
-    shape = tuple(node)
-    program = plans.get(shape)
+        entry = ctx.shapes.get(shape)
+        if entry is None:
+            entry = _shape(ctx, shape)
+    # `ctx` is now the context that propagates to the node's properties; the program applies
+    # the type-scoped contexts on top of it.
+    type_keys = entry[2]
+    programs = entry[3]
+    program = None
+    types_key: Any = None
+    if type_keys:
+        types_key = _NO_KEY
+        if len(type_keys) == 1:
+            value = node[type_keys[0]]
+            if type(value) is str:
+                types_key = value
+            elif type(value) is list:
+                types_key = tuple(value)
+    if programs is not None and types_key is not _NO_KEY:
+        try:
+            program = programs.get(types_key)
+        except TypeError:  # an object or list among the types: `_node_program` refuses it
+            types_key = _NO_KEY
     if program is None:
-        program = _program(ctx, propagated, shape, plans)
-        if len(shape) <= _MAX_SHAPE and len(plans) < _MAX_PLANS and _memo_room():
-            plans[shape] = program
+        program = _node_program(node, ctx, shape, type_keys, programs, types_key)
     if program[0]:
-        dropped.extend(program[0])
+        relative.extend(program[0])
+    if program[1]:
+        dropped.extend(program[1])
+    if program[2] is not None:
+        value = node[program[2]]
+        if not (type(value) is str and value in _ABSOLUTE_IRIS):
+            if not isinstance(value, str):
+                raise _Unsure()
+            if not _is_absolute(value):
+                relative.append(value)
     child_depth = depth + 1
-    for step in program[1]:
+    for step in program[3]:
         value = node[step[0]]
         op = step[1]
         if op == _WALK:
-            child, id_type, value_keys = step[2], step[3], step[4]
-            for item in value if isinstance(value, list) else (value,):
-                if isinstance(item, dict):
-                    if value_keys.isdisjoint(item):
+            child, id_type = step[2], step[3]
+            if isinstance(value, dict):
+                _node(value, child, dropped, relative, child_depth, True)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, dict):
+                        _node(item, child, dropped, relative, child_depth, True)
+                    elif isinstance(item, list):
                         _walk(item, child, dropped, relative, child_depth)
-                    else:
-                        # A value object may carry only keywords (JSON-LD 1.1 §4.2.1).
-                        dropped.extend(k for k in item if child.keyword(k) is None)
-                elif isinstance(item, list):
-                    _walk(item, child, dropped, relative, child_depth)
-                elif (
-                    id_type is not None
-                    and isinstance(item, str)
-                    and not _ABSOLUTE.match(item)
-                    and not (id_type == "@vocab" and child.defines(item))
-                ):
-                    relative.append(item)
+                    elif (
+                        id_type is not None
+                        and isinstance(item, str)
+                        and not _is_absolute(item)
+                        and not (id_type == "@vocab" and child.defines(item))
+                    ):
+                        relative.append(item)
+            elif (
+                id_type is not None
+                and isinstance(value, str)
+                and not _is_absolute(value)
+                and not (id_type == "@vocab" and child.defines(value))
+            ):
+                relative.append(value)
         elif op == _ID:
             if not isinstance(value, str):
                 raise _Unsure()
-            if not _ABSOLUTE.match(value):
+            if not (type(value) is str and value in _ABSOLUTE_IRIS) and not _is_absolute(value):
                 relative.append(value)
         elif op == _LIST:
-            _walk(value, propagated, dropped, relative, child_depth)
+            _walk(value, ctx, dropped, relative, child_depth)
         elif op == _UNSURE:
             raise _Unsure()
         else:
