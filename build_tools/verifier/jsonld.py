@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import importlib.util
 import json
 import re
 import sys
@@ -50,7 +51,25 @@ def _stub_lxml() -> None:
         sys.modules.setdefault("lxml.html", html_mod)
 
 
+def _pyld_without_its_loaders() -> None:
+    """In the browser, let pyld's modules import without its package `__init__`.
+
+    pyld/__init__.py imports every document loader, and its file loader imports urllib.request,
+    which brings http.client and the email package. Pyodide's standard library ships as source,
+    so that is a quarter of a second of compiling at every start of the browser verifier, for
+    loaders the verifier never uses (its own loader serves the bundled contexts). There, the
+    package module is created from its spec without running `__init__`; its submodules
+    (pyld.jsonld, pyld.canon, ...) import as usual. CPython keeps the whole package.
+    """
+    if sys.platform != "emscripten" or "pyld" in sys.modules:
+        return
+    spec = importlib.util.find_spec("pyld")
+    if spec is not None and spec.submodule_search_locations is not None:
+        sys.modules["pyld"] = importlib.util.module_from_spec(spec)
+
+
 _stub_lxml()
+_pyld_without_its_loaders()
 
 from frozendict import frozendict as _frozendict  # noqa: E402
 from pyld import jsonld as _pyld  # noqa: E402
