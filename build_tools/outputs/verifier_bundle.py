@@ -8,7 +8,10 @@ under `verify/runtime/` (the page's scripts are hand-written, in site_src/assets
 - `verifier.zip`: the verifier core (`build_tools/verifier`, without the
   CPython crypto backend) plus its pure-Python dependencies taken from the installed
   distributions, plus a stub `lxml` (pyld imports `lxml.html` at module level and uses it only
-  for HTML input, which the verifier never passes);
+  for HTML input, which the verifier never passes), with their bytecode compiled by the pinned
+  Pyodide's own Python when Node is installed (`bytecode.mjs`; the browser would otherwise
+  compile every module at each start, about 0.2 s); compiled once per archive and Pyodide
+  version and kept in `node_modules/.cache/credsite-bytecode/`;
 - `manifest.json`: every file above with its SHA-256 and size, the Pyodide
   version and the lock-file `info` (so the worker can pass `lockFileContents` and Pyodide never
   fetches `pyodide-lock.json` or looks at a CDN).
@@ -26,8 +29,12 @@ import hashlib
 import importlib.metadata as metadata
 import io
 import json
+import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
@@ -258,7 +265,15 @@ def _zip(files: Mapping[str, bytes]) -> bytes:
 def build_verifier_archive(
     *, verifier_dir: Path | None = None, extra_distributions: Iterable[str] = ()
 ) -> tuple[bytes, list[str]]:
-    """The zip unpacked into site-packages in the browser, and the distributions it holds."""
+    """The zip unpacked into site-packages in the browser (sources only), and the
+    distributions it holds."""
+    files, distributions = _archive_files(verifier_dir, extra_distributions)
+    return _zip(files), distributions
+
+
+def _archive_files(
+    verifier_dir: Path | None, extra_distributions: Iterable[str]
+) -> tuple[dict[str, bytes], list[str]]:
     source = verifier_dir or _verifier_dir()
     wanted = {_canonical(d) for d in BASE_DISTRIBUTIONS}
     wanted |= {_canonical(d) for d in extra_distributions}
@@ -276,7 +291,67 @@ def build_verifier_archive(
     files["lxml/__init__.py"] = _LXML_STUB.encode()
     files["lxml/html.py"] = _LXML_HTML_STUB.encode()
     _check_no_private_material(files)
-    return _zip(files), sorted(wanted)
+    return files, sorted(wanted)
+
+
+# --------------------------------------------------------------------------- bytecode
+
+_BYTECODE_SCRIPT = Path(__file__).with_name("bytecode.mjs")
+_BYTECODE_TIMEOUT_S = 300
+_PYC_NAME = re.compile(r"^(?:.+/)?__pycache__/[^/]+\.([a-z]+-[0-9]+)\.pyc$")
+
+
+def _bytecode(archive: bytes, pyodide_dir: Path, version: str) -> tuple[dict[str, bytes], str]:
+    """The `.pyc` files of `archive` as the pinned Pyodide compiles them, and their cache tag
+    (e.g. "cpython-314"); `({}, "")` when Node is not installed or the compilation fails, in
+    which case the browser compiles the sources itself."""
+    node = shutil.which("node")
+    if node is None:
+        return {}, ""
+    script = _BYTECODE_SCRIPT.read_bytes()
+    key = _sha256(b"\0".join((_sha256(archive).encode(), version.encode(), script)))
+    cache = pyodide_dir.parent / ".cache" / "credsite-bytecode" / f"{key}.zip"
+    try:
+        return _read_bytecode(cache.read_bytes())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        pass  # not compiled yet (or a damaged copy): compile
+    with tempfile.TemporaryDirectory(prefix="credsite-bytecode-") as tmp:
+        source, out = Path(tmp) / "in.zip", Path(tmp) / "out.zip"
+        source.write_bytes(archive)
+        try:
+            subprocess.run(
+                [node, str(_BYTECODE_SCRIPT), str(pyodide_dir), str(source), str(out)],
+                check=True,
+                capture_output=True,
+                timeout=_BYTECODE_TIMEOUT_S,
+            )
+            compiled = out.read_bytes()
+            result = _read_bytecode(compiled)
+        except (OSError, subprocess.SubprocessError, zipfile.BadZipFile, ValueError):
+            return {}, ""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_name(f"{cache.name}.{os.getpid()}.part")
+        partial.write_bytes(compiled)
+        os.replace(partial, cache)
+    except OSError:
+        pass  # a read-only node_modules: compile again next time
+    return result
+
+
+def _read_bytecode(data: bytes) -> tuple[dict[str, bytes], str]:
+    """The entries of a zip written by bytecode.mjs, and their one cache tag."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        files = {name: zf.read(name) for name in zf.namelist()}
+    tags = set()
+    for name in files:
+        match = _PYC_NAME.match(name)
+        if match is None:
+            raise ValueError(f"unexpected entry {name}")
+        tags.add(match.group(1))
+    if len(tags) != 1:
+        raise ValueError("no bytecode, or bytecode for several Python versions")
+    return files, tags.pop()
 
 
 # --------------------------------------------------------------------------- public entry
@@ -298,8 +373,13 @@ def render_verifier_bundle(
     del catalogue
     root = project_root or _project_root()
     pinned = _pinned_pyodide_version(root) if (root / "package.json").is_file() else None
-    runtime, lock_info = _read_pyodide(pyodide_dir or root / "node_modules" / "pyodide", pinned)
-    archive, distributions = build_verifier_archive()
+    pyodide_dir = pyodide_dir or root / "node_modules" / "pyodide"
+    runtime, lock_info = _read_pyodide(pyodide_dir, pinned)
+    files, distributions = _archive_files(None, ())
+    archive = _zip(files)
+    bytecode, cache_tag = _bytecode(archive, pyodide_dir, str(lock_info["version"]))
+    if bytecode:
+        archive = _zip({**files, **bytecode})
 
     out: dict[str, bytes] = {f"{RUNTIME_DIR}/{name}": data for name, data in runtime.items()}
     out[f"{RUNTIME_DIR}/{ARCHIVE_NAME}"] = archive
@@ -318,6 +398,7 @@ def render_verifier_bundle(
         "format": "credsite-verifier-manifest/1",
         "pyodide": {"version": lock_info["version"], "lock_info": lock_info},
         "archive": ARCHIVE_NAME,
+        "bytecode": cache_tag or None,  # the archive's __pycache__ files, if compiled
         "python_distributions": versions,
         "files": entries,
     }

@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from build_tools.outputs import verifier_bundle
 from build_tools.outputs.verifier_bundle import (
     MANIFEST_PATH,
     RUNTIME_DIR,
@@ -56,10 +59,19 @@ def test_the_archive_holds_the_verifier_and_pure_python_dependencies_only(
     assert {"lxml/__init__.py", "lxml/html.py", "pyld/jsonld.py", "cachetools/__init__.py",
             "frozendict/__init__.py", "asn1crypto/core.py"} <= names
     assert not [n for n in names if n.startswith(("cryptography/", "jwcrypto/", "yaml/"))]
-    assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".so"))]
+    assert not [n for n in names if n.endswith((".so", ".pyd", ".pyo"))]
+    # Bytecode only as __pycache__/<module>.<tag>.pyc beside each module, for every module.
+    tag = manifest["bytecode"]
+    assert tag and tag.startswith("cpython-")
+    sources = {n for n in names if n.endswith(".py")}
+    compiled = {n for n in names if "__pycache__" in n or n.endswith(".pyc")}
+    assert compiled == {
+        f"{folder}/__pycache__/{stem}.{tag}.pyc".lstrip("/")
+        for folder, _, stem in (n[:-3].rpartition("/") for n in sources)
+    }
     # The rest of build_tools (catalogue, issuing, outputs, ...) never reaches the browser.
     assert {n.split("/")[1] for n in names if n.startswith("build_tools/")} == {
-        "__init__.py", "verifier"}
+        "__init__.py", "__pycache__", "verifier"}
     # Licence texts of the bundled distributions travel with them.
     assert [n for n in names if n.startswith("pyld-") and "LICENSE" in n]
 
@@ -80,3 +92,62 @@ def test_missing_or_mismatched_runtime_is_a_plain_error(tmp_path: Path) -> None:
     (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"pyodide": "^314"}}))
     with pytest.raises(VerifierBundleError, match="exact version"):
         render_verifier_bundle(None, project_root=tmp_path)
+
+
+# Imports the verifier from the bundle in Node's Pyodide (the pinned runtime) and lists the
+# modules of the archive that Python had to compile from source.
+_IMPORT_IN_PYODIDE = """
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+const [pyodideDir, zipPath] = process.argv.slice(1);
+const { loadPyodide } = await import(pathToFileURL(pyodideDir + "/pyodide.mjs").href);
+const pyodide = await loadPyodide({ indexURL: pyodideDir + "/" });
+const site = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+pyodide.unpackArchive(new Uint8Array(readFileSync(zipPath)), "zip", { extractDir: site });
+console.log(pyodide.runPython(`
+import json, importlib._bootstrap_external as external
+compiled = []
+original = external.SourceLoader.source_to_code
+def recording(self, data, path, **kwargs):
+    compiled.append(path)
+    return original(self, data, path, **kwargs)
+external.SourceLoader.source_to_code = recording
+import build_tools.verifier, build_tools.verifier.webcrypto
+json.dumps(sorted(p for p in compiled if "site-packages" in p))
+`));
+"""
+
+
+def test_the_browser_imports_the_verifier_from_its_bytecode(
+    bundle: dict[str, bytes], tmp_path: Path
+) -> None:
+    archive = tmp_path / "verifier.zip"
+    archive.write_bytes(bundle[f"{RUNTIME_DIR}/verifier.zip"])
+    node = shutil.which("node")
+    assert node, "Node is part of the set-up (npm ci)"
+    out = subprocess.run(
+        [node, "--input-type=module", "-e", _IMPORT_IN_PYODIDE,
+         str(PROJECT / "node_modules" / "pyodide"), str(archive)],
+        capture_output=True, text=True, check=True, timeout=300,
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_without_node_the_archive_ships_sources_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verifier_bundle.shutil, "which", lambda _name: None)
+    files = render_verifier_bundle(None)
+    manifest = json.loads(files[MANIFEST_PATH])
+    assert manifest["bytecode"] is None
+    names = zipfile.ZipFile(io.BytesIO(files[f"{RUNTIME_DIR}/verifier.zip"])).namelist()
+    assert "build_tools/verifier/engine.py" in names
+    assert not [n for n in names if n.endswith(".pyc")]
+
+
+def test_bytecode_is_compiled_once_per_archive(
+    bundle: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_node(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(verifier_bundle.subprocess, "run", no_node)
+    assert render_verifier_bundle(None) == bundle  # from node_modules/.cache/credsite-bytecode
