@@ -461,6 +461,11 @@ def parse_datetime(value: Any) -> datetime | None:
             )
         except ValueError:
             return None
+    return _parse_datetime_general(value)
+
+
+def _parse_datetime_general(value: str) -> datetime | None:
+    """`parse_datetime` for any form of XSD dateTime (no length check)."""
     match = _DATETIME.match(value.strip())
     if not match:
         return None

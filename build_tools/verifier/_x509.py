@@ -234,9 +234,7 @@ def timestamp_imprint(token_der: bytes) -> tuple[str, bytes, datetime | None]:
 
     The TSA's own signature is not validated; the imprint binds the token to the content.
     """
-    from asn1crypto import cms, core, tsp  # tsp registers the TSTInfo content type
-
-    del tsp
+    from asn1crypto import core
 
     fast = _imprint_fast(token_der)
     if fast is not None:
@@ -246,6 +244,14 @@ def timestamp_imprint(token_der: bytes) -> tuple[str, bytes, datetime | None]:
             return name, imprint_bytes, core.GeneralizedTime(contents=gen_time).native
         except Exception:  # asn1crypto's full path below words the error
             pass
+    return timestamp_imprint_asn1crypto(token_der)
+
+
+def timestamp_imprint_asn1crypto(token_der: bytes) -> tuple[str, bytes, datetime | None]:
+    """`timestamp_imprint` by asn1crypto's full parse alone (any token shape)."""
+    from asn1crypto import cms, tsp  # tsp registers the TSTInfo content type
+
+    del tsp
     try:
         info = cms.ContentInfo.load(token_der, strict=True)
         tst = info["content"]["encap_content_info"]["content"].parsed

@@ -233,29 +233,11 @@ def test_shape_checks_match_the_depth_first_reference(monkeypatch: pytest.Monkey
 
 # --------------------------------------------------------------------------- dates
 
-_REFERENCE_DATETIME = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$"
-)
-
-
 def _reference_parse_datetime(value: Any) -> datetime | None:
     """parse_datetime without its direct path for the usual form."""
     if not isinstance(value, str) or len(value) > 64:
         return None
-    match = _REFERENCE_DATETIME.match(value.strip())
-    if not match:
-        return None
-    text = value.strip().replace("t", "T").replace(" ", "T")
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    frac = match.group(7)
-    if frac and len(frac) > 7:
-        text = text.replace(frac, frac[:7])
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    return _util._parse_datetime_general(value)
 
 
 def test_parse_datetime_matches_the_reference() -> None:
