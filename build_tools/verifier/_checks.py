@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from c14n.Canonicalize import canonicalize as _jcs
+
 from . import _facts
 from ._envelope import Envelope, check_data_model, read_envelope
 from ._keys import (
@@ -63,10 +65,14 @@ UNVERIFIABLE_CODES = frozenset(
     }
 )
 
-_DI_SUITES: dict[tuple[Any, Any], str] = {
-    ("DataIntegrityProof", "eddsa-rdfc-2022"): "eddsa",
-    ("DataIntegrityProof", "ecdsa-rdfc-2019"): "ecdsa",
-    ("Ed25519Signature2020", None): "eddsa",
+# Data Integrity suites: (key family, canonicalisation). RDFC-1.0 for the JSON-LD suites, JCS
+# (RFC 8785) for the `-jcs-` ones, which sign the JSON as it is.
+_DI_SUITES: dict[tuple[Any, Any], tuple[str, str]] = {
+    ("DataIntegrityProof", "eddsa-rdfc-2022"): ("eddsa", "rdfc"),
+    ("DataIntegrityProof", "ecdsa-rdfc-2019"): ("ecdsa", "rdfc"),
+    ("DataIntegrityProof", "eddsa-jcs-2022"): ("eddsa", "jcs"),
+    ("DataIntegrityProof", "ecdsa-jcs-2019"): ("ecdsa", "jcs"),
+    ("Ed25519Signature2020", None): ("eddsa", "rdfc"),
 }
 
 
@@ -368,8 +374,8 @@ class SignatureCheck:
                 )
                 continue
             try:
-                canonical = self._chain_document(st, proof, proofs)
-                key, created = await self._verify_proof(st, proof, suite, purpose, canonical)
+                chained = self._chain_document(st, proof, proofs)
+                key, created = await self._verify_proof(st, proof, suite, purpose, chained)
             except KeyProblem as exc:
                 problems.append(exc)
                 continue
@@ -391,7 +397,9 @@ class SignatureCheck:
         )
 
     @staticmethod
-    def _chain_document(st: State, proof: dict[str, Any], proofs: list[Any]) -> str | None:
+    def _chain_document(
+        st: State, proof: dict[str, Any], proofs: list[Any]
+    ) -> dict[str, Any] | None:
         """For a proof with `previousProof`, the document it signs includes those proofs (§4.5)."""
         previous = proof.get("previousProof")
         if previous is None:
@@ -408,21 +416,19 @@ class SignatureCheck:
         assert st.doc is not None
         chained = {k: v for k, v in st.doc.items() if k != "proof"}
         chained["proof"] = matching
-        try:
-            return canonize(chained)
-        except JsonLdStrictError as exc:
-            raise KeyProblem(FAIL, exc.code, exc.message, exc.detail) from exc
+        return chained
 
     async def _verify_proof(
         self,
         st: State,
         proof: dict[str, Any],
-        suite: str,
+        suite: tuple[str, str],
         purpose: str,
-        canonical_doc: str | None = None,
+        chained: dict[str, Any] | None = None,
     ) -> tuple[ResolvedKey, datetime | None]:
         assert st.doc is not None and st.canonical_doc is not None
-        canonical_doc = canonical_doc or st.canonical_doc
+        family, method = suite
+        name = str(proof.get("cryptosuite") or proof.get("type"))
         malformed = "The credential's proof is malformed."
         if proof.get("proofPurpose") != purpose:
             raise KeyProblem(
@@ -461,37 +467,42 @@ class SignatureCheck:
                 )
         key = resolve_verification_method(proof.get("verificationMethod"), st.registry)
         kty, crv = key.jwk.get("kty"), key.jwk.get("crv")
-        if suite == "eddsa" and not (kty == "OKP" and crv == "Ed25519"):
+        if family == "eddsa" and not (kty == "OKP" and crv == "Ed25519"):
             raise KeyProblem(
                 FAIL,
                 "SIGNATURE_KEY_TYPE_MISMATCH",
                 "The signing key does not fit the signature method.",
-                f"{proof.get('cryptosuite') or proof.get('type')} needs Ed25519, got {crv}",
+                f"{name} needs Ed25519, got {crv}",
             )
-        if suite == "ecdsa" and not (kty == "EC" and crv in ("P-256", "P-384")):
+        if family == "ecdsa" and not (kty == "EC" and crv in ("P-256", "P-384")):
             raise KeyProblem(
                 FAIL,
                 "SIGNATURE_KEY_TYPE_MISMATCH",
                 "The signing key does not fit the signature method.",
-                f"ecdsa-rdfc-2019 needs P-256 or P-384, got {crv}",
+                f"{name[:40]} needs P-256 or P-384, got {crv}",
             )
-        alg = "EdDSA" if suite == "eddsa" else ("ES384" if crv == "P-384" else "ES256")
+        alg = "EdDSA" if family == "eddsa" else ("ES384" if crv == "P-384" else "ES256")
         digest = hashlib.sha384 if alg == "ES384" else hashlib.sha256
-        # vc-di-eddsa §3.3.4 / vc-di-ecdsa §3.3.4: proof config gets the document's @context.
         config = {k: v for k, v in proof.items() if k != "proofValue"}
-        config["@context"] = st.doc.get("@context")
-        try:
-            canonical_config = canonize(config)
-        except JsonLdStrictError as exc:
-            status = SKIP if exc.code == "JSONLD_UNKNOWN_CONTEXT" else FAIL
-            raise KeyProblem(
-                status, exc.code, "The signature's own data is not well defined.", exc.detail
-            ) from exc
+        if method == "jcs":
+            canonical_config, canonical_doc = _jcs_inputs(st.doc, proof, config, chained)
+        else:
+            # vc-di-eddsa §3.3.4 / vc-di-ecdsa §3.3.4: proof config gets the document's @context.
+            config["@context"] = st.doc.get("@context")
+            try:
+                canonical_config = canonize(config).encode("utf-8")
+                canonical_doc = (
+                    canonize(chained).encode("utf-8")
+                    if chained is not None
+                    else st.canonical_doc.encode("utf-8")
+                )
+            except JsonLdStrictError as exc:
+                status = SKIP if exc.code == "JSONLD_UNKNOWN_CONTEXT" else FAIL
+                raise KeyProblem(
+                    status, exc.code, "The signature's own data is not well defined.", exc.detail
+                ) from exc
         # vc-di-eddsa §3.3.5 "Hashing": proof config hash first, then the document hash.
-        message = (
-            digest(canonical_config.encode("utf-8")).digest()
-            + digest(canonical_doc.encode("utf-8")).digest()
-        )
+        message = digest(canonical_config).digest() + digest(canonical_doc).digest()
         expected_len = 96 if alg == "ES384" else 64
         ok = len(signature) == expected_len and await SignatureCheck._verify(
             st, key, alg, message, signature
@@ -502,9 +513,35 @@ class SignatureCheck:
                 "SIGNATURE_INVALID",
                 "The signature does not match the content: the credential was changed "
                 "after it was signed, or the proof belongs to another credential.",
-                f"{proof.get('cryptosuite') or proof.get('type')} signature does not verify",
+                f"{name} signature does not verify",
             )
         return key, created
+
+
+def _jcs_inputs(
+    doc: dict[str, Any],
+    proof: dict[str, Any],
+    config: dict[str, Any],
+    chained: dict[str, Any] | None,
+) -> tuple[bytes, bytes]:
+    """JCS (RFC 8785) forms of the proof configuration and of the document it signs, as
+    eddsa-jcs-2022 and ecdsa-jcs-2019 verify them: without the proof (or with the previous
+    proofs of a chain), with the proof's @context when it has one, given to the configuration
+    as well (vc-di-eddsa §3.3.2, §3.3.6; vc-di-ecdsa §3.4)."""
+    unsecured = chained if chained is not None else {k: v for k, v in doc.items() if k != "proof"}
+    if "@context" in proof:
+        unsecured = {**unsecured, "@context": proof["@context"]}
+    if "@context" in unsecured:
+        config["@context"] = unsecured["@context"]
+    try:
+        return _jcs(config), _jcs(unsecured)
+    except Exception as exc:  # the JCS library refuses values it cannot write canonically
+        raise KeyProblem(
+            FAIL,
+            "SIGNATURE_INVALID",
+            "The signature's own data is not well defined.",
+            f"not canonical JSON (RFC 8785): {type(exc).__name__}",
+        ) from exc
 
 
 # =========================================================================== 4 issuer_key

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from build_tools.verifier import Registry, Report, verify
+from build_tools.verifier._checks import _jcs_inputs
 from build_tools.verifier._util import jwk_thumbprint, multikey_to_jwk
 from build_tools.verifier.crypto_cpython import verify_signature_sync
 from build_tools.verifier.jsonld import canonize
@@ -89,6 +90,43 @@ def test_w3c_ecdsa_rdfc_vectors(curve: str, digest: Any) -> None:
     report = _verify(str(signed_file.relative_to(VECTORS)))
     assert report.format == "vc-di-ecdsa-rdfc-2019"
     assert report.codes["signature"] == "SIGNATURE_VALID"
+
+
+@pytest.mark.parametrize(
+    "folder,suffix,digest",
+    [
+        ("w3c-vc-di-eddsa/eddsa-jcs-2022", "JCS", hashlib.sha256),
+        ("w3c-vc-di-ecdsa/ecdsa-jcs-2019-p256", "JCSECDSAP256", hashlib.sha256),
+        ("w3c-vc-di-ecdsa/ecdsa-jcs-2019-p384", "JCSECDSAP384", hashlib.sha384),
+    ],
+)
+def test_w3c_jcs_vectors_and_intermediate_values(folder: str, suffix: str, digest: Any) -> None:
+    def vector(name: str) -> bytes:
+        return (VECTORS / folder / f"{name}{suffix}.txt").read_bytes().strip()
+
+    rel = f"{folder}/signed{suffix}.json"
+    signed = json.loads((VECTORS / rel).read_text())
+    proof = signed["proof"]
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    canonical_config, canonical_doc = _jcs_inputs(signed, proof, config, None)
+    assert canonical_config == vector("proofCanon")
+    assert canonical_doc == vector("canonDoc")
+    assert digest(canonical_config).hexdigest().encode() == vector("proofHash")
+    assert digest(canonical_doc).hexdigest().encode() == vector("docHash")
+    report = _verify(rel)
+    assert report.format == f"vc-di-{proof['cryptosuite']}"
+    assert report.codes["signature"] == "SIGNATURE_VALID"
+    assert report.codes["issuer_key"] == "ISSUER_NOT_IN_REGISTRY"
+    assert report.verdict == "valid_with_warnings"
+    # JCS signs the JSON itself: any change of a signed value breaks the signature.
+    signed["credentialSubject"]["alumniOf"] = "The School of Other Examples"
+    from build_tools.verifier.crypto_cpython import CPythonCrypto
+
+    tampered = verify(
+        json.dumps(signed).encode(), Registry.empty(), now=NOW, crypto=CPythonCrypto()
+    )
+    assert tampered.codes["signature"] == "SIGNATURE_INVALID"
+    assert tampered.verdict == "invalid"
 
 
 @pytest.mark.parametrize(
