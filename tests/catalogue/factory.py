@@ -50,7 +50,7 @@ def demo_key(slug: str) -> tuple[dict[str, str], str]:
     return {k: str(v) for k, v in public.items() if k in ("kty", "crv", "x", "y")}, pem
 
 
-def _issuer(slug: str, name: str, country: str) -> dict[str, Any]:
+def issuer_data(slug: str, name: str, country: str) -> dict[str, Any]:
     return {
         "slug": slug,
         "legal_name": {"en": name},
@@ -71,7 +71,7 @@ def _issuer(slug: str, name: str, country: str) -> dict[str, Any]:
     }
 
 
-def _offer(offer_id: str, bodies: list[str], **extra: Any) -> dict[str, Any]:
+def offer_data(offer_id: str, bodies: list[str], **extra: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": offer_id,
         "version": "1.0",
@@ -147,8 +147,8 @@ class CatalogueFactory:
             },
         }
         self.issuers: dict[str, dict[str, Any]] = {
-            "aa": _issuer("aa", "University A", "LV"),
-            "bb": _issuer("bb", "University B", "NO"),
+            "aa": issuer_data("aa", "University A", "LV"),
+            "bb": issuer_data("bb", "University B", "NO"),
         }
         self.keys: dict[tuple[str, str], dict[str, Any]] = {}
         for slug in self.issuers:
@@ -165,8 +165,8 @@ class CatalogueFactory:
                 "certificate": pem,
             }
         self.offers: dict[str, dict[str, Any]] = {
-            "aa-one": _offer("aa-one", ["aa"]),
-            "aa-two": _offer(
+            "aa-one": offer_data("aa-one", ["aa"]),
+            "aa-two": offer_data(
                 "aa-two",
                 ["aa"],
                 stackability={"integration": "stackable"},
@@ -176,7 +176,7 @@ class CatalogueFactory:
                     "agreement": "TESTA-REC-1",
                 },
             ),
-            "bb-joint": _offer(
+            "bb-joint": offer_data(
                 "bb-joint",
                 ["bb", "aa"],
                 stackability={"integration": "stackable"},

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from catalogue.factory import issuer_data, offer_data
 
 from build_tools.catalogue.loader import load_catalogue
 from build_tools.catalogue.model import Catalogue
@@ -27,65 +28,33 @@ SITE = "https://example.org/credentials/"
 
 
 def _issuer(slug: str, name: str, country: str, erasmus: str | None) -> dict[str, Any]:
-    return {
-        "slug": slug,
-        "legal_name": {"en": name},
-        "short_name": slug.upper(),
-        "country": country,
-        "city": "Riga" if country == "LV" else "Kristiansand",
-        "erasmus_code": erasmus,
-        "schac": None,
-        "deqar_id": None,
-        "todo": ["Identifiers not yet confirmed."],
-        "homepage": f"https://{slug}.example.org/",
-        "contact": {"email": f"office@{slug}.example.org", "name": "Office"},
-        "quality_assurance": {
-            "type": "institutional-qa",
-            "agency": {"en": "Test Quality Agency"},
-            "agency_url": "https://agency.example.org/",
-            "description": {"en": "Institutional accreditation."},
-        },
-    }
+    """The catalogue tests' issuer, with an Erasmus code and a described quality assurance."""
+    data = issuer_data(slug, name, country)
+    data["city"] = "Riga" if country == "LV" else "Kristiansand"
+    data["erasmus_code"] = erasmus
+    data["quality_assurance"]["agency"] = {"en": "Test Quality Agency"}
+    data["quality_assurance"]["description"] = {"en": "Institutional accreditation."}
+    return data
 
 
 def _offer(offer_id: str, bodies: list[str], **extra: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": offer_id,
-        "version": "1.0",
-        "title": {"en": f"Offer {offer_id}", "lv": f"Piedāvājums {offer_id}"},
-        "description": {"en": "A short course. It has two sentences."},
-        "opportunity_type": "course",
-        "awarding_bodies": bodies,
-        "learning_outcomes": [{"en": "Explain a thing."}, {"en": "Apply a thing."}],
-        "ects": 3,
-        "workload_hours": 80,
-        "eqf": 6,
-        "cycle": "first",
-        "isced": ["0613"],
-        "esco_skills": [{
-            "uri": "http://data.europa.eu/esco/skill/0a1b2c3d-0000-4000-8000-000000000001",
-            "label": {"en": "data ethics"},
-        }],
-        "languages": {"teaching": ["en", "lv"], "assessment": ["en"]},
-        "mode": "online",
-        "assessment": {
-            "types": ["project-work", "written-exam"],
-            "description": {"en": "A project and an exam."},
-            "grading": "graded",
-            "grading_scale": {"en": "0-10, pass from 5"},
-            "supervision": "unsupervised-no-id",
-        },
-        "prerequisites": {"en": "None."},
-        "stackability": {"integration": "standalone"},
-        "further_information": {"en": "Ask the office."},
-        "schedule": {"self_paced": False, "start": dt.date(2026, 2, 1),
-                     "end": dt.date(2026, 4, 30), "application_deadline": dt.date(2026, 1, 15),
-                     "schedule_type": "part-time-light", "weekly_hours": 6},
-        "fee": {"alliance_students": 0, "others": 120, "currency": "EUR"},
-        "recognition": {"scenario": "standard"},
-        "contact": {"email": "offer@example.org"},
-        "last_reviewed": dt.date(2026, 10, 15),
-    }
+    """The catalogue tests' offer, with the optional Annex I elements filled in and dates
+    before the issuing date."""
+    data = offer_data(offer_id, bodies)
+    data["languages"]["teaching"] = ["en", "lv"]
+    data["assessment"].update(
+        types=["project-work", "written-exam"],
+        description={"en": "A project and an exam."},
+        grading_scale={"en": "0-10, pass from 5"},
+        supervision="unsupervised-no-id",
+    )
+    data["prerequisites"] = {"en": "None."}
+    data["further_information"] = {"en": "Ask the office."}
+    data["schedule"].update(
+        start=dt.date(2026, 2, 1),
+        end=dt.date(2026, 4, 30),
+        application_deadline=dt.date(2026, 1, 15),
+    )
     data.update(extra)
     return data
 
