@@ -38,7 +38,7 @@ from ._util import (
     types_of,
 )
 from ._x509 import timestamp_imprint
-from .jsonld import JsonLdStrictError, canonize, check_terms
+from .jsonld import JsonLdStrictError, canonize, check_terms, compact_form, first_difference
 from .model import (
     FAIL,
     PASS,
@@ -187,6 +187,73 @@ class JsonLdCheck:
             "Every field is defined by a known vocabulary.",
             "strict expansion over bundled contexts",
         )
+
+
+def _signs_rdf_dataset(doc: dict[str, Any]) -> bool:
+    """Whether a proof signs the RDF dataset rather than the JSON itself (JCS suites)."""
+    for proof in as_list(doc.get("proof")):
+        if not isinstance(proof, dict):
+            return True
+        suite = _suite_named(proof)
+        if suite is None or suite[1] == "rdfc":
+            return True
+    return False
+
+
+def _suite_named(fields: dict[str, Any]) -> tuple[str, str] | None:
+    name = (fields.get("type"), fields.get("cryptosuite"))
+    if not all(v is None or isinstance(v, str) for v in name):
+        return None
+    return _DI_SUITES.get(name)
+
+
+def _suite_of(proof: dict[str, Any], contexts: Any) -> tuple[str, str] | None:
+    """The proof's suite, from its fields as written or else as signed (ADR 0007)."""
+    suite = _suite_named(proof)
+    if suite is not None:
+        return suite
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    config["@context"] = contexts
+    try:
+        fields = compact_form(config)
+    except JsonLdStrictError:
+        return None
+    found = _suite_named(fields)
+    return found if found is not None and found[1] == "rdfc" else None
+
+
+def _unsecured(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k != "proof"}
+
+
+def _read_as_signed(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document the trust checks read: its signed data in canonical compact form.
+
+    The signature covers the dataset, so every JSON spelling of it verifies; the checks read
+    facts by key, which only the compact form under the pinned contexts makes safe (ADR 0007).
+    The proofs stay as written (their own fields were read the same way when verified). The
+    credentials of a presentation are verified each on its own from the file; its signed data
+    must hold exactly those, so that none can be hidden from the checks.
+    """
+    try:
+        compacted = compact_form(_unsecured(doc), opaque="verifiableCredential")
+    except JsonLdStrictError as exc:
+        raise KeyProblem(FAIL, exc.code, exc.message, exc.detail) from exc
+    if "verifiableCredential" in doc or "verifiableCredential" in compacted:
+        shown = len(as_list(doc.get("verifiableCredential", [])))
+        signed = len(as_list(compacted.get("verifiableCredential", [])))
+        if shown != signed:
+            raise KeyProblem(
+                FAIL,
+                "JSONLD_NOT_COMPACT",
+                "This presentation was changed after it was signed: its signed data holds "
+                "credentials that the file does not show where they belong.",
+                f"{signed} credentials signed, {shown} in verifiableCredential",
+            )
+        compacted["verifiableCredential"] = doc["verifiableCredential"]
+    if "proof" in doc:
+        compacted["proof"] = doc["proof"]
+    return compacted
 
 
 # =========================================================================== 3 signature
@@ -361,7 +428,7 @@ class SignatureCheck:
                     "The credential's proof is malformed.",
                     "proof is not an object",
                 )
-            suite = _DI_SUITES.get((proof.get("type"), proof.get("cryptosuite")))
+            suite = _suite_of(proof, st.doc.get("@context"))
             if suite is None:
                 name = proof.get("cryptosuite") or proof.get("type")
                 problems.append(
@@ -385,9 +452,20 @@ class SignatureCheck:
             raise failed[0]
         if problems:
             raise problems[0]
+        extra = f"; {len(verified)} proofs" if len(verified) > 1 else ""
+        if _signs_rdf_dataset(st.doc):
+            assert st.env is not None
+            written = st.doc
+            st.doc = _read_as_signed(written)
+            try:  # the dates the format check parsed, again from what was signed
+                st.dates = check_data_model(st.doc, presentation=st.env.kind == "vp")
+            except InputError as exc:
+                raise KeyProblem(FAIL, exc.code, exc.message, exc.detail) from exc
+            reshaped = first_difference(_unsecured(written), _unsecured(st.doc))
+            if reshaped is not None:
+                extra += f"; read as signed, the file differs {reshaped}"
         st.key, suite_name, st.signing_time = verified[0]
         st.signature_ok = True
-        extra = f"; {len(verified)} proofs" if len(verified) > 1 else ""
         return result(
             self.id,
             PASS,
@@ -430,16 +508,37 @@ class SignatureCheck:
         family, method = suite
         name = str(proof.get("cryptosuite") or proof.get("type"))
         malformed = "The credential's proof is malformed."
-        if proof.get("proofPurpose") != purpose:
+        config = {k: v for k, v in proof.items() if k != "proofValue"}
+        if method == "jcs":
+            canonical_config, canonical_doc = _jcs_inputs(st.doc, proof, config, chained)
+            fields = proof
+        else:
+            # vc-di-eddsa §3.3.4 / vc-di-ecdsa §3.3.4: proof config gets the document's @context.
+            # Its fields are read as signed, like the document's (ADR 0007).
+            config["@context"] = st.doc.get("@context")
+            try:
+                canonical_config = canonize(config).encode("utf-8")
+                fields = compact_form(config)
+                canonical_doc = (
+                    canonize(chained).encode("utf-8")
+                    if chained is not None
+                    else st.canonical_doc.encode("utf-8")
+                )
+            except JsonLdStrictError as exc:
+                status = SKIP if exc.code == "JSONLD_UNKNOWN_CONTEXT" else FAIL
+                raise KeyProblem(
+                    status, exc.code, "The signature's own data is not well defined.", exc.detail
+                ) from exc
+        if fields.get("proofPurpose") != purpose:
             raise KeyProblem(
                 FAIL,
                 "SIGNATURE_PROOF_PURPOSE",
                 "The signature was not made for issuing credentials.",
-                f"proofPurpose {str(proof.get('proofPurpose'))[:40]!r}, expected {purpose}",
+                f"proofPurpose {str(fields.get('proofPurpose'))[:40]!r}, expected {purpose}",
             )
         created = None
-        if "created" in proof:
-            created = parse_datetime(proof["created"])
+        if "created" in fields:
+            created = parse_datetime(fields["created"])
             if created is None:
                 raise KeyProblem(
                     FAIL, "SIGNATURE_INVALID", malformed, "proof.created is not a dateTime"
@@ -465,7 +564,7 @@ class SignatureCheck:
                     malformed,
                     "proof @context does not match the document",
                 )
-        key = resolve_verification_method(proof.get("verificationMethod"), st.registry)
+        key = resolve_verification_method(fields.get("verificationMethod"), st.registry)
         kty, crv = key.jwk.get("kty"), key.jwk.get("crv")
         if family == "eddsa" and not (kty == "OKP" and crv == "Ed25519"):
             raise KeyProblem(
@@ -483,24 +582,6 @@ class SignatureCheck:
             )
         alg = "EdDSA" if family == "eddsa" else ("ES384" if crv == "P-384" else "ES256")
         digest = hashlib.sha384 if alg == "ES384" else hashlib.sha256
-        config = {k: v for k, v in proof.items() if k != "proofValue"}
-        if method == "jcs":
-            canonical_config, canonical_doc = _jcs_inputs(st.doc, proof, config, chained)
-        else:
-            # vc-di-eddsa §3.3.4 / vc-di-ecdsa §3.3.4: proof config gets the document's @context.
-            config["@context"] = st.doc.get("@context")
-            try:
-                canonical_config = canonize(config).encode("utf-8")
-                canonical_doc = (
-                    canonize(chained).encode("utf-8")
-                    if chained is not None
-                    else st.canonical_doc.encode("utf-8")
-                )
-            except JsonLdStrictError as exc:
-                status = SKIP if exc.code == "JSONLD_UNKNOWN_CONTEXT" else FAIL
-                raise KeyProblem(
-                    status, exc.code, "The signature's own data is not well defined.", exc.detail
-                ) from exc
         # vc-di-eddsa §3.3.5 "Hashing": proof config hash first, then the document hash.
         message = digest(canonical_config).digest() + digest(canonical_doc).digest()
         expected_len = 96 if alg == "ES384" else 64
@@ -773,9 +854,10 @@ class RevocationCheck:
         if etype is None:
             return result(
                 self.id,
-                SKIP,
+                WARN,
                 "REVOCATION_UNSUPPORTED",
-                "The credential uses a revocation method this verifier does not support.",
+                "Revocation could not be checked: the credential uses a revocation method "
+                "this verifier does not support.",
                 "credentialStatus type " + ", ".join(types_of(entry))[:80],
             )
         url = entry.get("statusListCredential")
@@ -806,13 +888,14 @@ class RevocationCheck:
                 "The credential's revocation information is malformed.",
                 "statusListCredential, statusListIndex or statusPurpose invalid",
             )
-        raw = st.registry.status_lists.get(url)
+        raw = st.registry.status_list(url)
         if raw is None:
             return result(
                 self.id,
-                SKIP,
+                WARN,
                 "REVOCATION_NOT_CHECKED",
-                "Revocation was not checked: the list is hosted elsewhere.",
+                "Revocation could not be checked: the revocation list is not one this "
+                "registry publishes or supplies.",
                 f"status list {url[:160]} not supplied",
             )
         list_state = await _verify_nested(raw, st)

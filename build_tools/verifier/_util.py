@@ -11,7 +11,9 @@ import re
 import sys
 from datetime import UTC, datetime
 from itertools import accumulate, compress
+from posixpath import normpath
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 MAX_DEPTH = 64
 MAX_NODES = 500_000
@@ -575,3 +577,41 @@ def _collect_strings(value: Any, out: set[str]) -> None:
         else:
             for item in value.values():
                 _collect_strings(item, out)
+
+
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _normalise_percent(part: str) -> str:
+    """RFC 3986 §6.2.2.2: upper-case escapes, unreserved characters unescaped."""
+
+    def fix(match: re.Match[str]) -> str:
+        char = chr(int(match.group(1), 16))
+        return char if char in _UNRESERVED else "%" + match.group(1).upper()
+
+    return re.sub(r"%([0-9A-Fa-f]{2})", fix, part)
+
+
+def normalise_iri(iri: str) -> str:
+    """An http(s) IRI in the normal form of RFC 3986 §6.2.2-6.2.3 (scheme and host in lower
+    case, no default port, normal escapes, no dot segments, "/" for an empty path); any other
+    IRI as it is. Two spellings of one web address compare equal after this."""
+    try:
+        parts = urlsplit(iri)
+        port = parts.port
+    except ValueError:
+        return iri
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return iri
+    host = parts.hostname.lower()
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        host += f":{port}"
+    path = _normalise_percent(parts.path) or "/"
+    if "/." in path:
+        kept_slash = path.endswith("/")
+        path = normpath(path).replace("//", "/") + ("/" if kept_slash and path != "/" else "")
+    query = _normalise_percent(parts.query)
+    fragment = _normalise_percent(parts.fragment)
+    return urlunsplit((scheme, host, path, query, fragment))

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from ._util import normalise_iri
+
 __all__ = [
     "CHECK_IDS",
     "CheckResult",
@@ -354,6 +356,17 @@ class Registry:
         if not issuer_id:
             return []
         return list(self._by_issuer_id.get(issuer_id, []))
+
+    def status_list(self, url: str) -> bytes | None:
+        """The supplied status list at `url`, compared as web addresses (`normalise_iri`)."""
+        found = self.status_lists.get(url)
+        if found is not None:
+            return found
+        wanted = normalise_iri(url)
+        for known, data in self.status_lists.items():
+            if normalise_iri(known) == wanted:
+                return data
+        return None
 
     def served_status_lists(self) -> set[str]:
         urls: set[str] = set()
