@@ -17,10 +17,11 @@ VENV=.venv
 say() { printf 'setup: %s\n' "$*"; }
 
 # The interpreter for the virtual environment: Debian's own Python as root on Debian (not
-# whatever else is first on PATH), otherwise python3 from PATH. CREDSITE_PYTHON overrides.
+# whatever else is first on PATH; a minimal Debian has none yet, python3-venv brings it),
+# otherwise python3 from PATH. CREDSITE_PYTHON overrides.
 if [ -n "${CREDSITE_PYTHON:-}" ]; then
     PYTHON=$CREDSITE_PYTHON
-elif [ "$(id -u)" = "0" ] && [ -r /etc/debian_version ] && [ -x /usr/bin/python3 ]; then
+elif [ "$(id -u)" = "0" ] && [ -r /etc/debian_version ] && command -v apt-get >/dev/null; then
     PYTHON=/usr/bin/python3
 else
     PYTHON=python3
