@@ -1,6 +1,6 @@
 """Figures for the in-browser verifier (headless Chromium, one run, printed side by side).
 
-    python bench/browser_verify.py [--runs 3] [--site DIR] [--keep DIR]
+    .venv/bin/python bench/browser_verify.py [--runs 3] [--site DIR] [--keep DIR]
 
 Builds the example site (or takes a built one), serves it on 127.0.0.1 under its own sub-path
 and measures, in Debian's Chromium:

@@ -21,7 +21,7 @@ each measurement is read from /proc/stat; a note flags a measurement that shared
 with other work. The plain pages match the average size of the offer pages that (a) generates
 for the same synthetic catalogue. No figure is asserted; run:
 
-    python3 bench/build_scale.py [--sizes 1000 5000] [--keep DIR]
+    .venv/bin/python bench/build_scale.py [--sizes 1000 5000] [--keep DIR]
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Issuing speed: 1,000 credentials of each format from a generated CSV, in one run.
 
-    python bench/issue_batch.py [--count 1000]
+    .venv/bin/python bench/issue_batch.py [--count 1000]
 
 Works on a temporary copy of the demo catalogue with the public demo keys (EDC: University of
 Latvia ES256 seal; OB3: its EdDSA key). For each format it prints credentials per second and

@@ -1,6 +1,6 @@
 """Validate a synthetic catalogue of 1,000 offers and print the time (goal: under 3 s).
 
-    python bench/validate_catalogue.py [--offers N] [--repeat R]
+    .venv/bin/python bench/validate_catalogue.py [--offers N] [--repeat R]
 
 The script writes the catalogue into a temporary folder (9 issuers with one public key each,
 N offers, N/10 pathways), then loads and validates it R times and prints the best and median

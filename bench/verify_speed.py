@@ -1,6 +1,6 @@
 """Verifier speed: full `verify` against bare signature verification, per format, in one run.
 
-    python bench/verify_speed.py [--rounds 5] [--n 100] [--batch 1000]
+    .venv/bin/python bench/verify_speed.py [--rounds 5] [--n 100] [--batch 1000]
 
 For each format: the median time of a full `verify()` (all eight checks, CPython crypto
 backend, registry lookups, status list where the credential has one) and of two bare
