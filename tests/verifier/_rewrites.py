@@ -23,9 +23,12 @@ import copy
 import json
 import random
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from build_tools.verifier.jsonld import JsonLdStrictError, expand_strict
+
+from . import _make as m
 
 Path_ = tuple[Any, ...]
 KINDS = (
@@ -243,3 +246,59 @@ def _rewrite(doc: dict[str, Any], kind: str, path: Path_, key: str, seed: int) -
 
 def dumps(doc: Any) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- named attacks
+
+
+def samples() -> dict[str, dict[str, Any]]:
+    """Signed test credentials: valid, revoked (index 42 of lu's list), expired."""
+    key = m.keys()["lu-ed"]
+    es = m.keys()["lu-es"]
+    return {
+        "valid": m.sign_di(m.ob3_credential(status_index=7), key),
+        "revoked": m.sign_di(m.ob3_credential(status_index=42), key),
+        "expired": m.sign_di(
+            m.ob3_credential(status_index=7, valid_until=datetime(2026, 9, 1, tzinfo=UTC)), key
+        ),
+        "revoked-ecdsa": m.sign_di(m.ob3_credential(status_index=42), es),
+    }
+
+
+S = ("credentialStatus",)
+REVOKED = ("revocation", "REVOCATION_REVOKED")
+EXPIRED = ("validity", "VALIDITY_EXPIRED")
+# Every key of the status entry as a full IRI, its type last (its type-scoped context defines
+# them) - the entry then reads as an unknown kind of status to a check that reads the JSON.
+_ENTRY_AS_IRIS = [
+    ("full_iri", S, k) for k in ("statusPurpose", "statusListIndex", "statusListCredential")
+] + [("full_iri", S, "type")]
+
+ATTACKS: list[tuple[str, str, list[tuple[str, tuple[Any, ...], str]], tuple[str, str]]] = [
+    # (name, sample, rewrites, the check and code that must not change)
+    ("status under @nest", "revoked", [("nest", (), "credentialStatus")], REVOKED),
+    ("status as a full IRI", "revoked", [("full_iri", (), "credentialStatus")], REVOKED),
+    ("status as a compact IRI", "revoked", [("compact_iri", (), "credentialStatus")], REVOKED),
+    ("status through an alias", "revoked", [("alias", (), "credentialStatus")], REVOKED),
+    ("status through @vocab", "revoked", [("vocab", (), "credentialStatus")], REVOKED),
+    ("entry written in full IRIs", "revoked", _ENTRY_AS_IRIS, REVOKED),
+    ("list URL against @base", "revoked", [("base", S, "statusListCredential")], REVOKED),
+    ("list URL as compact IRI", "revoked", [("compact_iri", S, "statusListCredential")], REVOKED),
+    ("index through an alias", "revoked", [("alias", S, "statusListIndex")], REVOKED),
+    ("expiry under @nest", "expired", [("nest", (), "validUntil")], EXPIRED),
+    ("expiry as a full IRI", "expired", [("full_iri", (), "validUntil")], EXPIRED),
+    ("expiry through an alias", "expired", [("alias", (), "validUntil")], EXPIRED),
+    ("expiry through @vocab", "expired", [("vocab", (), "validUntil")], EXPIRED),
+    (
+        "proof purpose as a full IRI",
+        "valid",
+        [("full_iri", ("proof",), "proofPurpose")],
+        ("signature", "SIGNATURE_VALID"),
+    ),
+    (
+        "status given with @reverse",
+        "revoked",
+        [("reverse", (), "credentialStatus")],
+        ("signature", "JSONLD_NOT_COMPACT"),
+    ),
+]

@@ -22,7 +22,7 @@ from build_tools.verifier._util import jwk_thumbprint, multikey_to_jwk
 from build_tools.verifier.crypto_cpython import CPythonCrypto
 from build_tools.verifier_cli import load_registry
 
-from . import _hostile
+from . import _hostile, _rewrites
 from . import _make as m
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors"
@@ -316,6 +316,15 @@ def write_generated() -> list[tuple[str, str]]:
     entries = []
     for name, data in samples.items():
         _write(CORPUS / name, data)
+        entries.append((f"corpus/{name}", "corpus/registry.json"))
+    # Holder rewrites of signed credentials that keep the signed data (docs/adr/0007).
+    originals = _rewrites.samples()
+    for title, sample, steps, _expected in _rewrites.ATTACKS:
+        doc = originals[sample]
+        for kind, path, key in steps:
+            doc = _rewrites.rewrite(doc, kind, path, key)
+        name = "rewritten/" + "-".join(title.replace("@", "at-").split()) + ".json"
+        _write(CORPUS / name, m.dumps(doc))
         entries.append((f"corpus/{name}", "corpus/registry.json"))
     for case in _hostile.CASES:
         if not case.in_corpus:
