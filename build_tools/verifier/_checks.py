@@ -7,6 +7,7 @@ Each check returns a CheckResult (DESIGN.md "Report"). A check that cannot conti
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -1007,7 +1008,20 @@ def _status_list_problem(ls: State, st: State, etype: str) -> str | None:
     return None
 
 
+# Status lists verified lately: one list serves thousands of credentials, so a batch (or a
+# browser session) verifies its signature once. Keyed by the list's bytes, the registry, the
+# clock and the crypto backend; the entry keeps the registry and backend alive and is used only
+# for the very same objects, so a recycled id() can never produce a false hit.
+_NESTED: OrderedDict[tuple[bytes, int, datetime, int], tuple[Registry, Any, State]] = OrderedDict()
+_NESTED_MAX = 16
+
+
 async def _verify_nested(raw: bytes, st: State) -> State:
+    key = (hashlib.sha256(raw).digest(), id(st.registry), st.now, id(st.crypto))
+    hit = _NESTED.get(key)
+    if hit is not None and hit[0] is st.registry and hit[1] is st.crypto:
+        _NESTED.move_to_end(key)
+        return hit[2]
     nested = State(
         data=raw,
         registry=st.registry,
@@ -1017,6 +1031,9 @@ async def _verify_nested(raw: bytes, st: State) -> State:
         nested=True,
     )
     await run_checks(nested, NESTED_CHECKS)
+    _NESTED[key] = (st.registry, st.crypto, nested)
+    if len(_NESTED) > _NESTED_MAX:
+        _NESTED.popitem(last=False)
     return nested
 
 

@@ -1344,7 +1344,7 @@ def compact_form(doc: dict[str, Any], *, opaque: str | None = None) -> dict[str,
     try:
         expanded = processor.expand(_input(doc), dict(options))
         compacted: dict[str, Any] = processor.compact(
-            expanded, {"@context": published}, dict(options)
+            expanded, {"@context": published}, dict(options, skipExpansion=True)
         )
     except RecursionError as exc:
         raise JsonLdStrictError("JSONLD_INVALID", "The document is nested too deeply.") from exc
