@@ -179,7 +179,8 @@ MAX_SAME_HASH_GROUP = 8  # permutations of a group grow as n!; 8! = 40,320
 # (docs/adr/0003): each far above any real credential (the EU's 150 kB EDC samples have about
 # 330 objects, no array over 31 items and no inline context), and low enough that every path
 # through pyld stays within a few seconds in the browser (bench/hostile_inputs.py).
-MAX_OBJECTS = 20_000  # JSON objects (node and value objects) in the document
+MAX_VALUES = 40_000  # JSON values (objects, arrays, strings, numbers, ...) in the document
+MAX_OBJECTS = 10_000  # of which JSON objects (node and value objects)
 MAX_ARRAY_LENGTH = 10_000  # items in one array
 MAX_CONTEXTS = 500  # entries of @context values (URLs and inline contexts), all levels
 MAX_CONTEXT_TERMS = 2_000  # keys of all inline contexts, scoped ones included
@@ -283,6 +284,7 @@ def check_size(doc: Any) -> None:
     """Refuse documents over the limits above, before pyld (whose work grows faster than the
     document) or the term walker see them. One walk with an explicit stack (nesting is
     bounded when the JSON is read)."""
+    values = 1
     objects = contexts = context_terms = 0
     stack = [doc]
     pop, push = stack.pop, stack.append
@@ -291,9 +293,11 @@ def check_size(doc: Any) -> None:
         if type(value) is list:
             if len(value) > MAX_ARRAY_LENGTH:
                 raise _too_complex("JSONLD_ARRAY_TOO_LONG", "items in one array", MAX_ARRAY_LENGTH)
+            values += len(value)
             stack.extend(value)
         elif type(value) is dict:
             objects += 1
+            values += len(value)
             if objects > MAX_OBJECTS:
                 raise _too_complex("JSONLD_TOO_MANY_NODES", "objects", MAX_OBJECTS)
             for key, item in value.items():
@@ -304,6 +308,8 @@ def check_size(doc: Any) -> None:
                             context_terms += len(ctx)
                 if type(item) is list or type(item) is dict:
                     push(item)
+            if values > MAX_VALUES:
+                raise _too_complex("JSONLD_TOO_MANY_NODES", "values", MAX_VALUES)
             if contexts > MAX_CONTEXTS:
                 raise _too_complex("JSONLD_TOO_MANY_CONTEXTS", "vocabularies", MAX_CONTEXTS)
             if context_terms > MAX_CONTEXT_TERMS:
