@@ -51,10 +51,10 @@ def di_quadratic(size: int) -> bytes:
     return m.dumps(h._signed_raw(_undefined(cred)))
 
 
-def di_merged_subject(size: int) -> bytes:
-    """Short arrays, but every node has the same id, so pyld's node map merges their values."""
+def di_merged_subject(count: int) -> bytes:
+    """`count` nodes with short arrays, but all with the same id, so pyld's node map merges
+    their values."""
     cred = m.ob3_credential()
-    count = size // 200
     cred["credentialSubject"]["achievement"]["alignment"] = [
         {"id": "urn:x:same", "type": "Alignment", "targetName": [f"n{i}-{j}" for j in range(8)]}
         for i in range(count)
@@ -132,13 +132,7 @@ def di_values_at_limit() -> bytes:
     """Just within the value limit, in short arrays of one merged subject (pyld's path)."""
     from build_tools.verifier.jsonld import MAX_VALUES
 
-    cred = m.ob3_credential()
-    count = (MAX_VALUES - 200) // 12
-    cred["credentialSubject"]["achievement"]["alignment"] = [
-        {"id": "urn:x:same", "type": "Alignment", "targetName": [f"n{i}-{j}" for j in range(8)]}
-        for i in range(count)
-    ]
-    return m.dumps(h._signed_raw(_undefined(cred)))
+    return di_merged_subject((MAX_VALUES - 200) // 12)
 
 
 def deep_jsonld(depth: int) -> bytes:
@@ -162,18 +156,22 @@ def many_proofs(count: int) -> bytes:
     return m.dumps(doc)
 
 
-def presentation_of_large(count: int, size: int) -> bytes:
-    items = [json.loads(di_quadratic(size)) for _ in range(count)]
-    return m.dumps({"@context": [m.V2], "type": ["VerifiablePresentation"],
-                    "verifiableCredential": items})
+def presentation_of_large(count: int, size: int, *, jwt: bool = False) -> bytes:
+    items: list[Any] = [
+        jwt_quadratic(size).decode() if jwt else json.loads(di_quadratic(size))
+        for _ in range(count)
+    ]
+    return m.dumps(
+        {"@context": [m.V2], "type": ["VerifiablePresentation"], "verifiableCredential": items}
+    )
 
 
 CASES: list[tuple[str, Callable[[], bytes]]] = [
     ("di-quadratic-88kB", lambda: di_quadratic(88_000)),
     ("di-quadratic-268kB", lambda: di_quadratic(268_000)),
     ("di-quadratic-1MB", lambda: di_quadratic(1_000_000)),
-    ("di-merged-subject-268kB", lambda: di_merged_subject(268_000)),
-    ("di-merged-subject-1MB", lambda: di_merged_subject(1_000_000)),
+    ("di-merged-subject-268kB", lambda: di_merged_subject(1_340)),
+    ("di-merged-subject-1MB", lambda: di_merged_subject(5_000)),
     ("jwt-quadratic-268kB", lambda: jwt_quadratic(268_000)),
     ("jwt-40000-inline-contexts-4MB", lambda: jwt_inline_contexts(40_000)),
     ("di-contexts-and-array-at-limits", di_inline_contexts_at_limit),
@@ -189,6 +187,7 @@ CASES: list[tuple[str, Callable[[], bytes]]] = [
     ("many-proofs-1000", lambda: many_proofs(1_000)),
     ("many-proofs-4.9MB", lambda: many_proofs(13_000)),
     ("presentation-30x88kB", lambda: presentation_of_large(30, 88_000)),
+    ("presentation-40x88kB-jwt", lambda: presentation_of_large(40, 88_000, jwt=True)),
     ("canonicalisation-blowup", h._blowup_graph),
     ("file-5MB-plus-1", lambda: b"{" + b" " * 4_999_999 + b"}"),
 ]
@@ -225,8 +224,9 @@ def browser_times(files: dict[str, Path], site: Path | None) -> dict[str, tuple[
         registry = json.loads((root / "registry.json").read_text("utf-8"))
         prefix = site_prefix(str(registry.get("site_url") or "/"))
         with serve(root, prefix) as base, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
             page = browser.new_context().new_page()
             page.goto(base + "verify/")
             ready = "#credsite-verifier[data-state=ready]"
@@ -236,8 +236,9 @@ def browser_times(files: dict[str, Path], site: Path | None) -> dict[str, tuple[
                 page.evaluate("() => document.querySelector('#cv-download').hidden = true")
                 start = time.perf_counter()
                 page.set_input_files("#cv-file", str(path))
-                page.wait_for_selector("#cv-download:not([hidden])", state="attached",
-                                       timeout=180_000)
+                page.wait_for_selector(
+                    "#cv-download:not([hidden])", state="attached", timeout=180_000
+                )
                 seconds = time.perf_counter() - start
                 row = page.eval_on_selector(
                     "#cv-results > .cv-result",
@@ -246,8 +247,11 @@ def browser_times(files: dict[str, Path], site: Path | None) -> dict[str, tuple[
                         .find(Boolean) || '')""",
                 )
                 out[name] = (seconds, str(row).strip())
-                print(f"  browser {name:31} {seconds:7.2f} s  {out[name][1]}", file=sys.stderr,
-                      flush=True)
+                print(
+                    f"  browser {name:31} {seconds:7.2f} s  {out[name][1]}",
+                    file=sys.stderr,
+                    flush=True,
+                )
             browser.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
