@@ -19,7 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from build_tools.terminal import printable
 from build_tools.verifier import Registry, Report, status_list_urls, verify
+from build_tools.verifier.engine import DEFAULT_MAX_BYTES
 
 __all__ = ["load_registry", "main", "register", "run"]
 
@@ -158,9 +160,17 @@ def _init_worker(
     )
 
 
+def _read_limited(path: str, limit: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The file's bytes, but never more than `limit` + 1 of them: enough for the verifier to
+    refuse a larger file by its size (FORMAT_TOO_LARGE) without it being read whole (a 2 GB
+    file cost 2 GB of memory), as the browser does."""
+    with open(path, "rb") as handle:
+        return handle.read(limit + 1)
+
+
 def _verify_file(path: str) -> dict[str, Any]:
     try:
-        data = Path(path).read_bytes()
+        data = _read_limited(path)
     except OSError as exc:
         return {"file": path, "error": f"cannot read: {exc.strerror or exc}"}
     registry: Registry = _WORKER["built"]
@@ -246,7 +256,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
-        print(f"credsite verify: no such file: {', '.join(missing)}", file=sys.stderr)
+        print(f"credsite verify: no such file: {printable(', '.join(missing))}", file=sys.stderr)
         return 2
     results = _iter_results(list(args.files), registry, lists, now, args.allow_network, args.jobs)
     if len(args.files) > 1:
@@ -268,7 +278,7 @@ def run(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(item, ensure_ascii=False), flush=True)
             else:
-                print("\n".join(_human(item)), flush=True)
+                print("\n".join(map(printable, _human(item))), flush=True)
     except BrokenPipeError:  # e.g. `credsite verify ... | head`
         sys.stderr.close()
         return worst

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Literal
 
 from build_tools.catalogue.model import Location
+from build_tools.terminal import printable
 
 Severity = Literal["error", "warning"]
 
@@ -46,7 +47,7 @@ class Finding:
     def __str__(self) -> str:
         where = str(self.location) if self.file else "catalogue"
         text = f"{where}: {self.severity} {self.code}: {self.message}"
-        return f"{text} {self.hint}" if self.hint else text
+        return printable(f"{text} {self.hint}" if self.hint else text)
 
 
 def finding(
@@ -126,9 +127,9 @@ def format_text(findings: Sequence[Finding], *, prefix: str = "") -> str:
         where = _display_path(prefix, f.file)
         if f.line:
             where += f":{f.line}:{f.column}"
-        text = f"{where}: {f.severity}: {f.message} [{f.code}]"
+        text = printable(f"{where}: {f.severity}: {f.message} [{f.code}]")
         if f.hint:
-            text += f"\n    {f.hint}"
+            text += f"\n    {printable(f.hint)}"
         lines.append(text)
     return "\n".join(lines)
 
@@ -171,5 +172,5 @@ def format_github(findings: Sequence[Finding], *, prefix: str = "") -> str:
                 props.append(f"col={f.column}")
         props.append(f"title={_gh_property(f.code)}")
         message = f.message + (f" {f.hint}" if f.hint else "")
-        lines.append(f"::{command} {','.join(props)}::{_gh_data(message)}")
+        lines.append(printable(f"::{command} {','.join(props)}::{_gh_data(message)}"))
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from ._util import (
     as_list,
     b64url_decode,
     check_shape,
+    date_out_of_range,
     node_id,
     numeric_date,
     parse_datetime,
@@ -465,6 +466,7 @@ def decode_compact(token: str) -> Envelope:
         )
     if fmt == "vc-jwt":
         _check_flat_claims(document, claims)
+    _check_claim_dates(claims)
     if document is not payload and isinstance(claims.get("sub"), (dict, list)):
         # strict_json bounded the payload, and the document is made of its parts at the same
         # depth or shallower, except a structured `sub` claim moved into credentialSubject.
@@ -487,6 +489,27 @@ def decode_compact(token: str) -> Envelope:
 def _same_time(a: Any, b: Any) -> bool:
     ta, tb = numeric_date(a), numeric_date(b)
     return ta is not None and tb is not None and int(ta.timestamp()) == int(tb.timestamp())
+
+
+def _check_claim_dates(claims: dict[str, Any]) -> None:
+    """Refuse `nbf`, `exp` and `iat` claims that are not dates (RFC 7519 §4.1.4-6), rather
+    than ignore them: a token whose expiry cannot be read must not pass as unexpiring."""
+    for claim in ("nbf", "exp", "iat"):
+        if claim not in claims or numeric_date(claims[claim]) is not None:
+            continue
+        value = claims[claim]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise _fail(
+                "FORMAT_DATE_OUT_OF_RANGE",
+                "A date in the token lies outside the calendar this verifier can compare "
+                "(years 1 to 9999, in UTC).",
+                f"JWT claim {claim} {str(value)[:40]} has no UTC date-time",
+            )
+        raise _fail(
+            "FORMAT_INVALID_DATE",
+            "A date in the token is malformed.",
+            f"JWT claim {claim} is not a NumericDate: {str(value)[:40]!r}",
+        )
 
 
 def _check_flat_claims(vc: dict[str, Any], claims: dict[str, Any]) -> None:
@@ -640,6 +663,13 @@ def check_data_model(
     for name in ("validFrom", "validUntil", "issuanceDate", "expirationDate", "issued"):
         if name in doc:
             moment = parse_datetime(doc[name])
+            if moment is None and date_out_of_range(doc[name]):
+                raise bad(
+                    "FORMAT_DATE_OUT_OF_RANGE",
+                    "A date in the credential lies outside the calendar this verifier can "
+                    "compare (years 1 to 9999, in UTC).",
+                    f"{name} {str(doc[name])[:40]!r} has no UTC date-time",
+                )
             if moment is None:
                 raise bad(
                     "FORMAT_INVALID_DATE",

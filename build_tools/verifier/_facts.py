@@ -46,6 +46,12 @@ def _number(value: Any) -> float | None:
     return None
 
 
+def decimal(text: str) -> bool:
+    """Whether `int(text)` reads `text` as a short number of ASCII digits (`isdigit` alone
+    also accepts "²", which `int` refuses)."""
+    return text.isascii() and text.isdigit() and len(text) <= 20
+
+
 def is_edc(doc: dict[str, Any]) -> bool:
     return "EuropeanDigitalCredential" in types_of(doc)
 
@@ -91,7 +97,7 @@ def _extract_edc(doc: dict[str, Any]) -> Facts:
             facts.ects = _number(credit.get("point"))
             break
     level = node_id(spec.get("eqfLevel"))
-    if level and level.startswith(EQF_PREFIX) and level[len(EQF_PREFIX) :].isdigit():
+    if level and level.startswith(EQF_PREFIX) and decimal(level[len(EQF_PREFIX) :]):
         facts.eqf = int(level[len(EQF_PREFIX) :])
     for outcome in as_list(spec.get("learningOutcome")):
         if isinstance(outcome, dict):
@@ -122,7 +128,7 @@ def _extract_ob3(
         )
         if "EQF" in framework.upper() or EQF_PREFIX in framework:
             code = str(align.get("targetCode") or align.get("targetUrl") or "")
-            match = re.search(r"(\d+)\s*$", code)
+            match = re.search(r"([0-9]{1,20})\s*$", code)
             if match:
                 facts.eqf = int(match.group(1))
         elif align.get("targetType") in ("LearningOutcome", "ceterms:Competency", "CFItem") or (

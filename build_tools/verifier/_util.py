@@ -463,7 +463,27 @@ def parse_datetime(value: Any) -> datetime | None:
             )
         except ValueError:
             return None
-    return _parse_datetime_general(value)
+    parsed = _parse_datetime_general(value)
+    return None if parsed is None or not _in_utc_range(parsed) else parsed
+
+
+def _in_utc_range(moment: datetime) -> bool:
+    """Whether UTC has `moment` (not so for a date near year 1 or 9999 with an offset, e.g.
+    9999-12-31T23:59:59-14:00): dates are compared, subtracted and printed in UTC later."""
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
+
+
+def date_out_of_range(value: Any) -> bool:
+    """Whether `value` is an XSD dateTime that `parse_datetime` refuses only because UTC has no
+    such date-time."""
+    if not isinstance(value, str) or len(value) > 64:
+        return False
+    parsed = _parse_datetime_general(value)
+    return parsed is not None and not _in_utc_range(parsed)
 
 
 def _parse_datetime_general(value: str) -> datetime | None:

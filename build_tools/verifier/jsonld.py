@@ -86,10 +86,12 @@ from . import rdf_fast as _rdf_fast  # noqa: E402
 
 __all__ = [
     "CONTEXTS",
+    "LIMIT_CODES",
     "SENTINEL_BASE",
     "JsonLdStrictError",
     "bundled_context",
     "canonize",
+    "check_size",
     "check_terms",
     "compact_form",
     "document_loader",
@@ -178,6 +180,22 @@ MAX_RDFC_STEPS = 20_000
 MAX_SAME_HASH_GROUP = 8  # permutations of a group grow as n!; 8! = 40,320
 
 
+# Limits on the JSON-LD document itself, checked in one pass before any JSON-LD processing
+# (docs/adr/0003): each far above any real credential (the EU's 150 kB EDC samples have about
+# 330 objects, no array over 31 items and no inline context), and low enough that every path
+# through pyld stays within a few seconds in the browser (bench/hostile_inputs.py).
+MAX_VALUES = 40_000  # JSON values (objects, arrays, strings, numbers, ...) in the document
+MAX_OBJECTS = 10_000  # of which JSON objects (node and value objects)
+MAX_ARRAY_LENGTH = 10_000  # items in one array
+MAX_CONTEXTS = 500  # entries of @context values (URLs and inline contexts), all levels
+MAX_CONTEXT_TERMS = 2_000  # keys of all inline contexts, scoped ones included
+# Their codes: a document over a limit is refused in every format (not only a warning, as
+# undefined terms are in signed JOSE bytes), since nothing in it was checked.
+LIMIT_CODES = frozenset(
+    {"JSONLD_TOO_MANY_NODES", "JSONLD_ARRAY_TOO_LONG", "JSONLD_TOO_MANY_CONTEXTS"}
+)
+
+
 class JsonLdStrictError(Exception):
     """A document that strict processing refuses; `code` is a stable verifier check code."""
 
@@ -256,6 +274,53 @@ def _iter_contexts(value: Any) -> Iterator[Any]:
         yield from value
     else:
         yield value
+
+
+def _too_complex(code: str, what: str, limit: int) -> JsonLdStrictError:
+    return JsonLdStrictError(
+        code,
+        "The credential is far larger or more complex than any real credential, so it was not "
+        "checked.",
+        f"more than {limit} {what}",
+    )
+
+
+def check_size(doc: Any) -> None:
+    """Refuse documents over the limits above, before pyld (whose work grows faster than the
+    document) or the term walker see them. One walk with an explicit stack (nesting is
+    bounded when the JSON is read)."""
+    values = 1
+    objects = contexts = context_terms = 0
+    stack = [doc]
+    pop, push = stack.pop, stack.append
+    while stack:
+        value = pop()
+        if type(value) is list:
+            if len(value) > MAX_ARRAY_LENGTH:
+                raise _too_complex("JSONLD_ARRAY_TOO_LONG", "items in one array", MAX_ARRAY_LENGTH)
+            values += len(value)
+            stack.extend(value)
+        elif type(value) is dict:
+            objects += 1
+            values += len(value)
+            if objects > MAX_OBJECTS:
+                raise _too_complex("JSONLD_TOO_MANY_NODES", "objects", MAX_OBJECTS)
+            for key, item in value.items():
+                if key == "@context":
+                    for ctx in item if type(item) is list else (item,):
+                        contexts += 1
+                        if type(ctx) is dict:
+                            context_terms += len(ctx)
+                if type(item) is list or type(item) is dict:
+                    push(item)
+            if values > MAX_VALUES:
+                raise _too_complex("JSONLD_TOO_MANY_NODES", "values", MAX_VALUES)
+            if contexts > MAX_CONTEXTS:
+                raise _too_complex("JSONLD_TOO_MANY_CONTEXTS", "vocabularies", MAX_CONTEXTS)
+            if context_terms > MAX_CONTEXT_TERMS:
+                raise _too_complex(
+                    "JSONLD_TOO_MANY_CONTEXTS", "inline term definitions", MAX_CONTEXT_TERMS
+                )
 
 
 def _check_contexts(doc: Any, *, depth: int = 0, inherited: frozenset[str] = frozenset()) -> None:
@@ -421,6 +486,26 @@ class _CachingProcessor(_pyld.JsonLdProcessor):
         _IRIS[key] = (active_ctx, expanded)
         return expanded
 
+    def _create_node_map(self, *args: Any, **kwargs: Any) -> Any:
+        """pyld's node map, with its duplicate test made linear (see `_indexed_has_value`).
+
+        The node map adds every value of a subject's property with `has_value`, which compares
+        it with each value already there: quadratic in the number of values one subject gets
+        for one property (an 88 kB credential with one long array ran for 13 s). pyld calls
+        `JsonLdProcessor.has_value` by name, so the indexed version stands in for it while the
+        outermost node map is built, and the index goes with it."""
+        if _NODE_MAP_DEPTH[0]:
+            return super()._create_node_map(*args, **kwargs)
+        original = _pyld.JsonLdProcessor.__dict__["has_value"]
+        _pyld.JsonLdProcessor.has_value = staticmethod(_indexed_has_value)
+        _NODE_MAP_DEPTH[0] = 1
+        try:
+            return super()._create_node_map(*args, **kwargs)
+        finally:
+            _pyld.JsonLdProcessor.has_value = original
+            _NODE_MAP_DEPTH[0] = 0
+            _VALUE_INDEX.clear()
+
     def _graph_to_rdf(self, graph: Any, issuer: Any, options: Any) -> list[dict[str, Any]]:
         """pyld's `_graph_to_rdf`, with the per-item checks on subject and predicate made once
         per property (they do not depend on the item). Same triples, in the same order."""
@@ -465,6 +550,73 @@ _PYLD_ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
 def _pyld_absolute(value: Any) -> bool:
     return isinstance(value, str) and _PYLD_ABSOLUTE.match(value) is not None
 
+
+_NODE_MAP_DEPTH = [0]
+# id(list of values) -> (the list, how many of its items are indexed, keys of those items,
+# items that have no key); the list is kept so that a recycled id() never matches.
+_VALUE_INDEX: dict[int, tuple[list[Any], list[int], set[Any], list[Any]]] = {}
+_INDEX_FROM = 16  # shorter lists are scanned, as pyld does
+
+
+def _value_key(value: Any) -> Any:
+    """A hashable key that two values share exactly when pyld's `compare_values` finds them
+    equal, or None when the value must be compared one by one (NaN, lists, objects that are
+    neither value objects nor node references)."""
+    kind = type(value)
+    if kind is str:
+        return ("s", value)
+    if kind is bool:
+        return ("b", value)
+    if kind is int or kind is float:
+        return ("n", value) if value == value else None  # 1 == 1.0, as in pyld
+    if value is None:
+        return ("0",)
+    if kind is dict:
+        if "@value" in value:
+            inner = _value_key(value["@value"])
+            meta = (value.get("@type"), value.get("@language"), value.get("@index"))
+            if (
+                inner is None
+                or "@id" in value
+                or not all(m is None or type(m) is str for m in meta)
+            ):
+                return None
+            return ("v", meta, inner)
+        node_id = value.get("@id")
+        if type(node_id) is str:
+            return ("i", node_id)
+    return None
+
+
+def _indexed_has_value(subject: Any, prop: Any, value: Any) -> bool:
+    """pyld's `JsonLdProcessor.has_value`, with a hash index for long lists of values."""
+    values: Any = subject.get(prop) if isinstance(subject, dict) else None
+    if _pyld._is_list(values):
+        values = values["@list"]
+    if type(values) is not list or len(values) < _INDEX_FROM:
+        return bool(_ORIGINAL_HAS_VALUE(subject, prop, value))
+    entry = _VALUE_INDEX.get(id(values))
+    if entry is None or entry[0] is not values or entry[1][0] > len(values):
+        entry = (values, [0], set(), [])
+        _VALUE_INDEX[id(values)] = entry
+    _, done, keys, unkeyed = entry
+    for item in values[done[0] :]:
+        key = _value_key(item)
+        if key is None:
+            unkeyed.append(item)
+        else:
+            keys.add(key)
+    done[0] = len(values)
+    key = _value_key(value)
+    if key is not None and key in keys:
+        return True
+    compare = _pyld.JsonLdProcessor.compare_values
+    return any(compare(value, item) for item in unkeyed) or (
+        key is None and any(compare(value, item) for item in values)
+    )
+
+
+_ORIGINAL_HAS_VALUE = _pyld.JsonLdProcessor.has_value
 
 _IRIS: dict[tuple[Any, ...], tuple[Any, Any]] = {}
 _IRIS_MAX = 20_000
@@ -545,6 +697,7 @@ def _relative_iri_error() -> JsonLdStrictError:
 
 def expand_strict(doc: Any) -> list[Any]:
     """JSON-LD expansion that fails on unknown contexts, dropped terms and relative IRIs."""
+    check_size(doc)
     _check_contexts(doc)
     dropped: list[str] = []
     try:
@@ -1018,6 +1171,7 @@ def check_terms(doc: Any) -> None:
     credentials use; anything it does not model (e.g. @nest, @reverse, index maps) falls back
     to full expansion with `expand_strict`, so the answer is the same either way.
     """
+    check_size(doc)
     dropped: list[str] = []
     relative: list[str] = []
     try:
@@ -1300,6 +1454,7 @@ def _to_rdf(doc: Any, dropped: list[str]) -> dict[str, list[dict[str, Any]]]:
 
 def canonize(doc: Any, *, max_steps: int = MAX_RDFC_STEPS) -> str:
     """RDFC-1.0 (URDNA2015) canonical N-Quads of `doc`, under the strict rules above."""
+    check_size(doc)
     _check_contexts(doc)
     dropped: list[str] = []
     try:

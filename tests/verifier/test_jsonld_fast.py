@@ -254,8 +254,13 @@ def test_the_fast_conversion_takes_the_usual_credentials() -> None:
     missing = [name for name in MUST_TAKE if name not in docs]
     assert not missing
     assert [name for name in MUST_TAKE if not takes_fast_path(docs[name])] == []
-    # and most of the Data Integrity documents of the corpus
-    secured = [doc for name, doc in VECTOR_DOCUMENTS if "(unsecured)" in name]
+    # and most of the Data Integrity documents of the corpus (not the holder rewrites, which use
+    # the JSON-LD features the fast conversion leaves to pyld on purpose)
+    secured = [
+        doc
+        for name, doc in VECTOR_DOCUMENTS
+        if "(unsecured)" in name and not name.startswith("corpus/rewritten/")
+    ]
     taken = sum(takes_fast_path(doc) for doc in secured)
     assert taken >= 0.9 * len(secured)
 

@@ -440,3 +440,43 @@ def test_other_pages_load_no_verifier_runtime(page: RecordingPage, site_server: 
     assert loaded == []
     # The header links to the verifier on every page.
     assert page.locator("a[href$='verify/']").count() >= 1
+
+
+# --------------------------------------------------------------------------- time-out
+
+
+def _slow_credential() -> bytes:
+    """Within every limit, but seconds of work in the browser: 3,000 nodes of one subject,
+    with an undefined term (pyld's path)."""
+    from tests.verifier import _hostile
+    from tests.verifier import _make as m
+
+    cred = m.ob3_credential()
+    cred["credentialSubject"]["achievement"]["alignment"] = [
+        {"id": "urn:x:same", "type": "Alignment", "targetName": [f"n{i}-{j}" for j in range(8)]}
+        for i in range(3_000)
+    ]
+    cred["undefinedTerm"] = 1
+    return m.dumps(_hostile._signed_raw(cred))
+
+
+def test_a_file_past_the_time_out_restarts_the_worker_and_the_next_file_verifies(
+    page: RecordingPage, site_server: SiteServer, tmp_path: Path
+) -> None:
+    slow = tmp_path / "slow.json"
+    slow.write_bytes(_slow_credential())
+    open_verifier(page, site_server.url("verify/"))
+    page.eval_on_selector("#credsite-verifier", "el => { el.dataset.verifyTimeout = '150'; }")
+    [result] = verify_files(page, [slow])
+    assert result["verdict"] == "unverifiable"
+    assert "took longer than 0.2 seconds, so it was stopped" in result["text"]
+    assert "restarted" in result["text"]
+    # a new worker starts; with the usual time-out, a sample verifies
+    page.eval_on_selector("#credsite-verifier", "el => { delete el.dataset.verifyTimeout; }")
+    page.wait_for_selector("#credsite-verifier[data-state=ready]", state="attached",
+                           timeout=START_TIMEOUT_MS)
+    valid = next(s for s in samples(site_server.site.root) if s["expected"] == "valid")
+    page.locator(f"#cv-samples button[data-sample='{valid['file']}']").click()
+    [again] = wait_results(page, 1)
+    assert again["verdict"] == "valid", again
+    assert page.console_errors == []
