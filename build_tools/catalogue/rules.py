@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from build_tools.catalogue import model as m
 from build_tools.catalogue import vocab
 from build_tools.catalogue.findings import Finding, Severity, finding
+from build_tools.verifier.codec import did_web
 
 # --------------------------------------------------------------------------------------------
 # Every code, with what it means (shown in the maintainers' guide)
@@ -282,6 +283,15 @@ def _dupes(values: Iterable[str]) -> list[tuple[int, str]]:
 # Alliance
 
 
+def _has_did_web(site_url: str) -> bool:
+    """Whether the issuers' did:web can be made from `site_url` (e.g. not with a bad port)."""
+    try:
+        did_web(site_url)
+    except ValueError:
+        return False
+    return True
+
+
 @rule("alliance")
 def _alliance(ctx: _Ctx) -> Iterator[Finding]:
     a = ctx.cat.alliance
@@ -289,6 +299,7 @@ def _alliance(ctx: _Ctx) -> Iterator[Finding]:
         not a.site_url.startswith("https://")
         or not a.site_url.endswith("/")
         or not URL.match(a.site_url)
+        or not _has_did_web(a.site_url)
     ):
         yield _f(
             "SITE_URL_INVALID",
@@ -298,6 +309,7 @@ def _alliance(ctx: _Ctx) -> Iterator[Finding]:
         )
     yield from _url(a.homepage, a.where("homepage"), "The homepage")
     yield from _contact(a.contact, a, "contact")
+
     if a.source.line and "en" not in a.languages:
         yield _f(
             "LANGUAGES_MISSING",

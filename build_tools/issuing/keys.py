@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import re
-import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.x509.oid import NameOID
 from jwcrypto import jwk as jwcrypto_jwk
 
-from ._common import IssuingError, b58decode, b58encode, format_utc, parse_utc
+from build_tools.verifier.codec import b58decode, b58encode, did_web
+
+from ._common import IssuingError, format_utc, parse_utc
 
 __all__ = [
     "ALGORITHMS",
@@ -40,10 +41,9 @@ __all__ = [
     "check_kid",
     "check_private_key_path",
     "did_url",
-    "did_web",
     "find_private_key_material",
     "generate_private_key",
-    "jwk_thumbprint",
+    "issuer_did",
     "key_file_text",
     "load_certificate",
     "load_private_key",
@@ -223,15 +223,6 @@ def public_jwk(key: PrivateKey | PublicKey) -> dict[str, str]:
     return {name: str(exported[name]) for name in members}
 
 
-def jwk_thumbprint(jwk: Mapping[str, Any]) -> str:
-    """RFC 7638 JWK thumbprint (SHA-256, base64url), computed by jwcrypto."""
-    members = _JWK_PUBLIC_MEMBERS.get(str(jwk.get("kty", "")))
-    if members is None:
-        raise IssuingError(f"Unsupported JWK key type {jwk.get('kty')!r}.")
-    key = jwcrypto_jwk.JWK(**{name: jwk[name] for name in members})
-    return str(key.thumbprint(hashes.SHA256()))
-
-
 def public_key_from_jwk(jwk: Mapping[str, Any]) -> PublicKey:
     members = _JWK_PUBLIC_MEMBERS.get(str(jwk.get("kty", "")))
     if members is None or any(name not in jwk for name in members):
@@ -317,25 +308,19 @@ def cert_subject(cert: x509.Certificate | str | bytes) -> str:
 # --------------------------------------------------------------------------------------------
 # did:web
 
-def did_web(site_url: str, slug: str) -> str:
-    """`did:web:<host>[:<path segments>]:issuers:<slug>` for the site (did:web §3.1, §3.2).
-
-    A port's colon is percent-encoded; path segments are kept as they are (already URL-safe).
-    """
-    parts = urllib.parse.urlsplit(site_url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+def issuer_did(site_url: str, slug: str) -> str:
+    """`did:web:<host>[:<path segments>]:issuers:<slug>`, the DID of an issuer of the site."""
+    try:
+        return did_web(site_url, "issuers", slug)
+    except ValueError:
         raise IssuingError(f"site_url {site_url!r} is not an absolute https URL.",
-                           file="alliance.yaml", hint="Set site_url to https://host/path/.")
-    host = parts.hostname.lower()
-    if parts.port:
-        host += "%3A" + str(parts.port)
-    segments = [s for s in parts.path.split("/") if s]
-    return ":".join(["did:web", host, *segments, "issuers", slug])
+                           file="alliance.yaml",
+                           hint="Set site_url to https://host/path/.") from None
 
 
 def did_url(site_url: str, slug: str, kid: str) -> str:
     """The verification method id `{did}#{kid}`."""
-    return f"{did_web(site_url, slug)}#{kid}"
+    return f"{issuer_did(site_url, slug)}#{kid}"
 
 
 # --------------------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from ._status import MIN_ENTRIES, StatusListError, decode_encoded_list
 from ._util import (
     InputError,
     as_list,
-    b58decode,
     b64_decode_any,
     iso,
     lang_text,
@@ -38,6 +37,7 @@ from ._util import (
     types_of,
 )
 from ._x509 import timestamp_imprint
+from .codec import b58decode, normalize_identifier
 from .jsonld import JsonLdStrictError, canonize, check_terms
 from .model import (
     FAIL,
@@ -601,7 +601,7 @@ class IssuerKeyCheck:
         owner = registry.issuers[next(iter(owners))]
         strict = not _facts.is_edc(st.doc)
         if (named and owner not in named) or (
-            strict and issuer_id not in registry.issuer_ids(owner)
+            strict and not registry.is_named_by(owner, issuer_id)
         ):
             claimed = named[0].name if named else (issuer_id or "no issuer")
             return result(
@@ -689,7 +689,9 @@ class IssuerKeyCheck:
                 f"certificate sha256 {cert.sha256_hex}{valid}; "
                 f"{'self-signed' if cert.self_signed else 'CA-issued'}",
             )
-        bound = key.controller is not None and key.controller == issuer_id
+        bound = key.controller is not None and issuer_id is not None and (
+            normalize_identifier(key.controller) == normalize_identifier(issuer_id)
+        )
         note = "" if bound else f"; key controller {key.controller or key.how} differs from issuer"
         return result(
             self.id,

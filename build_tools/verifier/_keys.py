@@ -16,12 +16,11 @@ from typing import Any
 from ._util import (
     algs_for_key,
     b64_decode_any,
-    b64url_encode,
-    jwk_thumbprint,
     multikey_to_jwk,
     public_jwk,
 )
 from ._x509 import CertInfo, parse_certificate
+from .codec import b64url_encode, jwk_thumbprint
 from .model import KeyEntry, Registry
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from .codec import normalize_identifier
+
 __all__ = [
     "CHECK_IDS",
     "CheckResult",
@@ -202,12 +204,12 @@ class Registry:
         self._by_issuer_id: dict[str, list[IssuerEntry]] = {}
         for slug, issuer in self.issuers.items():
             if issuer.did:
-                self._by_did[issuer.did] = slug
+                self._by_did[normalize_identifier(issuer.did)] = slug
             for key in issuer.keys:
                 if key.thumbprint:
                     self._by_thumbprint.setdefault(key.thumbprint, []).append(key)
                 if key.did_url:
-                    self._by_did_url.setdefault(key.did_url, []).append(key)
+                    self._by_did_url.setdefault(normalize_identifier(key.did_url), []).append(key)
                 if key.cert_sha256:
                     self._by_cert.setdefault(key.cert_sha256.lower(), []).append(key)
                 self._by_kid.setdefault(key.kid, []).append(key)
@@ -227,13 +229,14 @@ class Registry:
 
     def _identifiers(self, issuer: IssuerEntry) -> frozenset[str]:
         """Identifiers an issuer may be named by: its DID, the DIDs that control its listed keys
-        (e.g. a registered did:key), and its organisation IRIs on the site."""
+        (e.g. a registered did:key), and its organisation IRIs on the site; all in the form of
+        `codec.normalize_identifier`, in which every lookup compares them."""
         ids = {i for i in (issuer.did,) if i}
         ids |= {k.did_url.split("#", 1)[0] for k in issuer.keys if k.did_url and "#" in k.did_url}
         if self.site_url:
             base = self.site_url
             ids |= {f"{base}issuers/{issuer.slug}/#org", f"{base}issuers/{issuer.slug}/"}
-        return frozenset(ids)
+        return frozenset(normalize_identifier(i) for i in ids)
 
     @classmethod
     def empty(cls) -> Registry:
@@ -329,13 +332,13 @@ class Registry:
         return list(self._by_thumbprint.get(thumbprint, []))
 
     def keys_by_did_url(self, did_url: str) -> list[KeyEntry]:
-        return list(self._by_did_url.get(did_url, []))
+        return list(self._by_did_url.get(normalize_identifier(did_url), []))
 
     def keys_by_cert(self, sha256_hex: str) -> list[KeyEntry]:
         return list(self._by_cert.get(sha256_hex.lower(), []))
 
     def issuer_by_did(self, did: str) -> IssuerEntry | None:
-        slug = self._by_did.get(did)
+        slug = self._by_did.get(normalize_identifier(did))
         return self.issuers.get(slug) if slug else None
 
     def keys_by_kid(self, kid: str) -> list[KeyEntry]:
@@ -343,7 +346,7 @@ class Registry:
         return list(self._by_kid.get(kid, []))
 
     def issuer_ids(self, issuer: IssuerEntry) -> frozenset[str]:
-        """Identifiers `issuer` may be named by (see `_identifiers`)."""
+        """Identifiers `issuer` may be named by, normalised (see `_identifiers`)."""
         ids = self._ids.get(issuer.slug)
         if ids is None or self.issuers.get(issuer.slug) is not issuer:
             return self._identifiers(issuer)
@@ -353,7 +356,12 @@ class Registry:
         """Registry issuers that `issuer_id` names, in registry order."""
         if not issuer_id:
             return []
-        return list(self._by_issuer_id.get(issuer_id, []))
+        return list(self._by_issuer_id.get(normalize_identifier(issuer_id), []))
+
+    def is_named_by(self, issuer: IssuerEntry, issuer_id: str | None) -> bool:
+        """Whether `issuer_id` is one of the identifiers of `issuer` (in any equivalent
+        spelling)."""
+        return bool(issuer_id) and normalize_identifier(str(issuer_id)) in self.issuer_ids(issuer)
 
     def served_status_lists(self) -> set[str]:
         urls: set[str] = set()

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from jwcrypto import jwk as jwcrypto_jwk
 
 from build_tools.catalogue.loader import load_catalogue
-from build_tools.issuing._common import IssuingError, b58decode
+from build_tools.issuing._common import IssuingError
 from build_tools.issuing.keys import (
     KeyRecord,
     alg_of,
@@ -25,10 +25,9 @@ from build_tools.issuing.keys import (
     cert_subject,
     check_private_key_path,
     did_url,
-    did_web,
     find_private_key_material,
     generate_private_key,
-    jwk_thumbprint,
+    issuer_did,
     key_file_text,
     load_private_key,
     multikey,
@@ -39,6 +38,7 @@ from build_tools.issuing.keys import (
     self_signed_certificate,
     write_private_key,
 )
+from build_tools.verifier.codec import b58decode, jwk_thumbprint
 
 from ._world import NOW, REPO, VECTORS, IssuingWorld
 
@@ -113,13 +113,13 @@ def test_self_signed_certificate(alg: str) -> None:
     ("http://localhost:8000/site/", "did:web:localhost%3A8000:site:issuers:lu"),
 ])
 def test_did_web(site: str, did: str) -> None:
-    assert did_web(site, "lu") == did
+    assert issuer_did(site, "lu") == did
     assert did_url(site, "lu", "lu-2026-eddsa-1") == did + "#lu-2026-eddsa-1"
 
 
 def test_did_web_refuses_a_relative_site_url() -> None:
     with pytest.raises(IssuingError):
-        did_web("/credentials/", "lu")
+        issuer_did("/credentials/", "lu")
 
 
 def test_key_file_round_trip_and_layout(tmp_path: Path) -> None:
