@@ -146,6 +146,8 @@ class IssuerEntry:
     legal_name: dict[str, str]
     keys: tuple[KeyEntry, ...]
     status_lists: tuple[dict[str, Any], ...]
+    # Registry identifiers other than the DID (Erasmus code, SCHAC, DEQAR id).
+    identifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,10 @@ class OfferEntry:
     learning_outcomes: tuple[Any, ...]
     version: str | None
     previous_versions: tuple[dict[str, Any], ...]
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def _str(value: Any) -> str | None:
@@ -202,6 +208,7 @@ class Registry:
         self._by_kid: dict[str, list[KeyEntry]] = {}
         self._ids: dict[str, frozenset[str]] = {}
         self._by_issuer_id: dict[str, list[IssuerEntry]] = {}
+        self._by_name: dict[str, list[IssuerEntry]] = {}
         for slug, issuer in self.issuers.items():
             if issuer.did:
                 self._by_did[normalize_identifier(issuer.did)] = slug
@@ -217,6 +224,9 @@ class Registry:
             self._ids[slug] = ids
             for ident in ids:
                 self._by_issuer_id.setdefault(ident, []).append(issuer)
+            claims = {issuer.name, *issuer.legal_name.values(), *issuer.identifiers}
+            for claim in {_name_key(c) for c in claims} - {""}:
+                self._by_name.setdefault(claim, []).append(issuer)
         # offer_for: the first offer (in registry order) matching a specification id or an IRI.
         self._offer_by_spec: dict[str, int] = {}
         self._offer_by_iri: dict[str, int] = {}
@@ -289,6 +299,11 @@ class Registry:
                 legal_name=_lang_map(item.get("legal_name")),
                 keys=tuple(keys),
                 status_lists=lists,
+                identifiers=tuple(
+                    v for v in (item.get("identifiers") or {}).values() if isinstance(v, str) and v
+                )
+                if isinstance(item.get("identifiers"), dict)
+                else (),
             )
         offers: dict[str, OfferEntry] = {}
         raw_offers = registry.get("offers")
@@ -357,6 +372,11 @@ class Registry:
         if not issuer_id:
             return []
         return list(self._by_issuer_id.get(normalize_identifier(issuer_id), []))
+
+    def issuers_called(self, name: str) -> list[IssuerEntry]:
+        """Registry issuers whose name, legal name (any language) or registry identifier
+        (Erasmus code, SCHAC, DEQAR id) is `name`, ignoring case and spacing."""
+        return list(self._by_name.get(_name_key(name), []))
 
     def is_named_by(self, issuer: IssuerEntry, issuer_id: str | None) -> bool:
         """Whether `issuer_id` is one of the identifiers of `issuer` (in any equivalent
