@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import random
 
+from build_tools.catalogue.secrets import find_private_key_material
 from build_tools.issuing.dataintegrity import verify_proof
 from build_tools.issuing.issue import issue_credentials, list_signer, signing_key_for
 from build_tools.issuing.keys import (
     cert_sha256,
-    find_private_key_material,
     load_private_key,
     public_jwk,
     public_key_from_jwk,

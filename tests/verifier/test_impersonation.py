@@ -4,7 +4,6 @@ refused whatever their source."""
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 import pytest
@@ -14,10 +13,6 @@ from build_tools.verifier.codec import ED25519_SMALL_ORDER, b58encode, b64url_en
 
 from . import _hostile
 from . import _make as m
-
-
-def _texts(report: Any) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False)
 
 
 def test_an_unregistered_seal_is_reported_as_unregistered(registry: Registry, crypto: Any) -> None:
@@ -66,29 +61,23 @@ def test_a_registered_identifier_in_the_issuer_object_is_an_impersonation(
     assert report.codes["issuer_key"] == "ISSUER_IMPERSONATION"
 
 
-def test_an_unregistered_ob3_issuer_with_a_registered_name_is_an_impersonation(
-    registry: Registry, crypto: Any
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("University of Latvia", "ISSUER_IMPERSONATION"), ("Someone Else", "ISSUER_NOT_IN_REGISTRY")],
+)
+def test_an_unregistered_ob3_issuer_is_judged_by_the_name_it_claims(
+    name: str, code: str, registry: Registry, crypto: Any
 ) -> None:
     stranger = m.stranger()
+    did = m.did_key(stranger)
     cred = m.ob3_credential()
-    cred["issuer"]["id"] = m.did_key(stranger)
-    report = verify(
-        m.dumps(m.sign_di(cred, stranger, vm=m.did_key(stranger) + "#" + m.did_key(stranger)[8:])),
-        registry,
-        now=m.NOW,
-        crypto=crypto,
-    )
+    cred["issuer"]["id"] = did
+    cred["issuer"]["name"] = name
+    doc = m.sign_di(cred, stranger, vm=f"{did}#{did[8:]}")
+    report = verify(m.dumps(doc), registry, now=m.NOW, crypto=crypto)
     assert report.codes["signature"] == "SIGNATURE_VALID"
-    assert report.codes["issuer_key"] == "ISSUER_IMPERSONATION"
-    cred["issuer"]["name"] = "Someone Else"
-    report = verify(
-        m.dumps(m.sign_di(cred, stranger, vm=m.did_key(stranger) + "#" + m.did_key(stranger)[8:])),
-        registry,
-        now=m.NOW,
-        crypto=crypto,
-    )
-    assert report.codes["issuer_key"] == "ISSUER_NOT_IN_REGISTRY"
-    assert "Latvia" not in _texts(report).replace("University of Latvia", "")
+    assert report.codes["issuer_key"] == code
+    assert report.credential is not None and report.credential["issuer"]["name"] is None
 
 
 # --------------------------------------------------------------------------- small order
