@@ -46,7 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from build_tools.verifier import Registry, verify  # noqa: E402
-from build_tools.verifier._util import b58decode, multikey_to_jwk  # noqa: E402
+from build_tools.verifier._util import multikey_to_jwk  # noqa: E402
+from build_tools.verifier.codec import b58decode  # noqa: E402
 from build_tools.verifier.crypto_cpython import CPythonCrypto, verify_signature_sync  # noqa: E402
 from build_tools.verifier.jsonld import canonize  # noqa: E402
 from tests.verifier import _make as m  # noqa: E402

@@ -40,6 +40,7 @@ from build_tools.catalogue.findings import (
     has_errors,
     sort_findings,
 )
+from build_tools.catalogue.secrets import HINT, find_private_key_material
 from build_tools.catalogue.yamlsource import (
     MAX_FILE_BYTES,
     YMap,
@@ -141,83 +142,21 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 # --------------------------------------------------------------------------------------------
 # Private key material (any file type)
 
-_PEM_PRIVATE = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
-_PUTTY = re.compile(rb"PuTTY-User-Key-File-\d+:")
-_KTY = re.compile(rb"""["']?kty["']?\s*:""")
-_JWK_PRIVATE_MEMBER = re.compile(
-    rb"""(?:^|[\s{,])["']?(d|p|q|dp|dq|qi|k)["']?\s*:\s*["']?[A-Za-z0-9_\-]{16,}""", re.MULTILINE
-)
-_NAMED_SECRET = re.compile(
-    rb"""["']?((?:private|secret)Key(?:Multibase|Base58|Pem|Hex|Jwk)?)["']?\s*:\s*["']?"""
-    rb"""[A-Za-z0-9+/_=-]{30,}"""
-)
-_KEY_STORES = {
-    ".p12": "a PKCS#12 key store",
-    ".pfx": "a PKCS#12 key store",
-    ".jks": "a Java key store",
-    ".keystore": "a Java key store",
-}
-_DER_SUFFIXES = {".der", ".key", ".p8", ".pk8"}
-
 
 def scan_private_key_material(data: bytes, rel: str) -> list[Finding]:
-    """PEM private keys, private JWK members, secret key values and key stores, in any file."""
-    out = []
-
-    def at(offset: int) -> tuple[int, int]:
-        line = data.count(b"\n", 0, offset) + 1
-        return line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
-
-    suffix = Path(rel).suffix.lower()
-    if suffix in _KEY_STORES:
-        out.append(_private_key_finding(rel, 1, 1, _KEY_STORES[suffix]))
-    elif suffix in _DER_SUFFIXES and len(data) < 20_000 and not _PEM_PRIVATE.search(data):
-        try:
-            from cryptography.hazmat.primitives import serialization
-
-            serialization.load_der_private_key(data, password=None)
-            out.append(_private_key_finding(rel, 1, 1, "a DER private key"))
-        except TypeError:  # encrypted: still a private key
-            out.append(_private_key_finding(rel, 1, 1, "an encrypted DER private key"))
-        except Exception:  # not a private key
-            pass
-    for pattern, what in (
-        (_PEM_PRIVATE, "a PEM private key block"),
-        (_PUTTY, "a PuTTY private key"),
-    ):
-        match = pattern.search(data)
-        if match:
-            line, column = at(match.start())
-            out.append(_private_key_finding(rel, line, column, what))
-    # The literal checks first: `in` skips through the bytes far faster than a pattern that
-    # may start with an optional quote, and each pattern needs its literal to match.
-    if b"kty" in data and _KTY.search(data):
-        match = _JWK_PRIVATE_MEMBER.search(data)
-        if match:
-            line, column = at(match.start(1))
-            member = match.group(1).decode()
-            out.append(_private_key_finding(rel, line, column, f"a private JWK member '{member}'"))
-    match = (
-        _NAMED_SECRET.search(data) if b"privateKey" in data or b"secretKey" in data else None
-    )
-    if match:
-        line, column = at(match.start(1))
-        out.append(_private_key_finding(rel, line, column, f"a '{match.group(1).decode()}' value"))
-    return out
-
-
-def _private_key_finding(rel: str, line: int, column: int, what: str) -> Finding:
-    return Finding(
-        "PRIVATE_KEY_MATERIAL",
-        "error",
-        f"This file contains {what}. Private keys must never be committed: remove it, "
-        "treat the key as compromised, and keep private keys outside the repository.",
-        rel,
-        line,
-        column,
-        "Run `credsite keys new` to create a new key pair; only the public part goes into "
-        "catalogue/issuers/<slug>/keys/.",
-    )
+    """Located findings for private key material in one catalogue file (see `secrets`)."""
+    return [
+        Finding(
+            "PRIVATE_KEY_MATERIAL",
+            "error",
+            f"This file contains a {found.kind}. Private keys must never be committed.",
+            rel,
+            found.line,
+            found.column,
+            HINT,
+        )
+        for found in find_private_key_material(data, name=rel)
+    ]
 
 
 # --------------------------------------------------------------------------------------------

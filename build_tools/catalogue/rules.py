@@ -11,14 +11,22 @@ maintainers' guide is rendered from it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from build_tools.catalogue import model as m
 from build_tools.catalogue import vocab
 from build_tools.catalogue.findings import Finding, Severity, finding
+from build_tools.catalogue.secrets import (
+    find_private_key_material,
+    public_thumbprints,
+    repository_root,
+)
+from build_tools.verifier.codec import did_web, ed25519_small_order, jwk_thumbprint
 
 # --------------------------------------------------------------------------------------------
 # Every code, with what it means (shown in the maintainers' guide)
@@ -126,6 +134,10 @@ CODES: dict[str, str] = {
     "KEY_MATERIAL_MISSING": "A signing key without jwk, or an eSeal key without certificate.",
     "KEY_VALIDITY_INVALID": "valid_until is not after valid_from, or a retired key lacks it.",
     "ISSUER_NO_ACTIVE_KEY": "An issuer that awards offers has no active signing key valid now.",
+    "KEY_SHARED_BETWEEN_ISSUERS": "The same public key or certificate is listed for two issuers.",
+    "KEY_PRIVATE_HALF_PUBLISHED": "A production catalogue (demo: false) lists a key whose "
+    "private half is in the repository (e.g. examples/demo-keys/).",
+    "KEY_SMALL_ORDER": "An Ed25519 key of small order, with which anyone can sign.",
     "STATUS_LIST_INVALID": "A status list file is not valid JSON.",
     # internal
     "RULE_FAILED": "A check failed on unexpected data (please report it).",
@@ -282,6 +294,15 @@ def _dupes(values: Iterable[str]) -> list[tuple[int, str]]:
 # Alliance
 
 
+def _has_did_web(site_url: str) -> bool:
+    """Whether the issuers' did:web can be made from `site_url` (e.g. not with a bad port)."""
+    try:
+        did_web(site_url)
+    except ValueError:
+        return False
+    return True
+
+
 @rule("alliance")
 def _alliance(ctx: _Ctx) -> Iterator[Finding]:
     a = ctx.cat.alliance
@@ -289,6 +310,7 @@ def _alliance(ctx: _Ctx) -> Iterator[Finding]:
         not a.site_url.startswith("https://")
         or not a.site_url.endswith("/")
         or not URL.match(a.site_url)
+        or not _has_did_web(a.site_url)
     ):
         yield _f(
             "SITE_URL_INVALID",
@@ -298,6 +320,7 @@ def _alliance(ctx: _Ctx) -> Iterator[Finding]:
         )
     yield from _url(a.homepage, a.where("homepage"), "The homepage")
     yield from _contact(a.contact, a, "contact")
+
     if a.source.line and "en" not in a.languages:
         yield _f(
             "LANGUAGES_MISSING",
@@ -403,9 +426,23 @@ _PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "k")
 
 @rule("keys")
 def _keys(ctx: _Ctx) -> Iterator[Finding]:
+    owners: dict[str, tuple[str, m.IssuerKey]] = {}
     for slug, issuer in ctx.cat.issuers.items():
         for key in issuer.keys:
             yield from _check_key(key)
+            for identity, field in _key_identities(key):
+                first = owners.setdefault(identity, (slug, key))
+                if first[0] != slug:
+                    yield _f(
+                        "KEY_SHARED_BETWEEN_ISSUERS",
+                        f"This key is already listed for issuer '{first[0]}' "
+                        f"({first[1].source.file}:{first[1].source.line}). A key belongs to one "
+                        "issuer: listed for two, every credential it signed is ambiguous and "
+                        "fails to verify.",
+                        key.where(field),
+                        hint="Remove this file if it was copied from another issuer; each "
+                        "issuer makes its own key with `credsite keys new`.",
+                    )
         awards = slug in ctx.awarding
         if awards and not any(_usable_signing_key(k, ctx.now) for k in issuer.keys):
             yield _f(
@@ -417,6 +454,52 @@ def _keys(ctx: _Ctx) -> Iterator[Finding]:
                 f"catalogue/issuers/{slug}/keys/.",
                 issuer.where("slug"),
             )
+
+
+def _key_identities(key: m.IssuerKey) -> Iterator[tuple[str, str]]:
+    """What identifies a listed key, with the field it comes from: the RFC 7638 thumbprint of
+    its JWK and of its certificate's key, and the certificate's SHA-256."""
+    if key.jwk:
+        with contextlib.suppress(ValueError):
+            yield "jwk:" + jwk_thumbprint(key.jwk), "jwk"
+    if key.certificate_pem:
+        try:
+            from cryptography import x509
+            from cryptography.hazmat.primitives import hashes
+
+            cert = x509.load_pem_x509_certificate(key.certificate_pem.encode("utf-8"))
+        except ValueError:
+            return
+        yield "cert:" + cert.fingerprint(hashes.SHA256()).hex(), "certificate"
+        for thumbprint in public_thumbprints(cert):
+            yield "jwk:" + thumbprint, "certificate"
+
+
+@rule("published-private-keys")
+def _published_private_keys(ctx: _Ctx) -> Iterator[Finding]:
+    """With demo: false, no listed key may have its private half anywhere in the repository
+    (the demo keys of examples/demo-keys/ above all): anyone could sign with it."""
+    if ctx.cat.alliance.demo or not ctx.cat.issuers:
+        return
+    catalogue = Path(ctx.cat.root)
+    root = repository_root(catalogue) or catalogue.resolve().parent
+    published: dict[str, str] = {}
+    for found in find_private_key_material(root):
+        for thumbprint in found.public_thumbprints:
+            published.setdefault("jwk:" + thumbprint, f"{found.file}:{found.line}")
+    for issuer in ctx.cat.issuers.values():
+        for key in issuer.keys:
+            where = next((published[i] for i, _ in _key_identities(key) if i in published), None)
+            if where is not None:
+                yield _f(
+                    "KEY_PRIVATE_HALF_PUBLISHED",
+                    f"The private half of key '{key.kid}' is in the repository ({where}), so "
+                    "anyone can sign with it, and this catalogue is not a demo (demo: false).",
+                    key.where("jwk" if key.jwk else "certificate"),
+                    hint="Make a new key with `credsite keys new` (its private half stays "
+                    "outside the repository) and remove this one; demo keys belong only in "
+                    "catalogues with demo: true.",
+                )
 
 
 def _usable_signing_key(key: m.IssuerKey, now: dt.datetime) -> bool:
@@ -472,6 +555,14 @@ def _check_key(key: m.IssuerKey) -> Iterator[Finding]:
             public, problem = _load_jwk(key.jwk)
             if problem:
                 yield _f("KEY_INVALID", f"The jwk cannot be used: {problem}", key.where("jwk"))
+            elif ed25519_small_order(key.jwk):
+                yield _f(
+                    "KEY_SMALL_ORDER",
+                    "This Ed25519 key is a point of small order: signatures verify with it "
+                    "without any private key, so verifiers refuse it.",
+                    key.where("jwk.x"),
+                    hint="Make a real key with `credsite keys new`.",
+                )
             else:
                 expected = _ALG_FOR.get((key.jwk.get("kty", ""), key.jwk.get("crv", "")))
                 if expected and key.alg in ("ES256", "EdDSA", "RS256") and key.alg != expected:

@@ -1,20 +1,15 @@
-"""Small shared helpers of the issuing part: the error type, UTC times, base64url, base58btc.
+"""Small shared helpers of the issuing part: the error type and UTC times.
 
-Everything here is encoding, not cryptography: signatures and keys go through `cryptography`.
+The encodings (base64url, base58btc, did:web) are in `build_tools.verifier.codec`.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import re
 
 __all__ = [
     "IssuingError",
-    "b58decode",
-    "b58encode",
-    "b64url",
-    "b64url_decode",
     "format_utc",
     "parse_utc",
     "utc_now",
@@ -90,43 +85,3 @@ def parse_utc(value: object, *, what: str = "date") -> dt.datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed.astimezone(dt.UTC).replace(microsecond=0)
-
-
-# --------------------------------------------------------------------------------------------
-# Encodings
-
-def b64url(data: bytes) -> str:
-    """base64url without padding (RFC 7515 §2)."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def b64url_decode(text: str) -> bytes:
-    if not re.fullmatch(r"[A-Za-z0-9_-]*", text):
-        raise ValueError("not base64url")
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-_B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_B58_INDEX = {c: i for i, c in enumerate(_B58_ALPHABET)}
-
-
-def b58encode(data: bytes) -> str:
-    """Base58btc (the Bitcoin alphabet), as used by multibase prefix `z`."""
-    zeros = len(data) - len(data.lstrip(b"\0"))
-    number = int.from_bytes(data, "big")
-    out = []
-    while number:
-        number, rem = divmod(number, 58)
-        out.append(_B58_ALPHABET[rem])
-    return "1" * zeros + "".join(reversed(out))
-
-
-def b58decode(text: str) -> bytes:
-    number = 0
-    for char in text:
-        if char not in _B58_INDEX:
-            raise ValueError(f"invalid base58 character {char!r}")
-        number = number * 58 + _B58_INDEX[char]
-    zeros = len(text) - len(text.lstrip("1"))
-    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
-    return b"\0" * zeros + body

@@ -322,7 +322,7 @@ def run_keys_add_eseal(args: argparse.Namespace) -> int:
         except OSError:
             raise IssuingError("The certificate file cannot be read.",
                                file=str(pem_path)) from None
-        from .keys import find_private_key_material
+        from build_tools.catalogue.secrets import find_private_key_material
 
         if find_private_key_material(data, name=str(pem_path)):
             raise IssuingError("The file contains a private key; give only the certificate.",
@@ -359,8 +359,10 @@ def run_keys_add_eseal(args: argparse.Namespace) -> int:
 def run_issue(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from build_tools.catalogue.secrets import repository_root
+
     from .issue import issue_credentials, list_signer, signing_key_for
-    from .keys import load_private_key, repository_root
+    from .keys import load_private_key
     from .learners import load_learners
     from .statuslist import StatusStore
 

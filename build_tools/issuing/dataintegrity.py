@@ -31,9 +31,10 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
+from build_tools.verifier.codec import b58decode, b58encode
 from build_tools.verifier.jsonld import canonize
 
-from ._common import IssuingError, b58decode, b58encode, format_utc
+from ._common import IssuingError, format_utc
 from .keys import PrivateKey, PublicKey
 
 __all__ = ["add_proof", "cryptosuite_for", "hash_data", "proof_options", "verify_proof"]

@@ -23,6 +23,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from build_tools.catalogue.model import Catalogue, Issuer, IssuerKey, Offer
+from build_tools.verifier.codec import jwk_thumbprint
 
 from ._common import IssuingError, format_utc, parse_utc, utc_now
 from .dataintegrity import add_proof
@@ -32,7 +33,6 @@ from .keys import (
     PrivateKey,
     alg_of,
     did_url,
-    jwk_thumbprint,
     load_certificate,
     public_jwk,
     self_signed_certificate,
@@ -82,7 +82,7 @@ def signing_key_for(catalogue: Catalogue, private_key: PrivateKey, *, label: str
                 continue
             try:
                 matches = jwk_thumbprint(key.jwk) == thumbprint
-            except IssuingError:
+            except ValueError:
                 continue
             if matches:
                 _check_lifecycle(key, at or utc_now())

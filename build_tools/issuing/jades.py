@@ -37,7 +37,9 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from ._common import IssuingError, b64url, b64url_decode, format_utc
+from build_tools.verifier.codec import b64url_decode, b64url_encode
+
+from ._common import IssuingError, format_utc
 from .keys import PrivateKey, alg_of
 
 __all__ = ["issuer_serial_kid", "payload_text", "seal", "signing_input", "verify_seal"]
@@ -66,7 +68,7 @@ def protected_header(*, alg: str, cert: x509.Certificate, signing_time: dt.datet
         "alg": alg,
         "cty": "octet-stream",
         "kid": issuer_serial_kid(cert),
-        "x5t#S256": b64url(hashlib.sha256(der).digest()),
+        "x5t#S256": b64url_encode(hashlib.sha256(der).digest()),
         "x5c": [base64.b64encode(der).decode("ascii")],
         "typ": "jose+json",
         "b64": False,
@@ -107,10 +109,10 @@ def seal(credential: dict[str, Any] | str, *, private_key: PrivateKey,
     payload = credential if isinstance(credential, str) else payload_text(credential)
     header = protected_header(alg=alg_of(private_key), cert=certificate,
                               signing_time=signing_time)
-    protected = b64url(json.dumps(header, separators=(",", ":")).encode("utf-8"))
+    protected = b64url_encode(json.dumps(header, separators=(",", ":")).encode("utf-8"))
     signature = _sign(private_key, signing_input(protected, payload))
     return {"payload": payload, "signatures": [{"protected": protected,
-                                                 "signature": b64url(signature)}]}
+                                                 "signature": b64url_encode(signature)}]}
 
 
 def verify_seal(document: dict[str, Any]) -> bool:
@@ -129,7 +131,7 @@ def verify_seal(document: dict[str, Any]) -> bool:
                 return False
             cert = x509.load_der_x509_certificate(base64.b64decode(header["x5c"][0]))
             der = cert.public_bytes(serialization.Encoding.DER)
-            if header.get("x5t#S256") != b64url(hashlib.sha256(der).digest()):
+            if header.get("x5t#S256") != b64url_encode(hashlib.sha256(der).digest()):
                 return False
             data = signing_input(entry["protected"], payload)
             signature = b64url_decode(entry["signature"])

@@ -12,8 +12,7 @@ import hashlib
 import json
 import os
 import re
-import urllib.parse
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -25,13 +24,15 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.x509.oid import NameOID
 from jwcrypto import jwk as jwcrypto_jwk
 
-from ._common import IssuingError, b58decode, b58encode, format_utc, parse_utc
+from build_tools.catalogue.secrets import repository_root
+from build_tools.verifier.codec import b58decode, b58encode, did_web
+
+from ._common import IssuingError, format_utc, parse_utc
 
 __all__ = [
     "ALGORITHMS",
     "KeyRecord",
     "PrivateKey",
-    "PrivateKeyFinding",
     "PublicKey",
     "alg_of",
     "cert_sha256",
@@ -40,10 +41,8 @@ __all__ = [
     "check_kid",
     "check_private_key_path",
     "did_url",
-    "did_web",
-    "find_private_key_material",
     "generate_private_key",
-    "jwk_thumbprint",
+    "issuer_did",
     "key_file_text",
     "load_certificate",
     "load_private_key",
@@ -54,7 +53,6 @@ __all__ = [
     "public_jwk",
     "public_key_from_jwk",
     "read_key_file",
-    "repository_root",
     "self_signed_certificate",
     "write_private_key",
 ]
@@ -223,15 +221,6 @@ def public_jwk(key: PrivateKey | PublicKey) -> dict[str, str]:
     return {name: str(exported[name]) for name in members}
 
 
-def jwk_thumbprint(jwk: Mapping[str, Any]) -> str:
-    """RFC 7638 JWK thumbprint (SHA-256, base64url), computed by jwcrypto."""
-    members = _JWK_PUBLIC_MEMBERS.get(str(jwk.get("kty", "")))
-    if members is None:
-        raise IssuingError(f"Unsupported JWK key type {jwk.get('kty')!r}.")
-    key = jwcrypto_jwk.JWK(**{name: jwk[name] for name in members})
-    return str(key.thumbprint(hashes.SHA256()))
-
-
 def public_key_from_jwk(jwk: Mapping[str, Any]) -> PublicKey:
     members = _JWK_PUBLIC_MEMBERS.get(str(jwk.get("kty", "")))
     if members is None or any(name not in jwk for name in members):
@@ -317,25 +306,19 @@ def cert_subject(cert: x509.Certificate | str | bytes) -> str:
 # --------------------------------------------------------------------------------------------
 # did:web
 
-def did_web(site_url: str, slug: str) -> str:
-    """`did:web:<host>[:<path segments>]:issuers:<slug>` for the site (did:web §3.1, §3.2).
-
-    A port's colon is percent-encoded; path segments are kept as they are (already URL-safe).
-    """
-    parts = urllib.parse.urlsplit(site_url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+def issuer_did(site_url: str, slug: str) -> str:
+    """`did:web:<host>[:<path segments>]:issuers:<slug>`, the DID of an issuer of the site."""
+    try:
+        return did_web(site_url, "issuers", slug)
+    except ValueError:
         raise IssuingError(f"site_url {site_url!r} is not an absolute https URL.",
-                           file="alliance.yaml", hint="Set site_url to https://host/path/.")
-    host = parts.hostname.lower()
-    if parts.port:
-        host += "%3A" + str(parts.port)
-    segments = [s for s in parts.path.split("/") if s]
-    return ":".join(["did:web", host, *segments, "issuers", slug])
+                           file="alliance.yaml",
+                           hint="Set site_url to https://host/path/.") from None
 
 
 def did_url(site_url: str, slug: str, kid: str) -> str:
     """The verification method id `{did}#{kid}`."""
-    return f"{did_web(site_url, slug)}#{kid}"
+    return f"{issuer_did(site_url, slug)}#{kid}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -444,17 +427,6 @@ def read_key_file(path: Path) -> KeyRecord:
 # --------------------------------------------------------------------------------------------
 # Where private keys may go
 
-def repository_root(path: Path) -> Path | None:
-    """The git work tree that contains `path` (the folder holding `.git`), if any."""
-    current = path.resolve()
-    if not current.is_dir():
-        current = current.parent
-    for folder in (current, *current.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
-
-
 def _resolved_target(path: Path) -> Path:
     """The absolute path a new file would get (symlinks in existing parents resolved)."""
     path = path.expanduser()
@@ -513,217 +485,3 @@ def write_private_key(target: Path, pem: bytes) -> None:
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
     os.chmod(target, 0o600)  # in case the umask interfered
-
-
-# --------------------------------------------------------------------------------------------
-# Private key material detector (used by `credsite check` and the site build)
-
-@dataclass(frozen=True, slots=True)
-class PrivateKeyFinding:
-    """Private key material found in a file (or in bytes)."""
-
-    file: str
-    line: int
-    kind: str
-
-    @property
-    def message(self) -> str:
-        return (f"{self.kind} found. Private keys must never be in the catalogue or the site: "
-                "remove it and treat the key as compromised "
-                "(`credsite keys compromised`).")
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.kind}"
-
-
-_PEM_RE = re.compile(
-    rb"-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |ANY )?PRIVATE KEY)-----")
-_PUTTY_RE = re.compile(rb"PuTTY-User-Key-File-\d+:")
-# The text patterns below start with a literal, so that `re` can skip ahead to it instead of
-# trying every position (the whole site is scanned: about 80 MB for 1,000 offers). A pattern
-# that may begin with an optional quote or must begin at a word boundary is matched from its
-# literal, and the optional quote or the boundary is checked by hand (see `_kty_matches` and
-# `_multibase_matches`): the matches are exactly those of the patterns written out in full,
-#     ["']?kty["']?\s*[:=]\s*["']?(?:EC|OKP|RSA|oct)\b     and     \bz[base58]{44,120}\b
-_JWK_KTY_RE = re.compile(rb"""kty["']?\s*[:=]\s*["']?(?:EC|OKP|RSA|oct)\b""")
-_JWK_D_RE = re.compile(
-    rb"""(?:["']|\b)(?:d|p|q|dp|dq|qi|k)["']?\s*[:=]\s*["']?[A-Za-z0-9_-]{16,}""")
-_NAMED_SECRET_RE = re.compile(
-    rb"""["']?(?:private|secret)Key(?:Multibase|Base58|Pem|Hex|Jwk)?["']?\s*:\s*["']"""
-    rb"""[A-Za-z0-9+/_=-]{30,}""")
-_NAMED_SECRET_LITERALS = (b"privateKey", b"secretKey")  # one of them is in every match
-_MULTIBASE_RE = re.compile(rb"z[1-9A-HJ-NP-Za-km-z]{44,120}\b")
-_QUOTES = frozenset(b"\"'")
-_WORD = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-_PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "k")
-# A JSON object can only have a private member if the member's name is in the text, quoted, or
-# written with a \u escape: JSON files without any of these need no parsing.
-_JSON_MEMBER_NAMES = (*(b'"' + m.encode() + b'"' for m in _PRIVATE_JWK_MEMBERS), b"\\u")
-_CONTAINER_SUFFIXES = {".p12": "PKCS#12 key store", ".pfx": "PKCS#12 key store",
-                       ".jks": "Java key store", ".keystore": "Java key store"}
-_DER_SUFFIXES = {".der", ".key", ".p8", ".pk8"}
-_SKIP_DIRS = {".git", "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache",
-              ".pytest_cache"}
-_TEXT_LIMIT = 20_000_000
-
-
-def find_private_key_material(source: str | os.PathLike[str] | bytes, *,
-                              name: str = "<data>") -> list[PrivateKeyFinding]:
-    """Find private key material in a folder (recursively), a file, or bytes.
-
-    Detects PEM private keys (PKCS#8, traditional, encrypted, OpenSSH), PuTTY keys, JWKs with
-    private members (`d`, RSA primes, symmetric `k`) in JSON, YAML or any text, secret
-    Multikeys (multicodec 0x1300/0x1305/0x1306/0x1307), `privateKey…`/`secretKey…` values,
-    key stores (.p12/.pfx/.jks) and DER private keys (.der/.key/.p8). Paths in findings are
-    relative to a given folder. Never raises for unreadable files (they are skipped).
-    """
-    if isinstance(source, bytes):
-        return _scan(source, name, suffix=Path(name).suffix.lower())
-    root = Path(source)
-    if root.is_dir():
-        found: list[PrivateKeyFinding] = []
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
-            for file_name in sorted(files):
-                path = Path(folder) / file_name
-                found += _scan_file(path, path.relative_to(root).as_posix())
-        return found
-    if root.is_file():
-        return _scan_file(root, name if name != "<data>" else str(root))
-    return []
-
-
-def _scan_file(path: Path, label: str) -> list[PrivateKeyFinding]:
-    suffix = path.suffix.lower()
-    if suffix in _CONTAINER_SUFFIXES:
-        return [PrivateKeyFinding(label, 1, _CONTAINER_SUFFIXES[suffix])]
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return []
-    return _scan(data, label, suffix=suffix)
-
-
-def _line_of(data: bytes, pos: int) -> int:
-    return data.count(b"\n", 0, pos) + 1
-
-
-def _scan(data: bytes, label: str, *, suffix: str) -> list[PrivateKeyFinding]:
-    hits: dict[tuple[int, str], PrivateKeyFinding] = {}
-
-    def add(pos: int, kind: str) -> None:
-        line = _line_of(data, pos)
-        hits.setdefault((line, kind), PrivateKeyFinding(label, line, kind))
-
-    for match in _PEM_RE.finditer(data):
-        add(match.start(), f"PEM {match.group(1).decode('ascii').lower()}")
-    for match in _PUTTY_RE.finditer(data):
-        add(match.start(), "PuTTY private key")
-    if suffix in _DER_SUFFIXES and len(data) < 20_000 and not hits:
-        try:
-            serialization.load_der_private_key(data, password=None)
-            add(0, "DER private key")
-        except TypeError:
-            add(0, "encrypted DER private key")
-        except Exception:  # not a key: fine
-            pass
-    if len(data) <= _TEXT_LIMIT and (b"kty" in data or b"Key" in data or b"z" in data):
-        for pos, kind in _text_hits(data, suffix):
-            add(pos, kind)
-    return sorted(hits.values(), key=lambda f: (f.line, f.kind))
-
-
-def _kty_matches(data: bytes) -> Iterator[tuple[int, int]]:
-    """(start, end) of each match of ``["']?kty["']?\\s*[:=]\\s*["']?(?:EC|OKP|RSA|oct)\\b``."""
-    previous_end = 0
-    for match in _JWK_KTY_RE.finditer(data):
-        start = match.start()
-        if start > previous_end and data[start - 1] in _QUOTES:
-            start -= 1  # the optional opening quote belongs to the match
-        previous_end = match.end()
-        yield start, previous_end
-
-
-def _multibase_matches(data: bytes) -> Iterator[re.Match[bytes]]:
-    """Matches of ``\\bz[base58]{44,120}\\b``: those of `_MULTIBASE_RE` at a word boundary.
-
-    A match that starts inside a word is dropped; it cannot hide a match at a boundary, because
-    every character it spans is a word character (so no boundary lies inside it).
-    """
-    for match in _MULTIBASE_RE.finditer(data):
-        start = match.start()
-        if start == 0 or data[start - 1] not in _WORD:
-            yield match
-
-
-def _text_hits(data: bytes, suffix: str) -> list[tuple[int, str]]:
-    out: list[tuple[int, str]] = []
-    has_kty = b"kty" in data
-    # JWKs with private members: structured parse for JSON/YAML, a windowed search otherwise.
-    if has_kty and suffix in (".json", ".jsonld", ".yaml", ".yml") and (
-        suffix in (".yaml", ".yml") or any(name in data for name in _JSON_MEMBER_NAMES)
-    ):
-        parsed = _parse_structured(data, suffix)
-        if parsed is not _UNPARSED:
-            for member in _private_jwk_members(parsed):
-                name_bytes = re.escape(member.encode())
-                pattern = re.compile(rb"""(?m)(?:["']""" + name_bytes + rb"""["']|(?:^|[\s{,])"""
-                                     + name_bytes + rb""")\s*:""")
-                match = pattern.search(data)
-                out.append((match.start() if match else 0, "JWK with a private member "
-                            f"'{member}'"))
-    if has_kty:
-        for kty_start, kty_end in _kty_matches(data):
-            start = max(0, kty_start - 3000)
-            window = data[start:kty_end + 3000]
-            private = _JWK_D_RE.search(window)
-            if private:
-                out.append((start + private.start(), "JWK with a private member"))
-    if any(literal in data for literal in _NAMED_SECRET_LITERALS):
-        for match in _NAMED_SECRET_RE.finditer(data):
-            out.append((match.start(), "private key value"))
-    for match in _multibase_matches(data):
-        try:
-            raw = b58decode(match.group(0)[1:].decode("ascii"))
-        except ValueError:
-            continue
-        kind = _MULTIKEY_SECRET.get(raw[:2])
-        if kind:
-            out.append((match.start(), f"secret Multikey ({kind})"))
-    return _dedupe_jwk(out)
-
-
-def _dedupe_jwk(hits: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    precise = {pos for pos, kind in hits if kind.startswith("JWK with a private member '")}
-    if precise:
-        return [(p, k) for p, k in hits if k != "JWK with a private member"]
-    return hits
-
-
-_UNPARSED = object()
-
-
-def _parse_structured(data: bytes, suffix: str) -> object:
-    try:
-        text = data.decode("utf-8")
-        if suffix in (".json", ".jsonld"):
-            return json.loads(text)
-        return list(yaml.safe_load_all(text))
-    except Exception:
-        return _UNPARSED
-
-
-def _private_jwk_members(value: object, depth: int = 0) -> list[str]:
-    if depth > 50:
-        return []
-    found: list[str] = []
-    if isinstance(value, dict):
-        if "kty" in value:
-            found += [m for m in _PRIVATE_JWK_MEMBERS if m in value]
-        for item in value.values():
-            found += _private_jwk_members(item, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            found += _private_jwk_members(item, depth + 1)
-    return found
-

@@ -30,7 +30,7 @@ from build_tools.catalogue import vocab
 from build_tools.catalogue.model import Catalogue, Issuer, Offer, english
 
 from ._common import IssuingError, format_utc
-from .keys import did_web
+from .keys import issuer_did
 from .learners import Learner
 from .statuslist import StatusEntry
 
@@ -55,7 +55,7 @@ class Ob3Input:
 
 def issuer_profile(catalogue: Catalogue, issuer: Issuer) -> dict[str, Any]:
     profile: dict[str, Any] = {
-        "id": did_web(catalogue.alliance.site_url, issuer.slug),
+        "id": issuer_did(catalogue.alliance.site_url, issuer.slug),
         "type": ["Profile"],
         "name": issuer.name,
     }

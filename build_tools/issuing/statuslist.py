@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ._common import IssuingError, b64url, b64url_decode, format_utc
+from build_tools.verifier.codec import b64url_decode, b64url_encode
+
+from ._common import IssuingError, format_utc
 from .dataintegrity import cryptosuite_for, sign_single
 from .keys import PrivateKey
 
@@ -110,7 +112,7 @@ class Bitstring:
 
 def encode_list(bits: bytes) -> str:
     """Multibase base64url (`u…`) of the GZIP (RFC 1952) of the bits (BSL §3.1)."""
-    return "u" + b64url(gzip.compress(bits, compresslevel=9, mtime=0))
+    return "u" + b64url_encode(gzip.compress(bits, compresslevel=9, mtime=0))
 
 
 def decode_list(encoded: str, *, max_bytes: int = MAX_DECODED) -> bytes:

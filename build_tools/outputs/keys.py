@@ -32,13 +32,13 @@ from build_tools.issuing.keys import (
     cert_sha256,
     cert_subject,
     did_url,
-    did_web,
-    jwk_thumbprint,
+    issuer_did,
     load_certificate,
     multikey,
     public_jwk,
     public_key_from_jwk,
 )
+from build_tools.verifier.codec import jwk_thumbprint
 
 __all__ = ["did_document", "jwks", "key_facts", "render_issuer_listings"]
 
@@ -77,7 +77,7 @@ def key_facts(catalogue: Catalogue, issuer: Issuer, key: IssuerKey) -> dict[str,
     cert = _cert(key)
     try:
         thumbprint = jwk_thumbprint(jwk) if jwk else None
-    except IssuingError:
+    except ValueError:
         thumbprint = None
     return {
         "kid": key.kid,
@@ -117,7 +117,7 @@ def jwks(catalogue: Catalogue, issuer: Issuer) -> dict[str, Any]:
 
 
 def did_document(catalogue: Catalogue, issuer: Issuer) -> dict[str, Any]:
-    did = did_web(catalogue.alliance.site_url, issuer.slug)
+    did = issuer_did(catalogue.alliance.site_url, issuer.slug)
     methods: list[dict[str, Any]] = []
     for key in issuer.keys:
         if key.use != "signing" or key.status == "compromised" or not key.jwk:

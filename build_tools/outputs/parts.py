@@ -12,7 +12,6 @@ from types import ModuleType
 
 KEYS_MODULE = "build_tools.outputs.keys"
 VERIFIER_BUNDLE_MODULE = "build_tools.outputs.verifier_bundle"
-PRIVATE_KEY_DETECTOR_MODULE = "build_tools.issuing.keys"
 
 
 def optional_module(name: str) -> ModuleType | None:

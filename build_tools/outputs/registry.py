@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 from build_tools.catalogue.model import Catalogue, Issuer, LangMap, Offer, Pathway
+from build_tools.issuing.keys import issuer_did
 
 from .common import dump_json, issuer_url, offer_url, pathway_url
 from .elm import specification_id
@@ -50,14 +50,6 @@ def content_hash(
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def did_web(site_url: str, slug: str) -> str:
-    """`did:web:<host>[:<path segments>]:issuers:<slug>` (a port is percent-encoded)."""
-    parts = urlsplit(site_url)
-    host = quote(parts.netloc, safe="")
-    segments = [quote(s, safe="") for s in parts.path.split("/") if s]
-    return ":".join(["did:web", host, *segments, "issuers", slug])
-
-
 def _issuer_entry(catalogue: Catalogue, issuer: Issuer) -> dict[str, Any]:
     site = catalogue.alliance.site_url
     keys = keys_module()
@@ -69,7 +61,7 @@ def _issuer_entry(catalogue: Catalogue, issuer: Issuer) -> dict[str, Any]:
         "country": issuer.country,
         "homepage": issuer.homepage,
         "page": issuer_url(issuer.slug),
-        "did": did_web(site, issuer.slug),
+        "did": issuer_did(site, issuer.slug),
         "identifiers": {
             "erasmus": issuer.erasmus_code,
             "schac": issuer.schac,

@@ -1,88 +1,23 @@
-"""Refuse private key material in the built site.
-
-The issuing part provides the detector (`build_tools.issuing.keys.find_private_key_material`);
-while it does not exist, the scan below is used: PEM private key blocks of any kind, and JSON
-Web Keys that carry private members (`d`, `p`, `q`, `dp`, `dq`, `qi`, or `k` of a symmetric key).
-"""
+"""Refuse private key material in the built site, with the catalogue's detector
+(`build_tools.catalogue.secrets`), over every file of the site in parallel."""
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from build_tools.outputs.parts import PRIVATE_KEY_DETECTOR_MODULE, optional_module
-
-_PEM_PRIVATE = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
-_JWK_HINT = re.compile(rb'"kty"\s*:')
-_JWK_PRIVATE_MEMBER = re.compile(rb'"(?:d|p|q|dp|dq|qi|k)"\s*:\s*"[A-Za-z0-9_\-]{8,}')
-_PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi")
-
-
-def _walk(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    if depth > 100:
-        return
-    if isinstance(value, dict):
-        yield value
-        for item in value.values():
-            yield from _walk(item, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _walk(item, depth + 1)
-
-
-def _private_jwk(obj: dict[str, Any]) -> bool:
-    if "kty" not in obj:
-        return False
-    if any(m in obj for m in _PRIVATE_MEMBERS):
-        return True
-    return obj.get("kty") == "oct" and "k" in obj
-
-
-def scan_bytes(data: bytes) -> list[str]:
-    """What private key material `data` holds (empty list: none)."""
-    found: list[str] = []
-    if _PEM_PRIVATE.search(data):
-        found.append("a PEM private key block")
-    if _JWK_HINT.search(data) and _JWK_PRIVATE_MEMBER.search(data):
-        try:
-            doc = json.loads(data)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            found.append("a JSON Web Key with private members")
-        else:
-            if any(_private_jwk(o) for o in _walk(doc)):
-                found.append("a JSON Web Key with private members")
-    return found
-
-
-def _describe(item: object) -> str:
-    file = getattr(item, "file", "")
-    line = getattr(item, "line", 0)
-    kind = getattr(item, "kind", "") or getattr(item, "message", "") or "private key material"
-    return f"{file}:{line}: {kind}" if file and line else f"{file or '?'}: {kind}"
-
-
-def _detector() -> Callable[..., Any] | None:
-    module = optional_module(PRIVATE_KEY_DETECTOR_MODULE)
-    found = getattr(module, "find_private_key_material", None) if module else None
-    return found if callable(found) else None
+from build_tools.catalogue.secrets import HINT
+from build_tools.catalogue.secrets import find_private_key_material as _find
 
 
 def scan_named_files(files: Iterable[tuple[Path, str]]) -> list[str]:
-    """Located findings for files on disk, each reported under the given site path (`name`)."""
-    external = _detector()
-    findings: list[str] = []
-    for path, name in files:
-        if external is not None:
-            findings.extend(_describe(item) for item in external(path, name=name))
-        else:
-            findings.extend(f"{name}: {what}" for what in scan_bytes(path.read_bytes()))
-    return findings
+    """Located findings ("path:line:column: what. hint") for files on disk, each reported under
+    the given site path (`name`)."""
+    return [f"{found}. {HINT}" for path, name in files for found in _find(path, name=name)]
 
 
 def _scan_files(root: str, names: list[str]) -> list[str]:

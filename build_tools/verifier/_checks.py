@@ -28,7 +28,6 @@ from ._status import MIN_ENTRIES, StatusListError, decode_encoded_list
 from ._util import (
     InputError,
     as_list,
-    b58decode,
     b64_decode_any,
     iso,
     lang_text,
@@ -39,6 +38,7 @@ from ._util import (
     types_of,
 )
 from ._x509 import timestamp_imprint
+from .codec import b58decode, normalize_identifier
 from .jsonld import (
     LIMIT_CODES,
     JsonLdStrictError,
@@ -678,6 +678,18 @@ class IssuerKeyCheck:
                     "with a key that issuer has published.",
                     f"issuer {issuer_id}; signing key {key.how} {key.reference[:120]}",
                 )
+            impersonated = _claimed_registered_issuer(st)
+            if impersonated is not None:
+                issuer, claim, where = impersonated
+                return result(
+                    self.id,
+                    FAIL,
+                    "ISSUER_IMPERSONATION",
+                    f"{where.capitalize()} claims to be from {issuer.name}, but the signing key "
+                    f"is not one {issuer.name} has registered: the credential pretends to come "
+                    "from a registered issuer.",
+                    f"{where} says {claim[:120]!r}; signing key {key.how} {key.reference[:120]}",
+                )
             return self._unregistered(st, issuer_id)
         if len(owners) > 1:
             return result(
@@ -690,7 +702,7 @@ class IssuerKeyCheck:
         owner = registry.issuers[next(iter(owners))]
         strict = not _facts.is_edc(st.doc)
         if (named and owner not in named) or (
-            strict and issuer_id not in registry.issuer_ids(owner)
+            strict and not registry.is_named_by(owner, issuer_id)
         ):
             claimed = named[0].name if named else (issuer_id or "no issuer")
             return result(
@@ -773,12 +785,16 @@ class IssuerKeyCheck:
                 self.id,
                 WARN,
                 "ISSUER_NOT_IN_REGISTRY",
-                f"The seal is intact, but the sealing certificate ({cert.subject}) is not in this "
-                "registry. Whether it is a qualified eIDAS seal was not checked.",
+                "The seal is intact, but the issuer is not registered here, so who issued it "
+                "cannot be confirmed. The sealing certificate says it was issued to "
+                f"\"{cert.subject}\"; nobody has verified that. Whether it is a qualified eIDAS "
+                "seal was not checked.",
                 f"certificate sha256 {cert.sha256_hex}{valid}; "
                 f"{'self-signed' if cert.self_signed else 'CA-issued'}",
             )
-        bound = key.controller is not None and key.controller == issuer_id
+        bound = key.controller is not None and issuer_id is not None and (
+            normalize_identifier(key.controller) == normalize_identifier(issuer_id)
+        )
         note = "" if bound else f"; key controller {key.controller or key.how} differs from issuer"
         return result(
             self.id,
@@ -788,6 +804,31 @@ class IssuerKeyCheck:
             "issued it cannot be confirmed.",
             f"issuer {str(issuer_id)[:120]}; key {key.how} {key.reference[:120]}{note}",
         )
+
+
+def _claimed_registered_issuer(st: State) -> tuple[IssuerEntry, str, str] | None:
+    """(registry issuer, the claim, where it is written) when the credential's issuer object or
+    the signing certificate names a registered issuer by name, legal name or identifier."""
+    assert st.doc is not None and st.key is not None
+    claims: list[tuple[str, str]] = []
+    issuer = st.doc.get("issuer")
+    if isinstance(issuer, dict):
+        for name in ("name", "legalName"):
+            claims += [(v, "the credential") for v in sorted(lang_values(issuer.get(name)))]
+        for ident in as_list(issuer.get("eIDASIdentifier")) + as_list(issuer.get("identifier")):
+            notation = ident.get("notation") if isinstance(ident, dict) else ident
+            if isinstance(notation, str):
+                claims.append((notation, "the credential"))
+    cert = st.key.cert
+    if cert is not None:
+        for value in (cert.organization, cert.common_name, cert.organization_identifier):
+            if isinstance(value, str):
+                claims.append((value, "the signing certificate"))
+    for claim, where in claims:
+        named = st.registry.issuers_called(claim)
+        if named:
+            return named[0], claim, where
+    return None
 
 
 # =========================================================================== 5 validity

@@ -16,12 +16,11 @@ from typing import Any
 from ._util import (
     algs_for_key,
     b64_decode_any,
-    b64url_encode,
-    jwk_thumbprint,
     multikey_to_jwk,
     public_jwk,
 )
 from ._x509 import CertInfo, parse_certificate
+from .codec import b64url_encode, ed25519_small_order, jwk_thumbprint
 from .model import KeyEntry, Registry
 
 
@@ -44,6 +43,18 @@ class ResolvedKey:
     entries: list[KeyEntry] = field(default_factory=list)
     controller: str | None = None
     cert: CertInfo | None = None
+
+    def __post_init__(self) -> None:
+        # Whatever the key's source (registry, did:key, certificate, header), a key of small
+        # order is refused: with it a "signature" verifies without any private key.
+        if ed25519_small_order(self.jwk):
+            raise KeyProblem(
+                "fail",
+                "SIGNATURE_KEY_SMALL_ORDER",
+                "The signing key is a degenerate Ed25519 key with which anyone can make "
+                "signatures, so it proves nothing.",
+                f"Ed25519 public key of small order: {str(self.jwk.get('x'))[:60]}",
+            )
 
     @property
     def thumbprint(self) -> str:

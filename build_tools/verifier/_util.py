@@ -1,19 +1,19 @@
-"""Small pure-Python helpers: strict JSON, base64url, base58btc, multikey, JWK, dates."""
+"""Small pure-Python helpers: strict JSON, base64, multikey, JWK, dates (the encodings shared
+with the rest of the package are in `codec`)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import gc
-import hashlib
 import json
 import re
 import sys
 from datetime import UTC, datetime
 from itertools import accumulate, compress
-from posixpath import normpath
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from .codec import b64url_decode, b64url_encode, multibase_decode
 
 MAX_DEPTH = 64
 MAX_NODES = 500_000
@@ -255,28 +255,6 @@ def strict_json(text: str | bytes) -> Any:
 
 # --------------------------------------------------------------------------- encodings
 
-_B64URL_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-_B64URL_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
-
-
-def b64url_decode(value: str) -> bytes:
-    """Strict unpadded base64url (RFC 7515 §2)."""
-    # The alphabet test of `re.match(r"^[A-Za-z0-9_-]*$", value)`, where `$` also allows one
-    # final newline; deleting the alphabet's bytes in C is many times faster than the regex.
-    if not isinstance(value, str) or not value.isascii() or len(value) % 4 == 1:
-        raise ValueError("not base64url")
-    raw = value.encode("ascii")
-    rest = raw.translate(None, _B64URL_ALPHABET)
-    if rest and (rest != b"\n" or not raw.endswith(b"\n")):
-        raise ValueError("not base64url")
-    # What base64.urlsafe_b64decode does (the final newline, if any, is skipped by the
-    # non-validating decoder).
-    return binascii.a2b_base64(raw.translate(_B64URL_TO_STANDARD) + b"=" * (-len(raw) % 4))
-
-
-def b64url_encode(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
 
 def b64_decode_any(value: str) -> bytes:
     """Standard or URL-safe base64, padding optional (x5c uses standard base64)."""
@@ -292,43 +270,6 @@ def b64_decode_any(value: str) -> bytes:
         return base64.b64decode(cleaned + "=" * (-len(cleaned) % 4), validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ValueError("not base64") from exc
-
-
-_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_B58_INDEX = {c: i for i, c in enumerate(_B58)}
-
-
-def b58decode(value: str) -> bytes:
-    if len(value) > 1000:
-        raise ValueError("base58 value too long")
-    num = 0
-    for char in value:
-        if char not in _B58_INDEX:
-            raise ValueError("not base58btc")
-        num = num * 58 + _B58_INDEX[char]
-    body = num.to_bytes((num.bit_length() + 7) // 8, "big") if num else b""
-    pad = len(value) - len(value.lstrip("1"))
-    return b"\x00" * pad + body
-
-
-def b58encode(data: bytes) -> str:
-    num = int.from_bytes(data, "big")
-    out = ""
-    while num:
-        num, rem = divmod(num, 58)
-        out = _B58[rem] + out
-    pad = len(data) - len(data.lstrip(b"\x00"))
-    return "1" * pad + out
-
-
-def multibase_decode(value: str) -> bytes:
-    if not value:
-        raise ValueError("empty multibase value")
-    if value[0] == "z":
-        return b58decode(value[1:])
-    if value[0] == "u":
-        return b64url_decode(value[1:])
-    raise ValueError(f"unsupported multibase prefix {value[0]!r}")
 
 
 # --------------------------------------------------------------------------- keys
@@ -385,17 +326,6 @@ def multikey_to_jwk(value: str) -> dict[str, str]:
         x, y = decompress_point(kind, key)
         return {"kty": "EC", "crv": kind, "x": b64url_encode(x), "y": b64url_encode(y)}
     raise ValueError("unknown multikey header")
-
-
-def jwk_thumbprint(jwk: dict[str, Any]) -> str:
-    """RFC 7638 SHA-256 thumbprint, base64url."""
-    kty = jwk.get("kty")
-    members = {"EC": ("crv", "kty", "x", "y"), "OKP": ("crv", "kty", "x"), "RSA": ("e", "kty", "n")}
-    names = members.get(str(kty))
-    if names is None or any(not isinstance(jwk.get(n), str) for n in names):
-        raise ValueError("cannot compute a thumbprint for this key")
-    canonical = json.dumps({n: jwk[n] for n in names}, separators=(",", ":"), sort_keys=True)
-    return b64url_encode(hashlib.sha256(canonical.encode("utf-8")).digest())
 
 
 def public_jwk(jwk: dict[str, Any]) -> dict[str, Any]:
@@ -598,40 +528,3 @@ def _collect_strings(value: Any, out: set[str]) -> None:
             for item in value.values():
                 _collect_strings(item, out)
 
-
-_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def _normalise_percent(part: str) -> str:
-    """RFC 3986 §6.2.2.2: upper-case escapes, unreserved characters unescaped."""
-
-    def fix(match: re.Match[str]) -> str:
-        char = chr(int(match.group(1), 16))
-        return char if char in _UNRESERVED else "%" + match.group(1).upper()
-
-    return re.sub(r"%([0-9A-Fa-f]{2})", fix, part)
-
-
-def normalise_iri(iri: str) -> str:
-    """An http(s) IRI in the normal form of RFC 3986 §6.2.2-6.2.3 (scheme and host in lower
-    case, no default port, normal escapes, no dot segments, "/" for an empty path); any other
-    IRI as it is. Two spellings of one web address compare equal after this."""
-    try:
-        parts = urlsplit(iri)
-        port = parts.port
-    except ValueError:
-        return iri
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return iri
-    host = parts.hostname.lower()
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
-        host += f":{port}"
-    path = _normalise_percent(parts.path) or "/"
-    if "/." in path:
-        kept_slash = path.endswith("/")
-        path = normpath(path).replace("//", "/") + ("/" if kept_slash and path != "/" else "")
-    query = _normalise_percent(parts.query)
-    fragment = _normalise_percent(parts.fragment)
-    return urlunsplit((scheme, host, path, query, fragment))

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from ._util import b64url_encode
+from .codec import b64url_encode
 
 _SUBJECT_LABELS = (
     ("common_name", "CN"),
@@ -33,6 +33,7 @@ class CertInfo:
     sha256_hex: str
     jwk: dict[str, Any]
     subject: str
+    common_name: str | None
     organization: str | None
     organization_identifier: str | None
     country: str | None
@@ -50,6 +51,13 @@ def _subject_text(native: dict[str, Any]) -> str:
         if value:
             parts.append(f"{label}={value}")
     return ",".join(parts)
+
+
+def _one(value: Any) -> str | None:
+    """A subject attribute as one string (asn1crypto gives a list when it is repeated)."""
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    return value if isinstance(value, str) and value else None
 
 
 @lru_cache(maxsize=64)
@@ -101,7 +109,8 @@ def parse_certificate(der: bytes) -> CertInfo:
             sha256_hex=hashlib.sha256(der).hexdigest(),
             jwk=jwk,
             subject=_subject_text(native),
-            organization=native.get("organization_name"),
+            common_name=_one(native.get("common_name")),
+            organization=_one(native.get("organization_name")),
             organization_identifier=native.get("organization_identifier"),
             country=native.get("country_name"),
             not_before=validity["not_before"].native,

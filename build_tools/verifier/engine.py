@@ -74,9 +74,11 @@ def _credential_summary(st: State) -> dict[str, Any] | None:
             "page": issuer.page,
         }
     else:
+        # Nothing the credential or its certificate says about who issued it is shown as the
+        # issuer: the certificate's subject only as what the certificate claims, unverified.
         info: dict[str, Any] = {"from_registry": False, "name": None, "country": None}
         if st.key is not None and st.key.cert is not None:
-            info["certificate_subject"] = st.key.cert.subject
+            info["unverified_certificate_subject"] = st.key.cert.subject
         out["issuer"] = info
     if st.offer is not None:
         out["offer"] = {"id": st.offer.id, "page": st.offer.page, "version": st.offer.version}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from ._util import normalise_iri
+from .codec import normalize_identifier
 
 __all__ = [
     "CHECK_IDS",
@@ -146,6 +146,8 @@ class IssuerEntry:
     legal_name: dict[str, str]
     keys: tuple[KeyEntry, ...]
     status_lists: tuple[dict[str, Any], ...]
+    # Registry identifiers other than the DID (Erasmus code, SCHAC, DEQAR id).
+    identifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,10 @@ class OfferEntry:
     learning_outcomes: tuple[Any, ...]
     version: str | None
     previous_versions: tuple[dict[str, Any], ...]
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def _str(value: Any) -> str | None:
@@ -202,14 +208,15 @@ class Registry:
         self._by_kid: dict[str, list[KeyEntry]] = {}
         self._ids: dict[str, frozenset[str]] = {}
         self._by_issuer_id: dict[str, list[IssuerEntry]] = {}
+        self._by_name: dict[str, list[IssuerEntry]] = {}
         for slug, issuer in self.issuers.items():
             if issuer.did:
-                self._by_did[issuer.did] = slug
+                self._by_did[normalize_identifier(issuer.did)] = slug
             for key in issuer.keys:
                 if key.thumbprint:
                     self._by_thumbprint.setdefault(key.thumbprint, []).append(key)
                 if key.did_url:
-                    self._by_did_url.setdefault(key.did_url, []).append(key)
+                    self._by_did_url.setdefault(normalize_identifier(key.did_url), []).append(key)
                 if key.cert_sha256:
                     self._by_cert.setdefault(key.cert_sha256.lower(), []).append(key)
                 self._by_kid.setdefault(key.kid, []).append(key)
@@ -217,6 +224,9 @@ class Registry:
             self._ids[slug] = ids
             for ident in ids:
                 self._by_issuer_id.setdefault(ident, []).append(issuer)
+            claims = {issuer.name, *issuer.legal_name.values(), *issuer.identifiers}
+            for claim in {_name_key(c) for c in claims} - {""}:
+                self._by_name.setdefault(claim, []).append(issuer)
         # offer_for: the first offer (in registry order) matching a specification id or an IRI.
         self._offer_by_spec: dict[str, int] = {}
         self._offer_by_iri: dict[str, int] = {}
@@ -229,13 +239,14 @@ class Registry:
 
     def _identifiers(self, issuer: IssuerEntry) -> frozenset[str]:
         """Identifiers an issuer may be named by: its DID, the DIDs that control its listed keys
-        (e.g. a registered did:key), and its organisation IRIs on the site."""
+        (e.g. a registered did:key), and its organisation IRIs on the site; all in the form of
+        `codec.normalize_identifier`, in which every lookup compares them."""
         ids = {i for i in (issuer.did,) if i}
         ids |= {k.did_url.split("#", 1)[0] for k in issuer.keys if k.did_url and "#" in k.did_url}
         if self.site_url:
             base = self.site_url
             ids |= {f"{base}issuers/{issuer.slug}/#org", f"{base}issuers/{issuer.slug}/"}
-        return frozenset(ids)
+        return frozenset(normalize_identifier(i) for i in ids)
 
     @classmethod
     def empty(cls) -> Registry:
@@ -288,6 +299,11 @@ class Registry:
                 legal_name=_lang_map(item.get("legal_name")),
                 keys=tuple(keys),
                 status_lists=lists,
+                identifiers=tuple(
+                    v for v in (item.get("identifiers") or {}).values() if isinstance(v, str) and v
+                )
+                if isinstance(item.get("identifiers"), dict)
+                else (),
             )
         offers: dict[str, OfferEntry] = {}
         raw_offers = registry.get("offers")
@@ -331,13 +347,13 @@ class Registry:
         return list(self._by_thumbprint.get(thumbprint, []))
 
     def keys_by_did_url(self, did_url: str) -> list[KeyEntry]:
-        return list(self._by_did_url.get(did_url, []))
+        return list(self._by_did_url.get(normalize_identifier(did_url), []))
 
     def keys_by_cert(self, sha256_hex: str) -> list[KeyEntry]:
         return list(self._by_cert.get(sha256_hex.lower(), []))
 
     def issuer_by_did(self, did: str) -> IssuerEntry | None:
-        slug = self._by_did.get(did)
+        slug = self._by_did.get(normalize_identifier(did))
         return self.issuers.get(slug) if slug else None
 
     def keys_by_kid(self, kid: str) -> list[KeyEntry]:
@@ -345,7 +361,7 @@ class Registry:
         return list(self._by_kid.get(kid, []))
 
     def issuer_ids(self, issuer: IssuerEntry) -> frozenset[str]:
-        """Identifiers `issuer` may be named by (see `_identifiers`)."""
+        """Identifiers `issuer` may be named by, normalised (see `_identifiers`)."""
         ids = self._ids.get(issuer.slug)
         if ids is None or self.issuers.get(issuer.slug) is not issuer:
             return self._identifiers(issuer)
@@ -355,16 +371,26 @@ class Registry:
         """Registry issuers that `issuer_id` names, in registry order."""
         if not issuer_id:
             return []
-        return list(self._by_issuer_id.get(issuer_id, []))
+        return list(self._by_issuer_id.get(normalize_identifier(issuer_id), []))
+
+    def issuers_called(self, name: str) -> list[IssuerEntry]:
+        """Registry issuers whose name, legal name (any language) or registry identifier
+        (Erasmus code, SCHAC, DEQAR id) is `name`, ignoring case and spacing."""
+        return list(self._by_name.get(_name_key(name), []))
+
+    def is_named_by(self, issuer: IssuerEntry, issuer_id: str | None) -> bool:
+        """Whether `issuer_id` is one of the identifiers of `issuer` (in any equivalent
+        spelling)."""
+        return bool(issuer_id) and normalize_identifier(str(issuer_id)) in self.issuer_ids(issuer)
 
     def status_list(self, url: str) -> bytes | None:
-        """The supplied status list at `url`, compared as web addresses (`normalise_iri`)."""
+        """The supplied status list at `url`, compared as identifiers (`normalize_identifier`)."""
         found = self.status_lists.get(url)
         if found is not None:
             return found
-        wanted = normalise_iri(url)
+        wanted = normalize_identifier(url)
         for known, data in self.status_lists.items():
-            if normalise_iri(known) == wanted:
+            if normalize_identifier(known) == wanted:
                 return data
         return None
 

@@ -520,6 +520,13 @@ CASES = [
         "site_url:",
     ),
     Case(
+        "site_url whose port makes no did:web",
+        alliance("site_url", "https://example.org:99999/credentials/"),
+        "SITE_URL_INVALID",
+        ALLIANCE,
+        "site_url:",
+    ),
+    Case(
         "alliance languages without English",
         alliance("languages", ["lv"]),
         "LANGUAGES_MISSING",

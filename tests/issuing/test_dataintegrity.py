@@ -8,7 +8,6 @@ import json
 
 import pytest
 
-from build_tools.issuing._common import b58encode
 from build_tools.issuing.dataintegrity import (
     add_proof,
     hash_data,
@@ -17,6 +16,7 @@ from build_tools.issuing.dataintegrity import (
     verify_proof,
 )
 from build_tools.issuing.keys import generate_private_key, private_key_from_multibase
+from build_tools.verifier.codec import b58encode
 
 from ._world import VECTORS
 

@@ -17,13 +17,13 @@ from cryptography import x509
 from PIL import Image
 from pyshacl import validate
 
-from build_tools.issuing._common import b64url_decode
 from build_tools.issuing.edc import EdcInput, annex_i_elements, build_edc
 from build_tools.issuing.issue import issue_credentials, signing_key_for
 from build_tools.issuing.jades import issuer_serial_kid, payload_text, seal, verify_seal
 from build_tools.issuing.keys import cert_sha256, load_private_key
 from build_tools.issuing.learners import Learner
 from build_tools.issuing.statuslist import StatusEntry, StatusStore
+from build_tools.verifier.codec import b64url_decode
 from build_tools.verifier.jsonld import canonize, expand_strict
 
 from ._world import ISSUED, NOW, VECTORS, IssuingWorld, failing, verify_report

@@ -13,11 +13,11 @@ import pytest
 import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import ec
 from jwcrypto import jwk as jwcrypto_jwk
 
 from build_tools.catalogue.loader import load_catalogue
-from build_tools.issuing._common import IssuingError, b58decode
+from build_tools.issuing._common import IssuingError
 from build_tools.issuing.keys import (
     KeyRecord,
     alg_of,
@@ -25,10 +25,8 @@ from build_tools.issuing.keys import (
     cert_subject,
     check_private_key_path,
     did_url,
-    did_web,
-    find_private_key_material,
     generate_private_key,
-    jwk_thumbprint,
+    issuer_did,
     key_file_text,
     load_private_key,
     multikey,
@@ -39,6 +37,7 @@ from build_tools.issuing.keys import (
     self_signed_certificate,
     write_private_key,
 )
+from build_tools.verifier.codec import b58decode, jwk_thumbprint
 
 from ._world import NOW, REPO, VECTORS, IssuingWorld
 
@@ -113,13 +112,13 @@ def test_self_signed_certificate(alg: str) -> None:
     ("http://localhost:8000/site/", "did:web:localhost%3A8000:site:issuers:lu"),
 ])
 def test_did_web(site: str, did: str) -> None:
-    assert did_web(site, "lu") == did
+    assert issuer_did(site, "lu") == did
     assert did_url(site, "lu", "lu-2026-eddsa-1") == did + "#lu-2026-eddsa-1"
 
 
 def test_did_web_refuses_a_relative_site_url() -> None:
     with pytest.raises(IssuingError):
-        did_web("/credentials/", "lu")
+        issuer_did("/credentials/", "lu")
 
 
 def test_key_file_round_trip_and_layout(tmp_path: Path) -> None:
@@ -237,84 +236,6 @@ def test_cli_keys_new_refuses_the_repository_and_writes_nothing(world: IssuingWo
 
 
 # --------------------------------------------------------------------------------------------
-# Private key material detector
-
-def _jwk_private(kind: str) -> dict[str, str]:
-    key = {"EdDSA": ed25519.Ed25519PrivateKey.generate(),
-           "ES256": ec.generate_private_key(ec.SECP256R1()),
-           "RS256": rsa.generate_private_key(public_exponent=65537, key_size=2048)}[kind]
-    return json.loads(jwcrypto_jwk.JWK.from_pyca(key).export_private())
-
-
-@pytest.mark.parametrize("alg", ["EdDSA", "ES256", "RS256"])
-def test_detects_pem_private_keys(alg: str) -> None:
-    pem = private_key_pem(generate_private_key(alg)).decode()
-    found = find_private_key_material(f"line one\n{pem}".encode(), name="notes.md")
-    assert [(f.file, f.line, f.kind) for f in found] == [("notes.md", 2, "PEM private key")]
-
-
-@pytest.mark.parametrize("alg", ["EdDSA", "ES256", "RS256"])
-def test_detects_private_jwks_in_json_yaml_and_html(alg: str) -> None:
-    jwk = _jwk_private(alg)
-    as_json = json.dumps({"keys": [jwk]}, indent=2).encode()
-    found = find_private_key_material(as_json, name="jwks.json")
-    assert found and found[0].kind == "JWK with a private member 'd'"
-    assert found[0].line == as_json.decode().splitlines().index(
-        next(line for line in as_json.decode().splitlines() if '"d":' in line)) + 1
-    as_yaml = yaml.safe_dump({"kid": "k", "jwk": jwk}).encode()
-    assert find_private_key_material(as_yaml, name="k.yaml")
-    html = b"<html><script>const k = " + json.dumps(jwk).encode() + b";</script></html>"
-    assert find_private_key_material(html, name="page.html")
-
-
-def test_public_material_is_not_reported() -> None:
-    jwk = public_jwk(generate_private_key("ES256"))
-    listing = json.dumps({"keys": [{**jwk, "kid": "aa-2026-es256-1", "use": "sig"}],
-                          "id": "did:web:example.org:issuers:aa"}, indent=2).encode()
-    assert find_private_key_material(listing, name="jwks.json") == []
-    cert = self_signed_certificate(generate_private_key("EdDSA"), legal_name="A", country="LV",
-                                   valid_from=VALID_FROM)
-    assert find_private_key_material(cert.public_bytes(serialization.Encoding.PEM),
-                                     name="c.pem") == []
-
-
-def test_detects_secret_multikeys_and_named_private_values() -> None:
-    pair = (VECTORS / "issuing/eddsa-rdfc-2022/keyPair.json").read_bytes()
-    kinds = {f.kind for f in find_private_key_material(pair, name="keyPair.json")}
-    assert "secret Multikey (Ed25519)" in kinds
-    bare = b"note: z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq\n"
-    assert [f.kind for f in find_private_key_material(bare, name="x.txt")] == [
-        "secret Multikey (Ed25519)"]
-
-
-def test_detector_walks_folders_and_flags_key_stores(tmp_path: Path) -> None:
-    (tmp_path / "a" / "b").mkdir(parents=True)
-    (tmp_path / "a" / "b" / "key.pem").write_bytes(private_key_pem(generate_private_key("ES256")))
-    (tmp_path / "a" / "clean.json").write_text('{"kty": "OKP", "x": "abc"}')
-    (tmp_path / "store.p12").write_bytes(b"\x30\x82")
-    der = generate_private_key("ES256").private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption())
-    (tmp_path / "raw.der").write_bytes(der)
-    (tmp_path / ".git").mkdir()
-    (tmp_path / ".git" / "ignored.pem").write_bytes(private_key_pem(generate_private_key("EdDSA")))
-    found = find_private_key_material(tmp_path)
-    assert sorted((f.file, f.kind) for f in found) == [
-        ("a/b/key.pem", "PEM private key"),
-        ("raw.der", "DER private key"),
-        ("store.p12", "PKCS#12 key store"),
-    ]
-
-
-def test_the_demo_catalogue_and_samples_hold_no_private_key_material() -> None:
-    assert find_private_key_material(REPO / "catalogue") == []
-    assert find_private_key_material(REPO / "site_src" / "samples") == []
-    # ... while the demo keys folder is exactly what the detector is for
-    found = find_private_key_material(REPO / "examples" / "demo-keys")
-    assert {f.file for f in found} == {p.name for p in
-                                        (REPO / "examples" / "demo-keys").glob("*.pem")}
-
-
 # --------------------------------------------------------------------------------------------
 # Demo keys
 

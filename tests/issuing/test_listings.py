@@ -5,19 +5,18 @@ from __future__ import annotations
 import json
 import random
 
-from build_tools.issuing._common import b58decode
+from build_tools.catalogue.secrets import find_private_key_material
 from build_tools.issuing.dataintegrity import verify_proof
 from build_tools.issuing.issue import issue_credentials, list_signer, signing_key_for
 from build_tools.issuing.keys import (
     cert_sha256,
-    find_private_key_material,
-    jwk_thumbprint,
     load_private_key,
     public_jwk,
     public_key_from_jwk,
 )
 from build_tools.issuing.statuslist import StatusStore
 from build_tools.outputs.keys import key_facts, render_issuer_listings
+from build_tools.verifier.codec import b58decode, jwk_thumbprint
 
 from ._world import ISSUED, NOW, REPO, IssuingWorld
 from .test_learners import TODAY

@@ -6,7 +6,10 @@ import hashlib
 import json
 from dataclasses import replace
 
+import pytest
+
 from build_tools.catalogue.model import Catalogue
+from build_tools.issuing.keys import issuer_did
 from build_tools.outputs import registry
 from build_tools.outputs.parts import keys_module
 
@@ -105,14 +108,20 @@ def test_pathway_entries(fixture_catalogue: Catalogue) -> None:
     }
 
 
-def test_did_web_encodes_ports_and_paths() -> None:
-    assert registry.did_web("https://example.org/", "lu") == "did:web:example.org:issuers:lu"
-    assert (
-        registry.did_web("https://example.org:8443/a/b/", "lu")
-        == "did:web:example.org%3A8443:a:b:issuers:lu"
-    )
-    cat = make_catalogue(alliance=replace(make_alliance(), site_url="https://x.example/"))
-    assert registry.build_registry(cat)["issuers"]["jgu"]["did"] == "did:web:x.example:issuers:jgu"
+@pytest.mark.parametrize(
+    ("site_url", "did"),
+    [
+        ("https://x.example/", "did:web:x.example:issuers:jgu"),
+        ("https://Example.ORG/creds/", "did:web:example.org:creds:issuers:jgu"),
+        ("https://example.org:8443/a/b/", "did:web:example.org%3A8443:a:b:issuers:jgu"),
+        ("https://example.org:443/a%20b/", "did:web:example.org:a%20b:issuers:jgu"),
+    ],
+)
+def test_registry_did_is_the_one_the_keys_and_credentials_use(site_url: str, did: str) -> None:
+    cat = make_catalogue(alliance=replace(make_alliance(), site_url=site_url))
+    entry = registry.build_registry(cat)["issuers"]["jgu"]
+    assert entry["did"] == did == issuer_did(site_url, "jgu")
+    assert all(key["did_url"].startswith(did + "#") for key in entry["keys"])
 
 
 def test_rendered_file_is_the_registry(fixture_catalogue: Catalogue) -> None:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from . import _make as m
 
@@ -238,10 +239,31 @@ def _blowup_graph() -> bytes:
     return m.dumps(_signed_raw(cred))
 
 
-def _self_signed_x5c() -> bytes:
+def _elsewhere() -> dict[str, Any]:
+    """An EDC of an organisation this registry does not know, for its own qualification."""
     cred = m.edc_credential(org_id="urn:epass:org:elsewhere")
+    cred["issuer"]["legalName"] = {"en": "Elsewhere Ltd"}
+    cred["issuer"]["eIDASIdentifier"]["notation"] = "EE10000000"
     cred["credentialSubject"]["hasClaim"]["specifiedBy"]["id"] = "urn:epass:qualification:1"
+    return cred
+
+
+def _self_signed_x5c() -> bytes:
+    return m.sign_jades(_elsewhere(), m.stranger("RSA"))
+
+
+def _name_impersonation() -> bytes:
+    # Another organisation's identifier, but a registered issuer's legal name.
+    cred = _elsewhere()
+    cred["issuer"]["legalName"] = {"en": "University  of LATVIA"}
     return m.sign_jades(cred, m.stranger("RSA"))
+
+
+def _certificate_impersonation() -> bytes:
+    # Nothing in the credential names a registered issuer; the self-made certificate does.
+    key = m.stranger("RSA")
+    key.cert_der = m.self_signed(key, cn="University of Latvia", org="University of Latvia")
+    return m.sign_jades(_elsewhere(), key)
 
 
 def _self_signed_x5c_impersonation() -> bytes:
@@ -334,6 +356,15 @@ CASES: tuple[Case, ...] = (
         "issuer_key",
         "ISSUER_NOT_IN_REGISTRY",
         verdict="valid_with_warnings",
+    ),
+    Case(
+        "legal-name-impersonation", _name_impersonation, "issuer_key", "ISSUER_IMPERSONATION"
+    ),
+    Case(
+        "certificate-subject-impersonation",
+        _certificate_impersonation,
+        "issuer_key",
+        "ISSUER_IMPERSONATION",
     ),
     Case(
         "self-signed-x5c-impersonating",

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import NameOID
 
-from build_tools.verifier._util import b58encode, jwk_thumbprint
+from build_tools.verifier.codec import b58encode, jwk_thumbprint
 from build_tools.verifier.jsonld import canonize
 
 SITE = "https://alliance.example/credentials/"

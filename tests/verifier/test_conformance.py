@@ -13,7 +13,8 @@ import pytest
 
 from build_tools.verifier import Registry, Report, verify
 from build_tools.verifier._checks import _jcs_inputs
-from build_tools.verifier._util import jwk_thumbprint, multikey_to_jwk
+from build_tools.verifier._util import multikey_to_jwk
+from build_tools.verifier.codec import jwk_thumbprint
 from build_tools.verifier.crypto_cpython import verify_signature_sync
 from build_tools.verifier.jsonld import canonize
 from build_tools.verifier_cli import load_registry
@@ -165,7 +166,7 @@ def test_multikey_did_key_vectors() -> None:
         # Point decompression agrees with `cryptography`.
         from cryptography.hazmat.primitives.asymmetric import ec
 
-        from build_tools.verifier._util import multibase_decode
+        from build_tools.verifier.codec import multibase_decode
 
         compressed = multibase_decode(pair["publicKeyMultibase"])[2:]
         curve_obj = ec.SECP256R1() if curve == "p256" else ec.SECP384R1()

@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 
 from build_tools.verifier import _util
-from build_tools.verifier._util import InputError, b64url_decode, iso, strict_json
+from build_tools.verifier._util import InputError, iso, strict_json
+from build_tools.verifier.codec import b64url_decode
 
 
 @pytest.mark.parametrize("depth", [10_000, 100_000, 1_000_000])
