@@ -239,14 +239,14 @@ def normalize_identifier(value: str) -> str:
         return value
     if not parts.hostname:
         return value
-    segments: list[str] = []
+    kept: list[str] = []
     for segment in parts.path.split("/"):  # RFC 3986 §5.2.4: dot segments removed
         if segment == "..":
-            if len(segments) > 1:
-                segments.pop()
+            if len(kept) > 1:
+                kept.pop()
         elif segment != ".":
-            segments.append(segment)
-    path = "/".join(quote(unquote(s), safe=_PCHAR_SAFE) for s in segments)
+            kept.append(segment)
+    path = "/".join(quote(unquote(s), safe=_PCHAR_SAFE) for s in kept)
     netloc = _host(parts.hostname, port, scheme)
     if parts.username is not None:
         return value  # user information has no place in an issuer identifier
