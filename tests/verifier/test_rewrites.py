@@ -10,6 +10,7 @@ parity corpus (tests/vectors/corpus/rewritten/), which the browser verifier repl
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -17,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from build_tools.verifier import Report, verify
+from build_tools.verifier import Registry, Report, verify
 from build_tools.verifier.jsonld import JsonLdStrictError, canonize
 
 from . import _make as m
@@ -218,3 +219,31 @@ def test_any_rewrite_that_keeps_the_signed_data_keeps_the_verdict(
     else:
         # What the signatures cover changed: the signature cannot hold.
         assert after.verdict not in OK
+
+
+# --------------------------------------------------------------------------- status list URLs
+
+
+def test_a_status_list_url_is_found_however_the_registry_spells_it(crypto: Any) -> None:
+    url = m.status_url("lu")
+    respelled = url.replace("https://alliance.example/", "https://Alliance.EXAMPLE:443/./")
+    lists = {respelled: m.dumps(m.status_list(revoked=(42,)))}
+    registry = Registry.from_json(m.registry_dict(), status_lists=lists)
+    report = _report(SAMPLES["revoked"], registry, crypto)
+    assert report.codes["revocation"] == "REVOCATION_REVOKED"
+
+
+def test_revocation_that_cannot_be_checked_is_never_a_silent_pass(crypto: Any) -> None:
+    registry = Registry.from_json(m.registry_dict(), status_lists={})
+    report = _report(SAMPLES["valid"], registry, crypto)
+    assert report.codes["revocation"] == "REVOCATION_NOT_CHECKED"
+    assert report.verdict == "valid_with_warnings"
+    unknown = copy.deepcopy(SAMPLES["valid"])
+    unknown["credentialStatus"] = {
+        "id": m.status_url("lu") + "#7",
+        "type": "https://status.example/v#Entry",
+    }
+    signed = m.sign_di({k: v for k, v in unknown.items() if k != "proof"}, m.keys()["lu-ed"])
+    report = _report(signed, Registry.from_json(m.registry_dict()), crypto)
+    assert report.codes["revocation"] == "REVOCATION_UNSUPPORTED"
+    assert report.verdict == "valid_with_warnings"
