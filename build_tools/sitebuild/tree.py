@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from build_tools.catalogue.model import Catalogue
+from build_tools.outputs.dcc_registry import render_dcc_registry
 from build_tools.outputs.elm import render_elm
 from build_tools.outputs.pages import render_offer_pages, render_pages
 from build_tools.outputs.parts import keys_module, verifier_bundle_module
@@ -70,6 +71,7 @@ def generate_files(
     if keys is not None:
         _add(files, "key listings", keys.render_issuer_listings(catalogue))
     _add(files, "registry", render_registry(catalogue))
+    _add(files, "DCC issuer registry", render_dcc_registry(catalogue))
     _add(files, "pages", render_pages(catalogue, published=files.keys(), offer_ids=offer_pages))
     return files
 
