@@ -255,11 +255,12 @@ def test_the_fast_conversion_takes_the_usual_credentials() -> None:
     assert not missing
     assert [name for name in MUST_TAKE if not takes_fast_path(docs[name])] == []
     # and most of the Data Integrity documents of the corpus (not the holder rewrites, which use
-    # the JSON-LD features the fast conversion leaves to pyld on purpose)
+    # the JSON-LD features the fast conversion leaves to pyld on purpose, nor the third-party
+    # credentials of wild/, many of which need vocabularies this verifier does not bundle)
     secured = [
         doc
         for name, doc in VECTOR_DOCUMENTS
-        if "(unsecured)" in name and not name.startswith("corpus/rewritten/")
+        if "(unsecured)" in name and not name.startswith(("corpus/rewritten/", "wild/"))
     ]
     taken = sum(takes_fast_path(doc) for doc in secured)
     assert taken >= 0.9 * len(secured)
