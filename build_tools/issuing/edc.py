@@ -28,8 +28,8 @@ from build_tools.catalogue import elm, vocab
 from build_tools.catalogue.elm import vc_keys
 from build_tools.catalogue.model import Catalogue, Issuer, Offer, english
 
-from ._common import IssuingError, format_utc
-from .learners import Learner
+from ._common import format_utc
+from .learners import Learner, check_award
 from .render import CardText, render_card_png
 from .statuslist import StatusEntry
 
@@ -178,14 +178,7 @@ def card_text(data: EdcInput) -> CardText:
 def build_edc(data: EdcInput, *, image_png: bytes | None = None) -> dict[str, Any]:
     """The unsigned EDC (a JSON-LD dict); seal it with `jades.seal`."""
     catalogue, offer, learner, issuer = data.catalogue, data.offer, data.learner, data.issuer
-    if issuer.slug not in offer.awarding_bodies:
-        raise IssuingError(f"{issuer.name or issuer.slug} is not an awarding body of the offer "
-                           f"'{offer.id}'.", code="ISSUER_NOT_AWARDING_BODY",
-                           hint="Sign with a key of one of: " + ", ".join(offer.awarding_bodies))
-    if offer.assessment.grading == "graded" and not learner.grade:
-        raise IssuingError("The offer is graded, but the learner has no grade.",
-                           file=learner.file, line=learner.line, code="LEARNER_GRADE_MISSING",
-                           hint="Add a grade for this learner.")
+    check_award(offer, issuer, learner)
     uid = data.credential_uuid
     english_concept = _concept("language", "en")
 
