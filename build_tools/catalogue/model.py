@@ -350,3 +350,13 @@ class Catalogue:
             return offer.quality_assurance
         lead = self.issuers.get(offer.lead_issuer)
         return lead.quality_assurance if lead else None
+
+
+def offer_countries(catalogue: Catalogue, offer: Offer) -> list[str]:
+    """Country codes of the awarding bodies, in awarding-body order, without repeats."""
+    seen: list[str] = []
+    for slug in offer.awarding_bodies:
+        issuer = catalogue.issuers.get(slug)
+        if issuer and issuer.country and issuer.country not in seen:
+            seen.append(issuer.country)
+    return seen

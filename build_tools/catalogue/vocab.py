@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -187,3 +188,21 @@ def country_alpha3(code: str) -> str:
 def language_authority_code(code: str) -> str:
     """The EU language authority code (e.g. "LAV") of an ISO 639-1 code."""
     return concept("language", code).extra["authority_code"]
+
+
+@cache
+def _nqf_table() -> dict[tuple[str, int], tuple[str, str]]:
+    return {(r["country"], int(r["eqf"])): (r["uri"], r["label_en"])
+            for r in _rows("nqf-levels.csv")}
+
+
+def nqf_levels(countries: Iterable[str], eqf: int) -> list[tuple[str, str]]:
+    """(uri, label) of the national framework level referenced to `eqf` in each country that
+    has one (`data/nqf-levels.csv`; ELM LOQ needs one on every Qualification)."""
+    table = _nqf_table()
+    out: list[tuple[str, str]] = []
+    for country in countries:
+        row = table.get((country, eqf))
+        if row and row not in out:
+            out.append(row)
+    return out

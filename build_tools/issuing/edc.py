@@ -5,7 +5,9 @@ EuropeanDigitalCredential, credential profile "Generic", `credentialSchema` edc-
 and the mandatory display parameters with a rendered page image. It conforms to the official
 EDC-generic-full 3.2 SHACL shapes (tests/issuing/test_edc_shacl.py) and carries all eleven
 Annex I mandatory elements of the Council Recommendation on micro-credentials (2022/C 243/02)
-plus the optional ones the offer has; `ANNEX_I` maps each to its place.
+plus the optional ones the offer has; `ANNEX_I` maps each to its place (the verifier's
+`eu_elements` check confirms them). The offer's specification node comes from
+`build_tools.catalogue.elm`, the same builder as the site's `elm.jsonld`.
 
 Node ids: the specification is the offer's own `{site_url}offers/<id>/elm.jsonld#specification`
 and its outcomes `…#outcome-<n>` (docs/interfaces.md), organisations are
@@ -18,27 +20,26 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from build_tools.catalogue import vocab
-from build_tools.catalogue.model import Catalogue, Issuer, LangMap, Offer, english
+from build_tools.catalogue import elm, vocab
+from build_tools.catalogue.elm import vc_keys
+from build_tools.catalogue.model import Catalogue, Issuer, Offer, english
 
-from ._common import IssuingError, format_utc
-from .learners import Learner
+from ._common import format_utc
+from .learners import Learner, check_award
 from .render import CardText, render_card_png
 from .statuslist import StatusEntry
 
-__all__ = ["ANNEX_I", "EdcInput", "annex_i_elements", "build_edc", "card_text"]
+__all__ = ["ANNEX_I", "EdcInput", "build_edc", "card_text"]
 
 CONTEXT_VC1 = "https://www.w3.org/2018/credentials/v1"
 CONTEXT_EDC = "http://data.europa.eu/snb/model/context/edc-ap"
 CONTEXT_STATUS = "https://www.w3.org/ns/credentials/status/v1"
 PROFILE_GENERIC = "http://data.europa.eu/snb/credential/e34929035b"
 SCHEMA_GENERIC_FULL = "http://data.europa.eu/snb/model/ap/edc-generic-full"
-ECTS = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
 BASE64 = "http://data.europa.eu/snb/encoding/6146cde7dd"
 PNG = "http://publications.europa.eu/resource/authority/file-type/PNG"
 
@@ -51,7 +52,7 @@ ANNEX_I: dict[str, str] = {
     "date of issuing": "issued",
     "learning outcomes": "credentialSubject.hasClaim.specifiedBy.learningOutcome",
     "notional workload": "hasClaim.specifiedBy.creditPoint (ECTS) and .volumeOfLearning",
-    "level": "hasClaim.specifiedBy.eqfLevel (+ QF-EHEA cycle note)",
+    "level": "hasClaim.specifiedBy.eqfLevel and .nqfLevel (+ QF-EHEA cycle note)",
     "type of assessment": "hasClaim.provenBy.specifiedBy.dcType (or its parts)",
     "form of participation": "hasClaim.specifiedBy.mode",
     "type of quality assurance": "hasClaim.specifiedBy.accreditation.dcType",
@@ -70,30 +71,16 @@ class EdcInput:
     status: StatusEntry | None = None
 
 
-def _concept(scheme: str, code: str | int, *, label: str | None = None) -> dict[str, Any] | None:
-    try:
-        concept = vocab.concept(scheme, str(code))
-    except KeyError:
-        return None
-    if concept.uri is None:
-        return None
-    node: dict[str, Any] = {
-        "id": concept.uri,
-        "type": "Concept",
-        "inScheme": {"id": vocab.SCHEME_URIS[scheme], "type": "ConceptScheme"},
-        "prefLabel": {"en": label or concept.labels.get("en", str(code))},
-    }
-    return node
+def _concept(scheme: str, code: str | int) -> dict[str, Any] | None:
+    node = elm.vocab_concept(scheme, code)
+    return vc_keys(node) if node else None
 
 
 def _raw_concept(uri: str, scheme: str, label: str) -> dict[str, Any]:
-    return {"id": uri, "type": "Concept", "inScheme": {"id": scheme, "type": "ConceptScheme"},
-            "prefLabel": {"en": label}}
+    return vc_keys(elm.concept(uri, scheme, {"en": label}))
 
 
-def _lang(text: LangMap | None) -> dict[str, str]:
-    """A language map with the empty entries dropped (ELM uses `@container: @language`)."""
-    return {k: v for k, v in (text or {}).items() if v}
+_lang = elm.lang
 
 
 def _site(catalogue: Catalogue) -> str:
@@ -101,18 +88,7 @@ def _site(catalogue: Catalogue) -> str:
 
 
 def org_id(catalogue: Catalogue, slug: str) -> str:
-    return f"{_site(catalogue)}issuers/{slug}/#org"
-
-
-def _duration(hours: float) -> str:
-    """xsd:duration of a number of hours (`PT80H`, `PT37H30M`)."""
-    whole = math.floor(hours)
-    minutes = round((hours - whole) * 60)
-    return f"PT{whole}H{minutes}M" if minutes else f"PT{whole}H"
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    return elm.organisation_id(_site(catalogue), slug)
 
 
 def _organisation(catalogue: Catalogue, issuer: Issuer, *, sealer: bool) -> dict[str, Any]:
@@ -163,7 +139,7 @@ def _organisation(catalogue: Catalogue, issuer: Issuer, *, sealer: bool) -> dict
 
 
 def _note(node_id: str, text: Mapping[str, str]) -> dict[str, Any]:
-    return {"id": node_id, "type": "Note", "noteLiteral": _lang(text)}
+    return vc_keys(elm.note(node_id, text))
 
 
 def card_text(data: EdcInput) -> CardText:
@@ -173,8 +149,8 @@ def card_text(data: EdcInput) -> CardText:
         body = catalogue.issuers.get(slug)
         if body:
             bodies.append(f"{body.name} ({body.country})")
-    facts = [f"Workload: {_number(offer.ects)} ECTS credits"
-             + (f" ({_number(offer.workload_hours)} hours)" if offer.workload_hours else "")]
+    facts = [f"Workload: {elm.number(offer.ects)} ECTS credits"
+             + (f" ({elm.number(offer.workload_hours)} hours)" if offer.workload_hours else "")]
     if offer.eqf:
         cycle = vocab.eqf_cycle(offer.eqf)
         facts.append(f"Level: EQF {offer.eqf}" + (f" (QF-EHEA {cycle} cycle)" if cycle else ""))
@@ -202,18 +178,8 @@ def card_text(data: EdcInput) -> CardText:
 def build_edc(data: EdcInput, *, image_png: bytes | None = None) -> dict[str, Any]:
     """The unsigned EDC (a JSON-LD dict); seal it with `jades.seal`."""
     catalogue, offer, learner, issuer = data.catalogue, data.offer, data.learner, data.issuer
-    if issuer.slug not in offer.awarding_bodies:
-        raise IssuingError(f"{issuer.name or issuer.slug} is not an awarding body of the offer "
-                           f"'{offer.id}'.", code="ISSUER_NOT_AWARDING_BODY",
-                           hint="Sign with a key of one of: " + ", ".join(offer.awarding_bodies))
-    if offer.assessment.grading == "graded" and not learner.grade:
-        raise IssuingError("The offer is graded, but the learner has no grade.",
-                           file=learner.file, line=learner.line, code="LEARNER_GRADE_MISSING",
-                           hint="Add a grade for this learner.")
+    check_award(offer, issuer, learner)
     uid = data.credential_uuid
-    site = _site(catalogue)
-    offer_base = f"{site}offers/{offer.id}/"
-    spec_id = f"{offer_base}elm.jsonld#specification"
     english_concept = _concept("language", "en")
 
     bodies = [catalogue.issuers[s] for s in offer.awarding_bodies if s in catalogue.issuers]
@@ -225,143 +191,22 @@ def build_edc(data: EdcInput, *, image_png: bytes | None = None) -> dict[str, An
         "awardingDate": format_utc(learner.completion_date),
     }
 
-    # -- type of assessment (Annex I), supervision and grade (optional elements)
-    types = [t for t in offer.assessment.types if vocab.is_code("assessment", t)]
-    assessment_spec: dict[str, Any] = {
-        "id": f"urn:epass:learningAssessmentSpec:{uid}",
-        "type": "LearningAssessmentSpecification",
-        "title": {"en": "Assessment of " + english(offer.title)},
-    }
-    if offer.assessment.description:
-        assessment_spec["description"] = _lang(offer.assessment.description)
-    if len(types) == 1:
-        assessment_spec["dcType"] = _concept("assessment", types[0])
-    elif types:
-        assessment_spec["hasPart"] = [
-            {"id": f"urn:epass:learningAssessmentSpec:{uid}:{code}",
-             "type": "LearningAssessmentSpecification",
-             "title": {"en": vocab.label("assessment", code)},
-             "dcType": _concept("assessment", code)}
-            for code in types
-        ]
-    grading_title = _lang(offer.assessment.grading_scale) or {
-        "en": "Pass or fail" if offer.assessment.grading == "pass-fail" else "Graded"}
-    assessment_spec["gradingScheme"] = {"id": f"urn:epass:gradingScheme:{uid}",
-                                        "type": "GradingScheme", "title": grading_title}
-    mode = _concept("mode", offer.mode)
-    if mode:
-        assessment_spec["mode"] = mode
-    assessment_languages = [c for c in (_concept("language", code)
-                                        for code in offer.languages.assessment) if c]
-    if assessment_languages:
-        assessment_spec["language"] = assessment_languages
+    # -- the specification: the offer's own node, as the site's ELM file has it (Annex I:
+    # title, learning outcomes, workload, level, type of assessment, form of participation,
+    # type of quality assurance)
+    spec = vc_keys(elm.specification(catalogue, offer, esco_scheme=True))
     assessment: dict[str, Any] = {
         "id": f"urn:epass:learningAssessment:{uid}",
         "type": "LearningAssessment",
         "title": {"en": "Assessment of " + english(offer.title)},
         "awardedBy": {"id": awarding_process["id"]},
         "grade": _note(f"urn:epass:note:grade:{uid}", {"en": learner.grade or "Pass"}),
-        "specifiedBy": assessment_spec,
+        "specifiedBy": spec["provenBy"],
     }
     if offer.assessment.supervision:
         supervision = _concept("supervision", offer.assessment.supervision)
         if supervision:
             assessment["idVerification"] = supervision
-
-    # -- the specification: the offer's own node
-    # The catalogue records ESCO skills per offer, not per outcome; like the offer's ELM file
-    # (outputs/elm.py), every outcome is related to the offer's skills.
-    skills = [_raw_concept(skill.uri, "http://data.europa.eu/esco/concept-scheme/skills",
-                           english(skill.label) or skill.uri) for skill in offer.esco_skills]
-    outcomes: list[dict[str, Any]] = []
-    for n, text in enumerate(offer.learning_outcomes, start=1):
-        outcome: dict[str, Any] = {"id": f"{offer_base}elm.jsonld#outcome-{n}",
-                                   "type": "LearningOutcome", "title": _lang(text)}
-        if skills:
-            outcome["relatedESCOSkill"] = skills
-        outcomes.append(outcome)
-    spec: dict[str, Any] = {
-        "id": spec_id,
-        "type": "Qualification",
-        "title": _lang(offer.title),
-        "creditPoint": {"id": f"urn:epass:creditPoint:{uid}", "type": "CreditPoint",
-                        "framework": _raw_concept(ECTS, "http://data.europa.eu/snb/"
-                                                  "education-credit/25831c2",
-                                                  "European Credit Transfer System"),
-                        "point": _number(offer.ects)},
-        "learningOutcome": outcomes,
-        "homepage": {"id": f"urn:epass:webResource:offer:{uid}", "type": "WebResource",
-                     "contentURL": offer_base},
-    }
-    if offer.description:
-        spec["description"] = _lang(offer.description)
-    if offer.workload_hours:
-        spec["volumeOfLearning"] = _duration(offer.workload_hours)
-    if offer.eqf:
-        eqf = _concept("eqf", offer.eqf)
-        if eqf:
-            spec["eqfLevel"] = eqf
-    isced = [c for c in (_concept("isced", code) for code in offer.isced) if c]
-    if isced:
-        spec["thematicArea"] = isced
-    if mode:
-        spec["mode"] = mode
-    teaching = [c for c in (_concept("language", code) for code in offer.languages.teaching) if c]
-    if teaching:
-        spec["language"] = teaching
-    opportunity = _concept("opportunity-type", offer.opportunity_type)
-    if opportunity:
-        spec["dcType"] = opportunity
-    if offer.prerequisites:
-        spec["entryRequirement"] = _note(f"urn:epass:note:prerequisites:{uid}",
-                                         offer.prerequisites)
-    qa = catalogue.qa_of(offer)
-    lead = catalogue.issuers.get(offer.lead_issuer) or issuer
-    if qa is not None:
-        qa_type = _concept("accreditation", qa.type)
-        agency_name = _lang(qa.agency) or {"en": "Quality assurance body"}
-        accreditation: dict[str, Any] = {
-            "id": f"urn:epass:accreditation:{uid}",
-            "type": "Accreditation",
-            "title": {"en": f"{vocab.label('accreditation', qa.type)}: {english(qa.agency)}"
-                      if vocab.is_code("accreditation", qa.type) else english(qa.agency)},
-            "dcType": qa_type,
-            "accreditingAgent": {
-                "id": f"urn:epass:org:qa:{uid}",
-                "type": "Organisation",
-                "legalName": agency_name,
-                "location": {"id": f"urn:epass:location:qa:{uid}", "type": "Location",
-                             "address": {"id": f"urn:epass:address:qa:{uid}", "type": "Address",
-                                         "countryCode": _concept("country", lead.country)}},
-            },
-            "organisation": {"id": org_id(catalogue, lead.slug)},
-        }
-        if qa.agency_url:
-            accreditation["accreditingAgent"]["homepage"] = {
-                "id": f"urn:epass:webResource:qa:{uid}", "type": "WebResource",
-                "contentURL": qa.agency_url}
-        if qa.description:
-            accreditation["description"] = _lang(qa.description)
-        spec["accreditation"] = accreditation
-    notes = []
-    if offer.eqf:
-        cycle = vocab.eqf_cycle(offer.eqf)
-        if cycle:
-            notes.append(_note(f"urn:epass:note:cycle:{uid}",
-                               {"en": f"QF-EHEA cycle: {cycle} cycle (EQF level {offer.eqf})."}))
-    if offer.stackability.note:
-        notes.append(_note(f"urn:epass:note:stackability:{uid}", offer.stackability.note))
-    if offer.further_information:
-        notes.append(_note(f"urn:epass:note:further:{uid}", offer.further_information))
-    if notes:
-        spec["additionalNote"] = notes
-    wholes = []
-    for pathway in catalogue.pathways_of(offer.id):
-        if pathway.stacks_into.title:
-            wholes.append({"id": f"{site}pathways/{pathway.id}/#qualification",
-                           "type": "Qualification", "title": _lang(pathway.stacks_into.title)})
-    if wholes:
-        spec["isPartOf"] = wholes
 
     achievement: dict[str, Any] = {
         "id": f"urn:epass:learningAchievement:{uid}",
@@ -372,7 +217,7 @@ def build_edc(data: EdcInput, *, image_png: bytes | None = None) -> dict[str, An
         "specifiedBy": spec,
         "creditReceived": {"id": f"urn:epass:creditPoint:received:{uid}", "type": "CreditPoint",
                            "framework": spec["creditPoint"]["framework"],
-                           "point": _number(offer.ects)},
+                           "point": elm.number(offer.ects)},
     }
 
     # -- the learner (Annex I: identification of the learner)
@@ -449,33 +294,3 @@ def build_edc(data: EdcInput, *, image_png: bytes | None = None) -> dict[str, An
     if data.status is not None:
         credential["credentialStatus"] = data.status.to_json(edc=True)
     return credential
-
-
-def annex_i_elements(credential: Mapping[str, Any]) -> dict[str, bool]:
-    """Which Annex I mandatory elements a (payload) credential carries; all must be True."""
-    subject = credential.get("credentialSubject") or {}
-    claim = subject.get("hasClaim") or {}
-    spec = claim.get("specifiedBy") or {}
-    process = claim.get("awardedBy") or {}
-    bodies = process.get("awardingBody") or []
-    if isinstance(bodies, dict):
-        bodies = [bodies]
-    assessment_spec = (claim.get("provenBy") or {}).get("specifiedBy") or {}
-    accreditation = spec.get("accreditation") or {}
-    return {
-        "identification of the learner": bool(subject.get("fullName")) and bool(
-            subject.get("dateOfBirth") or subject.get("identifier")),
-        "title": bool(claim.get("title")) and bool(spec.get("title")),
-        "country of the issuer": bool(bodies) and all(
-            ((b.get("location") or {}).get("address") or {}).get("countryCode")
-            for b in bodies),
-        "awarding body": bool(bodies) and all(b.get("legalName") for b in bodies),
-        "date of issuing": bool(credential.get("issued")),
-        "learning outcomes": bool(spec.get("learningOutcome")),
-        "notional workload": bool((spec.get("creditPoint") or {}).get("point")),
-        "level": bool(spec.get("eqfLevel")),
-        "type of assessment": bool(assessment_spec.get("dcType")
-                                   or assessment_spec.get("hasPart")),
-        "form of participation": bool(spec.get("mode")),
-        "type of quality assurance": bool(accreditation.get("dcType")),
-    }

@@ -29,20 +29,14 @@ from typing import Any
 from asn1crypto import cms as asn1_cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import (
-    decode_dss_signature,
-    encode_dss_signature,
-)
+from cryptography.hazmat.primitives import serialization
 
-from build_tools.verifier.codec import b64url_decode, b64url_encode
+from build_tools.verifier.codec import b64url_encode
 
 from ._common import IssuingError, format_utc
-from .keys import PrivateKey, alg_of
+from .keys import PrivateKey, alg_of, sign
 
-__all__ = ["issuer_serial_kid", "payload_text", "seal", "signing_input", "verify_seal"]
+__all__ = ["issuer_serial_kid", "payload_text", "seal", "signing_input"]
 
 
 def payload_text(credential: dict[str, Any]) -> str:
@@ -82,20 +76,6 @@ def signing_input(protected_b64: str, payload: str) -> bytes:
     return protected_b64.encode("ascii") + b"." + payload.encode("utf-8")
 
 
-def _sign(key: PrivateKey, data: bytes) -> bytes:
-    if isinstance(key, ed25519.Ed25519PrivateKey):
-        return key.sign(data)
-    if isinstance(key, ec.EllipticCurvePrivateKey):
-        algorithm = hashes.SHA256() if isinstance(key.curve, ec.SECP256R1) else hashes.SHA384()
-        der = key.sign(data, ec.ECDSA(algorithm, deterministic_signing=True))
-        r, s = decode_dss_signature(der)
-        size = (key.curve.key_size + 7) // 8
-        return r.to_bytes(size, "big") + s.to_bytes(size, "big")  # RFC 7518 §3.4: r || s
-    if isinstance(key, rsa.RSAPrivateKey):
-        return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
-    raise IssuingError("Unsupported key type for sealing.")
-
-
 def seal(credential: dict[str, Any] | str, *, private_key: PrivateKey,
          certificate: x509.Certificate, signing_time: dt.datetime) -> dict[str, Any]:
     """Seal a credential: the JAdES JSON document `{"payload", "signatures"}`."""
@@ -110,47 +90,6 @@ def seal(credential: dict[str, Any] | str, *, private_key: PrivateKey,
     header = protected_header(alg=alg_of(private_key), cert=certificate,
                               signing_time=signing_time)
     protected = b64url_encode(json.dumps(header, separators=(",", ":")).encode("utf-8"))
-    signature = _sign(private_key, signing_input(protected, payload))
+    signature = sign(private_key, signing_input(protected, payload))
     return {"payload": payload, "signatures": [{"protected": protected,
                                                  "signature": b64url_encode(signature)}]}
-
-
-def verify_seal(document: dict[str, Any]) -> bool:
-    """Check every signature with the certificate in its own `x5c` (our independent check).
-
-    Trust (is this certificate registered?) is the verifier's job; this only proves integrity.
-    """
-    try:
-        payload = document["payload"]
-        signatures = document["signatures"]
-        if not isinstance(payload, str) or not signatures:
-            return False
-        for entry in signatures:
-            header = json.loads(b64url_decode(entry["protected"]))
-            if header.get("b64") is not False or "b64" not in header.get("crit", []):
-                return False
-            cert = x509.load_der_x509_certificate(base64.b64decode(header["x5c"][0]))
-            der = cert.public_bytes(serialization.Encoding.DER)
-            if header.get("x5t#S256") != b64url_encode(hashlib.sha256(der).digest()):
-                return False
-            data = signing_input(entry["protected"], payload)
-            signature = b64url_decode(entry["signature"])
-            key = cert.public_key()
-            alg = header.get("alg")
-            if isinstance(key, ed25519.Ed25519PublicKey) and alg == "EdDSA":
-                key.verify(signature, data)
-            elif isinstance(key, ec.EllipticCurvePublicKey) and alg in ("ES256", "ES384"):
-                size = (key.curve.key_size + 7) // 8
-                if len(signature) != 2 * size:
-                    return False
-                algorithm = hashes.SHA256() if alg == "ES256" else hashes.SHA384()
-                key.verify(encode_dss_signature(int.from_bytes(signature[:size], "big"),
-                                                int.from_bytes(signature[size:], "big")),
-                           data, ec.ECDSA(algorithm))
-            elif isinstance(key, rsa.RSAPublicKey) and alg == "RS256":
-                key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
-            else:
-                return False
-        return True
-    except (InvalidSignature, KeyError, TypeError, ValueError, IndexError):
-        return False

@@ -20,7 +20,8 @@ from typing import Any, Literal
 import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import NameOID
 from jwcrypto import jwk as jwcrypto_jwk
 
@@ -54,6 +55,7 @@ __all__ = [
     "public_key_from_jwk",
     "read_key_file",
     "self_signed_certificate",
+    "sign",
     "write_private_key",
 ]
 
@@ -97,6 +99,27 @@ def alg_of(key: PrivateKey | PublicKey) -> str:
     if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
         return "RS256"
     raise IssuingError("Unsupported key type.", hint="Use an ES256, EdDSA or RS256 key.")
+
+
+def sign(key: PrivateKey, data: bytes) -> bytes:
+    """A signature in the form JOSE (RFC 7518 §3) and Data Integrity (VC-DI-ECDSA §3) both use.
+
+    Ed25519 signs as is. ECDSA is deterministic (RFC 6979, so reruns give the same bytes), with
+    SHA-256 on P-256 and SHA-384 on P-384, and `cryptography`'s DER signature is turned into the
+    raw r || s of the curve's size (RFC 7518 §3.4). RSA is PKCS#1 v1.5 with SHA-256 (RS256).
+    """
+    if isinstance(key, ed25519.Ed25519PrivateKey):
+        return key.sign(data)
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        algorithm = hashes.SHA384() if isinstance(key.curve, ec.SECP384R1) else hashes.SHA256()
+        der = key.sign(data, ec.ECDSA(algorithm, deterministic_signing=True))
+        r, s = decode_dss_signature(der)
+        size = (key.curve.key_size + 7) // 8
+        return r.to_bytes(size, "big") + s.to_bytes(size, "big")
+    if isinstance(key, rsa.RSAPrivateKey):
+        return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+    raise IssuingError("Unsupported key type for signing.",
+                       hint="Use an ES256, EdDSA or RS256 key.")
 
 
 def private_key_pem(key: PrivateKey) -> bytes:

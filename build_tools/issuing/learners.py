@@ -36,9 +36,11 @@ from typing import Any
 
 import yaml
 
+from build_tools.catalogue.model import Issuer, Offer
+
 from ._common import IssuingError
 
-__all__ = ["Learner", "LearnerFileError", "load_learners"]
+__all__ = ["Learner", "LearnerFileError", "check_award", "load_learners"]
 
 _FIELDS = ("given_name", "family_name", "date_of_birth", "identifier", "email", "grade",
            "completion_date")
@@ -336,3 +338,15 @@ def _hint(word: str, choices: tuple[str, ...]) -> str:
         return f"Did you mean '{close[0]}'?"
     return "Known fields: " + ", ".join(choices) + "."
 
+
+def check_award(offer: Offer, issuer: Issuer, learner: Learner) -> None:
+    """Refuse a credential that `issuer` may not award, or that would lack the learner's grade
+    (the same rule for every credential format)."""
+    if issuer.slug not in offer.awarding_bodies:
+        raise IssuingError(f"{issuer.name or issuer.slug} is not an awarding body of the offer "
+                           f"'{offer.id}'.", code="ISSUER_NOT_AWARDING_BODY",
+                           hint="Sign with a key of one of: " + ", ".join(offer.awarding_bodies))
+    if offer.assessment.grading == "graded" and not learner.grade:
+        raise IssuingError("The offer is graded, but the learner has no grade.",
+                           file=learner.file, line=learner.line, code="LEARNER_GRADE_MISSING",
+                           hint="Add a grade for this learner.")

@@ -29,9 +29,9 @@ from typing import Any
 from build_tools.catalogue import vocab
 from build_tools.catalogue.model import Catalogue, Issuer, Offer, english
 
-from ._common import IssuingError, format_utc
+from ._common import format_utc
 from .keys import issuer_did
-from .learners import Learner
+from .learners import Learner, check_award
 from .statuslist import StatusEntry
 
 __all__ = ["Ob3Input", "build_ob3", "issuer_profile"]
@@ -152,14 +152,7 @@ def _annex_i_alignments(catalogue: Catalogue, offer: Offer) -> list[dict[str, An
 def build_ob3(data: Ob3Input) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential; sign it with `dataintegrity.add_proof`."""
     catalogue, offer, learner, issuer = data.catalogue, data.offer, data.learner, data.issuer
-    if issuer.slug not in offer.awarding_bodies:
-        raise IssuingError(f"{issuer.name or issuer.slug} is not an awarding body of the offer "
-                           f"'{offer.id}'.", code="ISSUER_NOT_AWARDING_BODY",
-                           hint="Sign with a key of one of: " + ", ".join(offer.awarding_bodies))
-    if offer.assessment.grading == "graded" and not learner.grade:
-        raise IssuingError("The offer is graded, but the learner has no grade.",
-                           file=learner.file, line=learner.line, code="LEARNER_GRADE_MISSING",
-                           hint="Add a grade for this learner.")
+    check_award(offer, issuer, learner)
     site = catalogue.alliance.site_url
     achievement_id = f"{site}offers/{offer.id}/"
     alignments: list[dict[str, Any]] = []

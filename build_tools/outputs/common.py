@@ -5,22 +5,19 @@ Every renderer is a pure function of the catalogue model; the helpers here are p
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
 from build_tools.catalogue import vocab
-from build_tools.catalogue.model import Catalogue, LangMap, Offer, english
+from build_tools.catalogue.model import Catalogue, LangMap, english
+from build_tools.catalogue.model import offer_countries as offer_countries  # used by pages
 
 # --------------------------------------------------------------------------------------------
 # Site paths. Pages are directories (MkDocs `use_directory_urls`), so a page URL ends with "/".
@@ -332,46 +329,12 @@ def issuer_name(catalogue: Catalogue, slug: str) -> str:
     return issuer.name if issuer else slug
 
 
-def offer_countries(catalogue: Catalogue, offer: Offer) -> list[str]:
-    """Country codes of the awarding bodies, in awarding-body order, without repeats."""
-    seen: list[str] = []
-    for slug in offer.awarding_bodies:
-        issuer = catalogue.issuers.get(slug)
-        if issuer and issuer.country and issuer.country not in seen:
-            seen.append(issuer.country)
-    return seen
-
-
 def deqar_url(deqar_id: str | None) -> str:
     """The DEQAR linked-data page of an institution ("DEQARINST0123" -> .../institution/123)."""
     if not deqar_id:
         return ""
     m = re.fullmatch(r"DEQARINST0*(\d+)", deqar_id)
     return f"https://data.deqar.eu/institution/{m.group(1)}" if m else ""
-
-
-# --------------------------------------------------------------------------------------------
-# National qualification framework levels (ELM LOQ needs one per Qualification)
-
-
-@cache
-def _nqf_table() -> dict[tuple[str, int], tuple[str, str]]:
-    text = resources.files(__package__).joinpath("data", "nqf-levels.csv").read_text("utf-8")
-    return {
-        (r["country"], int(r["eqf"])): (r["uri"], r["label_en"])
-        for r in csv.DictReader(io.StringIO(text))
-    }
-
-
-def nqf_levels(countries: Iterable[str], eqf: int) -> list[tuple[str, str]]:
-    """(uri, label) of the NQF level referenced to `eqf` in each country that has one."""
-    table = _nqf_table()
-    out: list[tuple[str, str]] = []
-    for country in countries:
-        row = table.get((country, eqf))
-        if row and row not in out:
-            out.append(row)
-    return out
 
 
 def first_text(*maps: Mapping[str, str] | None) -> str:

@@ -8,7 +8,8 @@ Each `offers/<id>/elm.jsonld` holds, in one `@graph`:
   body's country has a national framework level for it (LOQ 3.2 requires `NQFLevel` on a
   qualification), otherwise a `LearningAchievementSpecification` under the same id: learning
   outcomes (`#outcome-1..n`) with ESCO skills, ECTS credit points, volume of learning, ISCED-F,
-  languages, mode, entry requirements, and the assessment specification;
+  languages, mode, entry requirements, the assessment specification and the accreditation.
+  The node comes from `build_tools.catalogue.elm`, which also gives it to every issued EDC;
 - one `Organisation` per awarding body (`{site_url}issuers/<slug>/#org`) with legal name,
   country, home page, identifiers and the alliance group.
 
@@ -27,20 +28,33 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from build_tools.catalogue import vocab
-from build_tools.catalogue.model import Catalogue, Issuer, LangMap, Offer
-
-from .common import (
-    GRADING_LABELS,
-    SUPERVISION_LABELS,
-    dump_json,
-    fmt_number,
-    issuer_url,
-    nqf_levels,
-    offer_countries,
-    offer_url,
-    qa_label,
+from build_tools.catalogue.elm import concept as _concept
+from build_tools.catalogue.elm import lang as _lang
+from build_tools.catalogue.elm import note as _note
+from build_tools.catalogue.elm import (
+    organisation_id,
+    specification,
+    specification_id,
+    uses_qualification,
 )
+from build_tools.catalogue.elm import vocab_concept as _vocab_concept
+from build_tools.catalogue.elm import web_resource as _web_resource
+from build_tools.catalogue.model import Catalogue, Issuer, Offer
+
+from .common import dump_json, fmt_number, offer_url
+
+__all__ = [
+    "ELM",
+    "catalogue_document",
+    "offer_document",
+    "offer_graph",
+    "opportunity_id",
+    "organisation",
+    "organisation_id",
+    "render_elm",
+    "specification_id",
+    "uses_qualification",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +80,6 @@ ELM_3_2 = ElmVersion(
 # The single setting for the ELM release of every generated file.
 ELM = ELM_3_2
 
-_LANGUAGE_SCHEME = vocab.SCHEME_URIS["language"]
-_COUNTRY_SCHEME = vocab.SCHEME_URIS["country"]
-_QDR_SCHEME = "http://data.europa.eu/snb/qdr/25831c2"
-_CREDIT_SCHEME = "http://data.europa.eu/snb/education-credit/25831c2"
-_ECTS = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
 _CURRENCY_SCHEME = "http://publications.europa.eu/resource/authority/currency"
 
 
@@ -78,200 +87,12 @@ def opportunity_id(site_url: str, offer_id: str) -> str:
     return f"{site_url}{offer_url(offer_id)}elm.jsonld#opportunity"
 
 
-def specification_id(site_url: str, offer_id: str) -> str:
-    """Also used by issued EDC credentials, so a verifier can link a credential to its offer."""
-    return f"{site_url}{offer_url(offer_id)}elm.jsonld#specification"
-
-
-def organisation_id(site_url: str, slug: str) -> str:
-    return f"{site_url}{issuer_url(slug)}#org"
-
-
 def _alliance_id(site_url: str) -> str:
     return f"{site_url}#alliance"
 
 
-def _lang(text: LangMap | None) -> dict[str, str]:
-    """A language map with empty entries removed (JSON-LD language containers)."""
-    return {k: v for k, v in (text or {}).items() if v}
-
-
-def _concept(uri: str, scheme: str | None, label: LangMap | None = None) -> dict[str, Any]:
-    node: dict[str, Any] = {"@id": uri, "@type": "Concept"}
-    if scheme:
-        node["inScheme"] = {"@id": scheme, "@type": "ConceptScheme"}
-    if label:
-        node["prefLabel"] = _lang(label)
-    return node
-
-
-def _vocab_concept(scheme: str, code: str | int) -> dict[str, Any] | None:
-    c = vocab.concept(scheme, str(code))
-    if not c.uri:
-        return None
-    return _concept(c.uri, vocab.SCHEME_URIS[scheme], {"en": c.labels["en"]})
-
-
-def _note(node_id: str, text: LangMap) -> dict[str, Any]:
-    return {"@id": node_id, "@type": "Note", "noteLiteral": _lang(text)}
-
-
 def _datetime(value: dt.date) -> str:
     return f"{value.isoformat()}T00:00:00Z"
-
-
-def _hours(hours: float) -> str:
-    """ISO 8601 duration in hours (never "P...M", which would mean months)."""
-    return f"PT{fmt_number(hours)}H"
-
-
-def _web_resource(node_id: str, url: str) -> dict[str, Any]:
-    return {"@id": node_id, "@type": "WebResource", "contentURL": url}
-
-
-def uses_qualification(catalogue: Catalogue, offer: Offer) -> bool:
-    """Qualification when the offer has an EQF level and every awarding body's country has an
-    NQF level for it; otherwise a LearningAchievementSpecification (LOQ 3.2 requires NQFLevel
-    on a Qualification)."""
-    if offer.eqf is None:
-        return False
-    countries = offer_countries(catalogue, offer)
-    return bool(countries) and len(nqf_levels(countries, offer.eqf)) == len(countries)
-
-
-def _specification(catalogue: Catalogue, offer: Offer) -> dict[str, Any]:
-    site = catalogue.alliance.site_url
-    base = f"{site}{offer_url(offer.id)}elm.jsonld"
-    spec_id = specification_id(site, offer.id)
-    qualification = uses_qualification(catalogue, offer)
-    skills = [_concept(s.uri, None, s.label) for s in offer.esco_skills]
-    outcomes: list[dict[str, Any]] = []
-    for n, outcome in enumerate(offer.learning_outcomes, start=1):
-        node: dict[str, Any] = {
-            "@id": f"{base}#outcome-{n}",
-            "@type": "LearningOutcome",
-            "title": _lang(outcome),
-        }
-        if skills:
-            # The catalogue records ESCO skills per offer, not per outcome: each outcome of the
-            # offer is related to the offer's skills.
-            node["relatedESCOSkill"] = skills
-        outcomes.append(node)
-
-    languages = [
-        c for c in (_vocab_concept("language", code) for code in offer.languages.teaching) if c
-    ]
-    spec: dict[str, Any] = {
-        "@id": spec_id,
-        "@type": "Qualification" if qualification else "LearningAchievementSpecification",
-        "title": _lang(offer.title),
-    }
-    if offer.description:
-        spec["description"] = _lang(offer.description)
-    spec["language"] = languages
-    spec["thematicArea"] = [c for c in (_vocab_concept("isced", code) for code in offer.isced) if c]
-    spec["learningOutcome"] = outcomes
-    spec["creditPoint"] = {
-        "@id": f"{base}#ects",
-        "@type": "CreditPoint",
-        "framework": _concept(
-            _ECTS, _CREDIT_SCHEME, {"en": "European Credit Transfer and Accumulation System (ECTS)"}
-        ),
-        "point": fmt_number(offer.ects),
-    }
-    if offer.workload_hours:
-        spec["volumeOfLearning"] = _hours(offer.workload_hours)
-    mode = _vocab_concept("mode", offer.mode)
-    if mode:
-        spec["mode"] = mode
-    opp_type = _vocab_concept("opportunity-type", offer.opportunity_type)
-    if opp_type:
-        spec["dcType"] = opp_type
-    if offer.prerequisites:
-        spec["entryRequirement"] = _note(f"{base}#entry-requirement", offer.prerequisites)
-    spec["homepage"] = _web_resource(f"{base}#specification-page", f"{site}{offer_url(offer.id)}")
-    spec["provenBy"] = _assessment(offer, base)
-
-    qa = catalogue.qa_of(offer)
-    notes = []
-    if qa is not None:
-        agency = qa.agency.get("en", "")
-        notes.append(
-            _note(
-                f"{base}#quality-assurance",
-                {
-                    "en": f"Quality assurance: {qa_label(qa.type)}"
-                    + (f" ({agency})" if agency else "")
-                    + "."
-                },
-            )
-        )
-    if offer.stackability.integration == "stackable":
-        names = [p.title.get("en", p.id) for p in catalogue.pathways_of(offer.id)]
-        notes.append(
-            _note(
-                f"{base}#stackability",
-                {
-                    "en": "Stackable: counts towards "
-                    + (", ".join(names) if names else "a larger credential")
-                    + "."
-                },
-            )
-        )
-    else:
-        notes.append(_note(f"{base}#stackability", {"en": "Standalone micro-credential."}))
-    if offer.further_information:
-        notes.append(_note(f"{base}#further-information", offer.further_information))
-    spec["additionalNote"] = notes
-
-    if qualification and offer.eqf is not None:
-        eqf = _vocab_concept("eqf", offer.eqf)
-        if eqf:
-            spec["eqfLevel"] = eqf
-        spec["nqfLevel"] = [
-            _concept(uri, _QDR_SCHEME, {"en": label})
-            for uri, label in nqf_levels(offer_countries(catalogue, offer), offer.eqf)
-        ]
-    return spec
-
-
-def _assessment(offer: Offer, base: str) -> dict[str, Any]:
-    a = offer.assessment
-    node: dict[str, Any] = {
-        "@id": f"{base}#assessment",
-        "@type": "LearningAssessmentSpecification",
-        "title": {"en": f"Assessment: {offer.title.get('en', offer.id)}"},
-    }
-    if a.description:
-        node["description"] = _lang(a.description)
-    types = [c for c in (_vocab_concept("assessment", t) for t in a.types) if c]
-    if types:
-        node["dcType"] = types
-    scale = a.grading_scale.get("en", "") if a.grading_scale else ""
-    node["gradingScheme"] = {
-        "@id": f"{base}#grading",
-        "@type": "GradingScheme",
-        "title": {"en": GRADING_LABELS.get(a.grading, a.grading)},
-        **({"description": _lang(a.grading_scale)} if scale else {}),
-    }
-    langs = [
-        c for c in (_vocab_concept("language", code) for code in offer.languages.assessment) if c
-    ]
-    if langs:
-        node["language"] = langs
-    if a.supervision:
-        # ELM records supervision on an awarded LearningAssessment (`idVerification`), not on
-        # the specification; the offer states it as a note.
-        node["additionalNote"] = [
-            _note(
-                f"{base}#supervision",
-                {
-                    "en": "Supervision and identity verification: "
-                    f"{SUPERVISION_LABELS[a.supervision]}."
-                },
-            )
-        ]
-    return node
 
 
 def _opportunity(catalogue: Catalogue, offer: Offer) -> dict[str, Any]:
@@ -423,7 +244,7 @@ def _alliance_group(catalogue: Catalogue) -> dict[str, Any]:
 
 def offer_graph(catalogue: Catalogue, offer: Offer) -> list[dict[str, Any]]:
     """The nodes of one offer: opportunity, specification, awarding bodies, alliance."""
-    nodes: list[dict[str, Any]] = [_opportunity(catalogue, offer), _specification(catalogue, offer)]
+    nodes: list[dict[str, Any]] = [_opportunity(catalogue, offer), specification(catalogue, offer)]
     for slug in offer.awarding_bodies:
         issuer = catalogue.issuers.get(slug)
         if issuer is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -17,12 +18,14 @@ from cryptography import x509
 from PIL import Image
 from pyshacl import validate
 
-from build_tools.issuing.edc import EdcInput, annex_i_elements, build_edc
+from build_tools.catalogue.elm import vc_keys
+from build_tools.issuing.edc import EdcInput, build_edc
 from build_tools.issuing.issue import issue_credentials, signing_key_for
-from build_tools.issuing.jades import issuer_serial_kid, payload_text, seal, verify_seal
+from build_tools.issuing.jades import issuer_serial_kid, payload_text, seal
 from build_tools.issuing.keys import cert_sha256, load_private_key
 from build_tools.issuing.learners import Learner
 from build_tools.issuing.statuslist import StatusEntry, StatusStore
+from build_tools.outputs import elm as elm_output
 from build_tools.verifier.codec import b64url_decode
 from build_tools.verifier.jsonld import canonize, expand_strict
 
@@ -69,10 +72,16 @@ def test_edc_carries_every_annex_i_mandatory_element(world_template: IssuingWorl
                                                      offer: str) -> None:
     learner = LEARNER if offer != "aa-passfail" else Learner(
         "Jānis", "Ozols", dt.date(2026, 6, 30), None, "Student ID", "AA-2")
-    credential = _build(world_template, offer, learner=learner)
-    elements = annex_i_elements(credential)
-    assert len(elements) == 11
-    assert all(elements.values()), [k for k, v in elements.items() if not v]
+    catalogue = world_template.load()
+    signing = signing_key_for(catalogue, load_private_key(world_template.key("aa-es256")),
+                              at=ISSUED)
+    assert signing.certificate is not None
+    sealed = seal(_build(world_template, offer, learner=learner),
+                  private_key=signing.private_key, certificate=signing.certificate,
+                  signing_time=ISSUED)
+    report = verify_report(catalogue, json.dumps(sealed).encode(), now=NOW)
+    eu = next(c for c in report["checks"] if c["id"] == "eu_elements")
+    assert (eu["status"], eu["code"]) == ("pass", "EU_ELEMENTS_COMPLETE"), eu
 
 
 def test_edc_structure(world_template: IssuingWorld) -> None:
@@ -175,7 +184,7 @@ def test_seal_has_the_shape_of_the_eu_sample(world_template: IssuingWorld, key_n
     assert b64url_decode(header["x5t#S256"]).hex() == cert_sha256(cert)
     # the payload is the credential text itself (unencoded, RFC 7797)
     assert json.loads(sealed["payload"]) == credential
-    assert verify_seal(sealed)
+    assert _signature_check(catalogue, sealed) == ("pass", "SIGNATURE_VALID")
 
 
 def test_issuer_serial_kid_matches_the_eu_sample() -> None:
@@ -184,7 +193,14 @@ def test_issuer_serial_kid_matches_the_eu_sample() -> None:
     assert issuer_serial_kid(cert) == header["kid"]
 
 
-def test_our_seal_check_rejects_changes(world_template: IssuingWorld) -> None:
+def _signature_check(catalogue: Any, sealed: dict[str, Any]) -> tuple[str, str]:
+    """The project verifier's signature check of a sealed document."""
+    report = verify_report(catalogue, json.dumps(sealed).encode(), now=NOW)
+    check = next(c for c in report["checks"] if c["id"] == "signature")
+    return check["status"], check["code"]
+
+
+def test_the_verifier_rejects_changes_to_a_seal(world_template: IssuingWorld) -> None:
     catalogue = world_template.load()
     signing = signing_key_for(catalogue, load_private_key(world_template.key("aa-es256")),
                               at=ISSUED)
@@ -193,10 +209,12 @@ def test_our_seal_check_rejects_changes(world_template: IssuingWorld) -> None:
                   certificate=signing.certificate, signing_time=ISSUED)
     changed = copy.deepcopy(sealed)
     changed["payload"] = changed["payload"].replace('"9"', '"10"', 1)
-    assert not verify_seal(changed)
+    assert _signature_check(catalogue, sealed) == ("pass", "SIGNATURE_VALID")
+    assert _signature_check(catalogue, changed) == ("fail", "SIGNATURE_INVALID")
     reserialised = copy.deepcopy(sealed)
     reserialised["payload"] = json.dumps(json.loads(sealed["payload"]), indent=1)
-    assert not verify_seal(reserialised)  # the stored payload text is what is signed
+    # the stored payload text is what is signed
+    assert _signature_check(catalogue, reserialised) == ("fail", "SIGNATURE_INVALID")
 
 
 # --------------------------------------------------------------------------------------------
@@ -220,7 +238,6 @@ def _issue(world: IssuingWorld, key: str, **kwargs: Any) -> tuple[Any, Any]:
 @pytest.mark.parametrize("key", ["aa-es256", "aa-eddsa", "aa-rs256"])
 def test_round_trip_valid_with_the_project_verifier(world: IssuingWorld, key: str) -> None:
     catalogue, item = _issue(world, key)
-    assert verify_seal(item.document)
     report = verify_report(catalogue, item.content)
     assert report["format"] == "edc-jades"
     assert report["verdict"] == "valid", failing(report)
@@ -246,3 +263,55 @@ def test_payload_hash_is_stable_across_reruns(world_template: IssuingWorld) -> N
     first = payload_text(_build(world_template))
     assert hashlib.sha256(first.encode()).hexdigest() == hashlib.sha256(
         payload_text(_build(world_template)).encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# The offer's specification: the same node in the credential and on the site
+
+def _without_skill_scheme(spec: dict[str, Any]) -> dict[str, Any]:
+    """The node less the one triple only credentials state (see catalogue/elm.py)."""
+    spec = copy.deepcopy(spec)
+    for outcome in spec["learningOutcome"]:
+        for skill in outcome.get("relatedESCOSkill", []):
+            assert skill.pop("inScheme")["id"] == "http://data.europa.eu/esco/concept-scheme/skills"
+    return spec
+
+
+@pytest.mark.parametrize("offer", ["aa-one", "aa-passfail", "bb-joint"])
+def test_the_credential_and_the_site_say_the_same_about_the_specification(
+        world_template: IssuingWorld, offer: str) -> None:
+    catalogue = world_template.load()
+    hours = dataclasses.replace(catalogue.offers[offer], workload_hours=37.5)
+    catalogue.offers[offer] = hours
+    data = EdcInput(catalogue, hours, LEARNER, catalogue.issuers["aa"], UID, ISSUED)
+    in_credential = build_edc(data, image_png=b"png")["credentialSubject"]["hasClaim"][
+        "specifiedBy"]
+    on_site = next(node for node in elm_output.offer_document(catalogue, hours)["@graph"]
+                   if node["@id"].endswith("#specification"))
+    assert _without_skill_scheme(in_credential) == vc_keys(on_site)
+    # the points where the two used to differ
+    assert in_credential["type"] == "Qualification" == on_site["@type"]
+    framework = in_credential["creditPoint"]["framework"]
+    assert framework["id"] == on_site["creditPoint"]["framework"]["@id"] == \
+        "http://data.europa.eu/snb/education-credit/6fcec5c5af"
+    assert framework["prefLabel"] == on_site["creditPoint"]["framework"]["prefLabel"] == \
+        {"en": "European Credit Transfer System"}
+    accreditation = in_credential["accreditation"]
+    assert accreditation["dcType"]["id"] == on_site["accreditation"]["dcType"]["@id"]
+    assert not any("Quality assurance" in str(n) for n in on_site["additionalNote"])
+    assert in_credential["volumeOfLearning"] == on_site["volumeOfLearning"] == "PT37H30M"
+    # the awarded assessment is specified by the offer's assessment specification
+    claim = build_edc(data, image_png=b"png")["credentialSubject"]["hasClaim"]
+    assert claim["provenBy"]["specifiedBy"] == in_credential["provenBy"]
+
+
+def test_an_offer_without_a_national_level_is_no_qualification_in_either(
+        world_template: IssuingWorld) -> None:
+    catalogue = world_template.load()
+    offer = dataclasses.replace(catalogue.offers["bb-joint"], eqf=6)  # Norway: no NKR level 6
+    catalogue.offers[offer.id] = offer
+    data = EdcInput(catalogue, offer, LEARNER, catalogue.issuers["aa"], UID, ISSUED)
+    spec = build_edc(data, image_png=b"png")["credentialSubject"]["hasClaim"]["specifiedBy"]
+    on_site = elm_output.offer_document(catalogue, offer)["@graph"][1]
+    assert spec["type"] == on_site["@type"] == "LearningAchievementSpecification"
+    assert "eqfLevel" not in spec and "nqfLevel" not in spec

@@ -20,6 +20,7 @@ from build_tools.catalogue.loader import load_catalogue
 from build_tools.issuing._common import IssuingError
 from build_tools.issuing.keys import (
     KeyRecord,
+    PrivateKey,
     alg_of,
     cert_sha256,
     cert_subject,
@@ -35,9 +36,11 @@ from build_tools.issuing.keys import (
     public_jwk,
     read_key_file,
     self_signed_certificate,
+    sign,
     write_private_key,
 )
 from build_tools.verifier.codec import b58decode, jwk_thumbprint
+from build_tools.verifier.crypto_cpython import verify_signature_sync
 
 from ._world import NOW, REPO, VECTORS, IssuingWorld
 
@@ -258,3 +261,19 @@ def test_demo_keys_match_the_catalogue_and_satisfy_the_active_key_rule() -> None
         assert "ES256" in {k.alg for k in result.catalogue.issuers[slug].keys}
     readme = (REPO / "examples" / "demo-keys" / "README.md").read_text()
     assert "PUBLIC TEST KEYS" in readme and "Never use them for real credentials" in readme
+
+
+@pytest.mark.parametrize(("key", "alg", "size"), [
+    (ec.generate_private_key(ec.SECP256R1()), "ES256", 64),
+    (ec.generate_private_key(ec.SECP384R1()), "ES384", 96),
+    (generate_private_key("EdDSA"), "EdDSA", 64),
+])
+def test_signatures_are_raw_and_verify_with_the_verifier_backend(key: PrivateKey, alg: str,
+                                                                 size: int) -> None:
+    """ECDSA signatures are r || s of the curve's size (RFC 7518 §3.4), deterministic."""
+    signature = sign(key, b"data")
+    assert len(signature) == size
+    assert sign(key, b"data") == signature
+    jwk = public_jwk(key)
+    assert verify_signature_sync(jwk=jwk, alg=alg, message=b"data", signature=signature)
+    assert not verify_signature_sync(jwk=jwk, alg=alg, message=b"other", signature=signature)

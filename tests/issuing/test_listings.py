@@ -6,7 +6,6 @@ import json
 import random
 
 from build_tools.catalogue.secrets import find_private_key_material
-from build_tools.issuing.dataintegrity import verify_proof
 from build_tools.issuing.issue import issue_credentials, list_signer, signing_key_for
 from build_tools.issuing.keys import (
     cert_sha256,
@@ -18,6 +17,7 @@ from build_tools.issuing.statuslist import StatusStore
 from build_tools.outputs.keys import key_facts, render_issuer_listings
 from build_tools.verifier.codec import b58decode, jwk_thumbprint
 
+from ._signatures import proof_verifies
 from ._world import ISSUED, NOW, REPO, IssuingWorld
 from .test_learners import TODAY
 
@@ -96,4 +96,4 @@ def test_status_lists_are_published_byte_for_byte(world: IssuingWorld) -> None:
     assert not any(path.endswith(".used.json") for path in files)  # bookkeeping stays private
     doc = json.loads(committed)
     public = public_key_from_jwk(public_jwk(signing.private_key))
-    assert verify_proof(doc, public)
+    assert proof_verifies(doc, public)
