@@ -9,10 +9,12 @@ the pure renderers of `build_tools.outputs` and the keys and verifier-bundle par
   (`generate_offer_pages`) and this function render the rest (`offer_pages`);
 - `generate_published_data(catalogue)`: files published exactly as generated that no Markdown
   link points to: the ELM documents (`offers/<id>/elm.jsonld`, `catalogue.jsonld`, linked from
-  raw HTML only) and the verifier runtime (`verify/runtime/`, fetched by scripts). MkDocs would
-  only copy them, file by file; the build writes them beside MkDocs' output instead
-  (see `published.py`). MkDocs does not see them, so a Markdown link to one of them fails the
-  strict build: link them from raw HTML, or move the part that makes them to `generate_files`.
+  raw HTML only), the QualityLink manifest and dataset (`.well-known/` is a dot-folder, which
+  MkDocs would leave out of its docs_dir) and the verifier runtime (`verify/runtime/`, fetched
+  by scripts). MkDocs would only copy them, file by file; the build writes them beside MkDocs'
+  output instead (see `published.py`). MkDocs does not see them, so a Markdown link to one of
+  them fails the strict build: link them from raw HTML, or move the part that makes them to
+  `generate_files`.
 
 `write_tree()` copies `site_src/` (without the theme overrides), fills the
 `<!-- credsite:NAME -->` lines of hand-written pages and writes the generated files.
@@ -33,6 +35,7 @@ from build_tools.outputs.dcc_registry import render_dcc_registry
 from build_tools.outputs.elm import render_elm
 from build_tools.outputs.pages import render_offer_pages, render_pages
 from build_tools.outputs.parts import keys_module, verifier_bundle_module
+from build_tools.outputs.quality_link import render_quality_link
 from build_tools.outputs.registry import render_registry
 
 from .errors import BuildError
@@ -97,6 +100,7 @@ def generate_published_data(catalogue: Catalogue) -> dict[str, bytes]:
             raise BuildError("The verifier bundle writes outside verify/: " + ", ".join(stray[:5]))
         _add(files, "verifier bundle", produced)
     _add(files, "ELM files", render_elm(catalogue))
+    _add(files, "QualityLink manifest and dataset", render_quality_link(catalogue))
     pages = sorted(p for p in files if p.endswith(".md"))
     if pages:  # a Markdown file here would be published as it is, not as a page
         raise BuildError("Published data files may not be Markdown pages: " + ", ".join(pages[:5]))

@@ -14,6 +14,7 @@ from ._fixtures import make_catalogue
 
 PROJECT = Path(__file__).resolve().parents[2]
 SHACL = Path(__file__).resolve().parents[1] / "vectors" / "shacl" / "loq"
+QUALITY_LINK = Path(__file__).resolve().parents[1] / "vectors" / "shacl" / "quality-link"
 
 
 @pytest.fixture(scope="session")
@@ -36,4 +37,12 @@ def loq_shapes() -> rdflib.Graph:
     shapes = rdflib.Graph()
     shapes.parse(SHACL / "LOQ-constraints.ttl", format="turtle")
     shapes.parse(SHACL / "LOQ-constraints-mdr.ttl", format="turtle")
+    return shapes
+
+
+@pytest.fixture(scope="session")
+def quality_link_shapes() -> rdflib.Graph:
+    """The QualityLink ontology and SHACL profile (project copy: no network)."""
+    shapes = rdflib.Graph()
+    shapes.parse(QUALITY_LINK / "ontology-shacl.ttl", format="turtle")
     return shapes

@@ -272,3 +272,19 @@ def test_cli_builds_the_example_site(tmp_path: Path, capsys: pytest.CaptureFixtu
         os.chdir(old)
     assert "Built " in capsys.readouterr().out
     assert (tmp_path / "site" / "registry.json").is_file()
+
+
+def test_quality_link_manifest_is_published_and_points_into_the_site(
+    built: Path, catalogue: Catalogue
+) -> None:
+    """MkDocs leaves dot-folders out of its docs_dir: the manifest reaches the site anyway, and
+    each dataset URL it names is a file of this site."""
+    manifest_bytes = (built / ".well-known" / "quality-link-manifest").read_bytes()
+    assert (built / ".well-known" / "quality-link-manifest.json").read_bytes() == manifest_bytes
+    manifest = json.loads(manifest_bytes)
+    site = catalogue.alliance.site_url
+    sources = manifest["sources"]
+    assert len(sources) == 2
+    for source in sources:
+        assert source["path"].startswith(site)
+        assert (built / source["path"][len(site) :]).is_file(), source["path"]
