@@ -46,8 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from build_tools.verifier import Registry, verify  # noqa: E402
-from build_tools.verifier._util import multikey_to_jwk  # noqa: E402
-from build_tools.verifier.codec import b58decode  # noqa: E402
+from build_tools.verifier.codec import b58decode, multikey_to_jwk  # noqa: E402
 from build_tools.verifier.crypto_cpython import CPythonCrypto, verify_signature_sync  # noqa: E402
 from build_tools.verifier.jsonld import canonize  # noqa: E402
 from tests.verifier import _make as m  # noqa: E402
@@ -136,9 +135,11 @@ def samples() -> list[Sample]:
     )
     eu = json.loads((VECTORS / "europass-edc/Sample-MC-Annex1-signed.jsonld").read_text())
     eu_header = json.loads(_b64u(eu["signatures"][0]["protected"]))
-    from build_tools.verifier._x509 import parse_certificate
+    from cryptography import x509
+    from jwcrypto.jwk import JWK
 
-    eu_jwk = parse_certificate(base64.b64decode(eu_header["x5c"][0])).jwk
+    eu_cert = x509.load_der_x509_certificate(base64.b64decode(eu_header["x5c"][0]))
+    eu_jwk = JWK.from_pyca(eu_cert.public_key()).export_public(as_dict=True)
     w3c = VECTORS / "w3c-vc-di-eddsa/eddsa-rdfc-2022/signedDataInt.json"
     w3c_jwk = multikey_to_jwk(
         json.loads(w3c.read_text())["proof"]["verificationMethod"].split("#")[1]

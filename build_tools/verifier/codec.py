@@ -2,7 +2,7 @@
 
 One implementation each of: base64url, base58btc and multibase, the RFC 7638 JWK thumbprint,
 did:web identifiers and their URLs, the normal form in which issuer identifiers are compared,
-and the list of Ed25519 public key encodings of small order.
+multikey public keys as JWKs, and the list of Ed25519 public key encodings of small order.
 
 A leaf module: it imports only the standard library, so it runs in Pyodide as well, and the
 rest of the package may import it without importing the verifier.
@@ -14,6 +14,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
@@ -21,13 +22,16 @@ __all__ = [
     "ED25519_SMALL_ORDER",
     "b58decode",
     "b58encode",
+    "b64_decode_any",
     "b64url_decode",
     "b64url_encode",
+    "decompress_point",
     "did_web",
     "did_web_url",
     "ed25519_small_order",
     "jwk_thumbprint",
     "multibase_decode",
+    "multikey_to_jwk",
     "normalize_identifier",
 ]
 
@@ -55,6 +59,22 @@ def b64url_decode(value: str) -> bytes:
 def b64url_encode(data: bytes) -> str:
     """base64url without padding (RFC 7515 §2)."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64_decode_any(value: str) -> bytes:
+    """Standard or URL-safe base64, padding optional (x5c uses standard base64)."""
+    # Most values hold no white space: printable and without spaces means none (\s is either
+    # the space or an unprintable character), which is two fast scans instead of a rewrite.
+    if isinstance(value, str) and value.isprintable() and " " not in value:
+        cleaned = value
+    else:
+        cleaned = re.sub(r"\s+", "", value)
+    try:
+        if "-" in cleaned or "_" in cleaned:
+            return base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
+        return base64.b64decode(cleaned + "=" * (-len(cleaned) % 4), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("not base64") from exc
 
 
 # --------------------------------------------------------------------------- base58btc, multibase
@@ -98,10 +118,69 @@ def multibase_decode(value: str) -> bytes:
     raise ValueError(f"unsupported multibase prefix {value[0]!r}")
 
 
+# --------------------------------------------------------------------------- multikey
+
+# NIST curve parameters (FIPS 186-4 D.1.2), used only to decompress public points.
+_CURVE_PARAMS = {
+    "P-256": (
+        0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF,
+        0x5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B,
+        32,
+    ),
+    "P-384": (
+        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFFFF0000000000000000FFFFFFFF,
+        0xB3312FA7E23EE7E4988E056BE3F82D19181D9C6EFE8141120314088F5013875AC656398D8A2ED19D2A85C8EDD3EC2AEF,
+        48,
+    ),
+}
+
+
+def decompress_point(crv: str, data: bytes) -> tuple[bytes, bytes]:
+    """SEC 1 §2.3.4 point decompression (both curves have p ≡ 3 mod 4)."""
+    p, b, size = _CURVE_PARAMS[crv]
+    if len(data) != size + 1 or data[0] not in (2, 3):
+        raise ValueError("not a compressed point")
+    x = int.from_bytes(data[1:], "big")
+    if x >= p:
+        raise ValueError("x out of range")
+    rhs = (pow(x, 3, p) - 3 * x + b) % p
+    y = pow(rhs, (p + 1) // 4, p)
+    if (y * y) % p != rhs:
+        raise ValueError("point not on curve")
+    if (y & 1) != (data[0] & 1):
+        y = p - y
+    return data[1:], y.to_bytes(size, "big")
+
+
+# multicodec varint headers (CID "Multikey")
+_MULTIKEY_PUBLIC = {b"\xed\x01": "Ed25519", b"\x80\x24": "P-256", b"\x81\x24": "P-384"}
+_MULTIKEY_SECRET = (b"\x80\x26", b"\x86\x26", b"\x87\x26")
+
+
+def multikey_to_jwk(value: str) -> dict[str, str]:
+    """`publicKeyMultibase` / did:key value -> public JWK. Secret-key headers are refused."""
+    raw = multibase_decode(value)
+    header, key = raw[:2], raw[2:]
+    if header in _MULTIKEY_SECRET:
+        raise ValueError("a secret key was given where a public key is expected")
+    kind = _MULTIKEY_PUBLIC.get(header)
+    if kind == "Ed25519":
+        if len(key) != 32:
+            raise ValueError("Ed25519 key must be 32 bytes")
+        return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(key)}
+    if kind in ("P-256", "P-384"):
+        x, y = decompress_point(kind, key)
+        return {"kty": "EC", "crv": kind, "x": b64url_encode(x), "y": b64url_encode(y)}
+    raise ValueError("unknown multikey header")
+
+
 # --------------------------------------------------------------------------- JWK thumbprint
 
-_THUMBPRINT_MEMBERS = {"EC": ("crv", "kty", "x", "y"), "OKP": ("crv", "kty", "x"),
-                       "RSA": ("e", "kty", "n")}
+_THUMBPRINT_MEMBERS = {
+    "EC": ("crv", "kty", "x", "y"),
+    "OKP": ("crv", "kty", "x"),
+    "RSA": ("e", "kty", "n"),
+}
 
 
 def jwk_thumbprint(jwk: Any) -> str:
@@ -120,22 +199,25 @@ def jwk_thumbprint(jwk: Any) -> str:
 # order 2, two of order 4, four of order 8), canonical and not (y >= p, or the sign bit set
 # where x = 0), as listed in "Taming the many EdDSAs" (Chalkias et al., 2020) and refused by
 # libsodium. A signature "verifies" for such a key without its private half being known.
-ED25519_SMALL_ORDER = frozenset(bytes.fromhex(h) for h in (
-    "0100000000000000000000000000000000000000000000000000000000000000",
-    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-    "0000000000000000000000000000000000000000000000000000000000000080",
-    "0000000000000000000000000000000000000000000000000000000000000000",
-    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
-    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
-    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
-    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
-    "0100000000000000000000000000000000000000000000000000000000000080",
-    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
-    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
-    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
-))
+ED25519_SMALL_ORDER = frozenset(
+    bytes.fromhex(h)
+    for h in (
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "0000000000000000000000000000000000000000000000000000000000000080",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+        "0100000000000000000000000000000000000000000000000000000000000080",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+    )
+)
 
 
 def ed25519_small_order(jwk: Any) -> bool:
@@ -197,7 +279,7 @@ def did_web_url(did: str) -> str:
     `https://example.org/a/b/did.json`. ValueError for anything else."""
     if not did.startswith("did:web:"):
         raise ValueError("not a did:web")
-    names = did.split("#", 1)[0][len("did:web:"):].split(":")
+    names = did.split("#", 1)[0][len("did:web:") :].split(":")
     host = unquote(names[0])
     if not host or "/" in host:
         raise ValueError("did:web without a host")
@@ -217,7 +299,7 @@ def normalize_identifier(value: str) -> str:
     """
     if value.startswith("did:web:"):
         did, hash_, fragment = value.partition("#")
-        names = did[len("did:web:"):].split(":")
+        names = did[len("did:web:") :].split(":")
         location = unquote(names[0])
         try:
             parts = urlsplit(f"https://{location}")

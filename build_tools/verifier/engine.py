@@ -12,59 +12,60 @@ from collections.abc import Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
-from . import _facts
-from ._checks import (
-    UNVERIFIABLE_CODES,
-    JsonLdCheck,
-    SignatureCheck,
-    State,
-    Stop,
-    result,
-    run_checks,
-)
-from ._keys import KeyProblem
-from ._util import InputError
-from .jsonld import JsonLdStrictError, check_size
-from .model import FAIL, PASS, SKIP, WARN, CheckResult, CryptoBackend, Registry, Report
+from ._internal import facts as _facts
+from ._internal.checks.base import Stop, result
+from ._internal.checks.jsonld import JsonLdCheck
+from ._internal.checks.signature import SignatureCheck
+from ._internal.envelope import read_envelope
+from ._internal.errors import InputError
+from ._internal.jsonld.limits import JsonLdStrictError, check_size
+from ._internal.keys import KeyProblem
+from ._internal.nodes import as_list
+from ._internal.pipeline import GATE_CHECKS, UNVERIFIABLE_CODES, run_checks
+from ._internal.state import Inputs, State
+from .crypto import CryptoBackend
+from .model import CheckId, CheckResult, Report, Status, Verdict
+from .registry import Registry
 
 __all__ = ["averify", "status_list_urls", "verdict_of", "verify"]
 
 DEFAULT_MAX_BYTES = 5_000_000
 MAX_PRESENTATION_ITEMS = 50
 
-_RANK = {"valid": 0, "valid_with_warnings": 1, "unverifiable": 2, "invalid": 3}
+# Verdicts from best to worst.
+_RANK = (Verdict.VALID, Verdict.VALID_WITH_WARNINGS, Verdict.UNVERIFIABLE, Verdict.INVALID)
 
 
-def verdict_of(checks: list[CheckResult]) -> str:
-    fails = [c for c in checks if c.status == FAIL]
+def verdict_of(checks: list[CheckResult]) -> Verdict:
+    fails = [c for c in checks if c.status == Status.FAIL]
     if any(c.code not in UNVERIFIABLE_CODES for c in fails):
-        return "invalid"
+        return Verdict.INVALID
     if fails:
-        return "unverifiable"
+        return Verdict.UNVERIFIABLE
     gate = {c.id: c for c in checks}
-    for cid in ("format", "jsonld", "signature"):
+    for cid in GATE_CHECKS:
         check = gate.get(cid)
-        if check is not None and check.status == SKIP:
-            return "unverifiable"
-    if gate.get("signature") is None:
-        return "unverifiable"
-    if any(c.status == WARN for c in checks):
-        return "valid_with_warnings"
-    return "valid"
+        if check is not None and check.status == Status.SKIP:
+            return Verdict.UNVERIFIABLE
+    if gate.get(CheckId.SIGNATURE) is None:
+        return Verdict.UNVERIFIABLE
+    if any(c.status == Status.WARN for c in checks):
+        return Verdict.VALID_WITH_WARNINGS
+    return Verdict.VALID
 
 
-def _worst(verdicts: list[str]) -> str:
-    return max(verdicts, key=lambda v: _RANK.get(v, 3)) if verdicts else "unverifiable"
+def _worst(verdicts: list[Verdict]) -> Verdict:
+    return max(verdicts, key=_RANK.index) if verdicts else Verdict.UNVERIFIABLE
 
 
 def _credential_summary(st: State) -> dict[str, Any] | None:
     if st.doc is None or st.env is None:
         return None
     try:
-        out = _facts.summary(st.doc, st.facts)
+        out = _facts.summary(st.doc, st.trust.facts)
     except Exception:  # a summary must never break a report
         out = {}
-    issuer = st.registry_issuer
+    issuer = st.trust.issuer
     if issuer is not None:
         out["issuer"] = {
             "from_registry": True,
@@ -80,8 +81,12 @@ def _credential_summary(st: State) -> dict[str, Any] | None:
         if st.key is not None and st.key.cert is not None:
             info["unverified_certificate_subject"] = st.key.cert.subject
         out["issuer"] = info
-    if st.offer is not None:
-        out["offer"] = {"id": st.offer.id, "page": st.offer.page, "version": st.offer.version}
+    if st.trust.offer is not None:
+        out["offer"] = {
+            "id": st.trust.offer.id,
+            "page": st.trust.offer.page,
+            "version": st.trust.offer.version,
+        }
     out["verified"] = bool(st.signature_ok)
     return out
 
@@ -101,13 +106,13 @@ def _report(st: State) -> Report:
 
 def _internal_error(exc: BaseException) -> Report:
     check = result(
-        "format",
-        FAIL,
+        CheckId.FORMAT,
+        Status.FAIL,
         "INTERNAL_ERROR",
         "The verifier could not process this file.",
         f"{type(exc).__name__}: {str(exc)[:200]}",
     )
-    return Report(verdict="invalid", format="unknown", checks=[check], credential=None)
+    return Report(verdict=Verdict.INVALID, format="unknown", checks=[check], credential=None)
 
 
 async def _verify_one(
@@ -119,18 +124,18 @@ async def _verify_one(
     *,
     in_presentation: bool,
 ) -> Report:
-    st = State(data=data, registry=registry, now=now, crypto=crypto, max_bytes=max_bytes)
+    st = State(Inputs(data=data, registry=registry, now=now, crypto=crypto, max_bytes=max_bytes))
     await run_checks(st)
     if st.env is not None and st.env.kind == "vp":
         if in_presentation:
             check = result(
-                "format",
-                FAIL,
+                CheckId.FORMAT,
+                Status.FAIL,
                 "FORMAT_NESTED_PRESENTATION",
                 "A presentation inside a presentation is not accepted.",
                 "",
             )
-            return Report(verdict="invalid", format="vp", checks=[check], credential=None)
+            return Report(verdict=Verdict.INVALID, format="vp", checks=[check], credential=None)
         return await _verify_presentation(st)
     return _report(st)
 
@@ -138,35 +143,28 @@ async def _verify_one(
 async def _verify_presentation(first: State) -> Report:
     """A presentation: the holder's own signature (if any), then every credential in it."""
     assert first.env is not None and first.doc is not None
-    st = State(
-        data=first.data,
-        registry=first.registry,
-        now=first.now,
-        crypto=first.crypto,
-        max_bytes=first.max_bytes,
-    )
-    st.env, st.doc = first.env, first.doc
-    checks: list[CheckResult] = [c for c in first.results if c.id == "format"]
+    st = State(first.inputs, parsed=first.parsed)
+    checks: list[CheckResult] = [c for c in first.results if c.id == CheckId.FORMAT]
     items = first.env.presentation_items
-    if checks and checks[0].status == PASS and not items:
+    if checks and checks[0].status == Status.PASS and not items:
         checks[0] = result(
-            "format",
-            FAIL,
+            CheckId.FORMAT,
+            Status.FAIL,
             "FORMAT_EMPTY_PRESENTATION",
             "The presentation holds no credentials.",
             "verifiableCredential is empty",
         )
     if len(items) > MAX_PRESENTATION_ITEMS:
         checks[0] = result(
-            "format",
-            FAIL,
+            CheckId.FORMAT,
+            Status.FAIL,
             "FORMAT_TOO_LARGE",
             "The presentation holds too many credentials.",
             f"{len(items)} items",
         )
-    if checks and checks[0].status == PASS:
+    if checks and checks[0].status == Status.PASS:
         checks.extend(_presentation_size(first.doc))
-    if checks and checks[-1].status != PASS:
+    if checks and checks[-1].status != Status.PASS:
         return Report(
             verdict=verdict_of(checks), format="vp", checks=checks, credentials=[], unsigned=[]
         )
@@ -180,14 +178,19 @@ async def _verify_presentation(first: State) -> Report:
             raw = json.dumps(item, ensure_ascii=False).encode("utf-8")
         reports.append(
             await _verify_one(
-                raw, st.registry, st.now, st.crypto, st.max_bytes, in_presentation=True
+                raw,
+                st.inputs.registry,
+                st.inputs.now,
+                st.inputs.crypto,
+                st.inputs.max_bytes,
+                in_presentation=True,
             )
         )
-    own = verdict_of(checks) if holder.status == FAIL else "valid"
-    if holder.status == WARN and own == "valid":
-        own = "valid_with_warnings"
+    own = verdict_of(checks) if holder.status == Status.FAIL else Verdict.VALID
+    if holder.status == Status.WARN and own == Verdict.VALID:
+        own = Verdict.VALID_WITH_WARNINGS
     verdict = _worst([own] + [r.verdict for r in reports])
-    unsigned = [] if holder.status == PASS else ["presentation fields (holder, id)"]
+    unsigned = [] if holder.status == Status.PASS else ["presentation fields (holder, id)"]
     return Report(
         verdict=verdict, format="vp", checks=checks, credentials=reports, unsigned=unsigned
     )
@@ -200,7 +203,7 @@ def _presentation_size(doc: dict[str, Any]) -> list[CheckResult]:
     try:
         check_size(doc)
     except JsonLdStrictError as exc:
-        return [result("jsonld", FAIL, exc.code, exc.message, exc.detail)]
+        return [result(CheckId.JSONLD, Status.FAIL, exc.code, exc.message, exc.detail)]
     return []
 
 
@@ -208,8 +211,8 @@ async def _holder_check(st: State) -> CheckResult:
     assert st.env is not None and st.doc is not None
     if not st.env.holder_secured:
         return result(
-            "signature",
-            WARN,
+            CheckId.SIGNATURE,
+            Status.WARN,
             "PRESENTATION_NOT_SIGNED",
             "The presentation itself is not signed by its holder; anyone holding a copy "
             "of these credentials could have made it.",
@@ -218,30 +221,32 @@ async def _holder_check(st: State) -> CheckResult:
     try:
         if not st.env.signatures:
             jsonld = await JsonLdCheck().run(st)
-            if jsonld.status == FAIL:
-                return result("signature", FAIL, jsonld.code, jsonld.message, jsonld.detail)
+            if jsonld.status == Status.FAIL:
+                return result(
+                    CheckId.SIGNATURE, Status.FAIL, jsonld.code, jsonld.message, jsonld.detail
+                )
         outcome = await SignatureCheck().run(st)
     except Stop as stop:
-        if stop.result.status == FAIL:
+        if stop.result.status == Status.FAIL:
             return stop.result
         return result(
-            "signature",
-            WARN,
+            CheckId.SIGNATURE,
+            Status.WARN,
             "PRESENTATION_SIGNATURE_NOT_CHECKED",
             "The holder's signature on the presentation could not be checked.",
             f"{stop.result.code}: {stop.result.detail}",
         )
     except KeyProblem as exc:
         return result(
-            "signature",
-            exc.status if exc.status == FAIL else WARN,
+            CheckId.SIGNATURE,
+            exc.status if exc.status == Status.FAIL else Status.WARN,
             exc.code,
             exc.message,
             exc.detail,
         )
     return result(
-        "signature",
-        PASS,
+        CheckId.SIGNATURE,
+        Status.PASS,
         "PRESENTATION_SIGNED",
         "The presentation is signed by its holder. (Possession of a copy proves nothing "
         "about identity.)",
@@ -273,13 +278,13 @@ async def averify(
         return _internal_error(exc)
     except (RecursionError, MemoryError) as exc:
         check = result(
-            "format",
-            FAIL,
+            CheckId.FORMAT,
+            Status.FAIL,
             "INPUT_TOO_COMPLEX",
             "The file is too complex to check safely.",
             type(exc).__name__,
         )
-        return Report(verdict="invalid", format="unknown", checks=[check], credential=None)
+        return Report(verdict=Verdict.INVALID, format="unknown", checks=[check], credential=None)
     except Exception as exc:  # the contract: a report, never an exception
         return _internal_error(exc)
 
@@ -313,9 +318,6 @@ def status_list_urls(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list
 
     Parsing only: nothing is verified here.
     """
-    from ._envelope import read_envelope
-    from ._util import as_list
-
     urls: list[str] = []
 
     def collect(doc: Any) -> None:

@@ -18,8 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from build_tools.verifier._util import multikey_to_jwk
-from build_tools.verifier.codec import jwk_thumbprint
+from build_tools.verifier.codec import jwk_thumbprint, multikey_to_jwk
 from build_tools.verifier.crypto_cpython import CPythonCrypto
 from build_tools.verifier_cli import load_registry
 
@@ -204,7 +203,7 @@ def edc_pinned_registry() -> dict[str, Any]:
     sealed = json.loads((VECTORS / "europass-edc" / "Sample-MC-Annex1-signed.jsonld").read_text())
     header = json.loads(base64.urlsafe_b64decode(sealed["signatures"][0]["protected"] + "=="))
     der = base64.b64decode(header["x5c"][0])
-    from build_tools.verifier._x509 import parse_certificate
+    from build_tools.verifier._internal.x509 import parse_certificate
 
     cert = parse_certificate(der)
     key = _registry_key(

@@ -53,8 +53,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_tools.verifier import jsonld
-from build_tools.verifier._envelope import decode_compact, from_json, read_envelope
+from build_tools.verifier._internal.envelope import decode_compact, from_json, read_envelope
+from build_tools.verifier._internal.jsonld import terms as jsonld
 
 from .conftest import VECTORS
 from .test_jsonld_fast import CONTEXT_SETS, IRIS, ISSUED_DOCUMENTS, VECTOR_DOCUMENTS, _pools

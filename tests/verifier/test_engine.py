@@ -108,7 +108,7 @@ def test_no_import_from_the_rest_of_build_tools() -> None:
     from pathlib import Path
 
     folder = Path(__file__).resolve().parents[2] / "build_tools" / "verifier"
-    for path in folder.glob("*.py"):
+    for path in folder.rglob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -125,7 +125,7 @@ def test_every_code_is_documented() -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    source = "\n".join(p.read_text() for p in (root / "build_tools" / "verifier").glob("*.py"))
+    source = "\n".join(p.read_text() for p in (root / "build_tools" / "verifier").rglob("*.py"))
     prefixes = "FORMAT|JSONLD|SIGNATURE|ISSUER|VALIDITY|REVOCATION|CATALOGUE|EU|PRESENTATION|INPUT"
     pattern = rf'"((?:{prefixes}|INTERNAL|NOT)_[A-Z_]+)"'
     codes = set(re.findall(pattern, source))

@@ -11,15 +11,17 @@ from importlib import resources
 import pytest
 
 from build_tools.verifier import jsonld
+from build_tools.verifier._internal.jsonld import contexts
 
 from . import _make as m
 from .conftest import VECTORS
 
 
 def test_every_bundled_context_matches_its_pin_and_readme() -> None:
-    readme = (resources.files("build_tools.verifier") / "contexts" / "README.md").read_text()
+    folder = resources.files("build_tools.verifier._internal.jsonld") / "contexts"
+    readme = (folder / "README.md").read_text()
     for url, (name, pin) in jsonld.CONTEXTS.items():
-        raw = (resources.files("build_tools.verifier") / "contexts" / name).read_bytes()
+        raw = (folder / name).read_bytes()
         assert hashlib.sha256(raw).hexdigest() == pin
         assert pin in readme and url in readme
         assert isinstance(jsonld.bundled_context(url), dict)
@@ -35,7 +37,7 @@ def test_loader_fails_closed_for_unknown_urls() -> None:
 def test_pin_mismatch_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     url = "https://w3id.org/security/multikey/v1"
     monkeypatch.setitem(jsonld.CONTEXTS, url, (jsonld.CONTEXTS[url][0], "0" * 64))
-    monkeypatch.delitem(jsonld._DOCUMENTS, url, raising=False)
+    monkeypatch.delitem(contexts._DOCUMENTS, url, raising=False)
     with pytest.raises(jsonld.JsonLdStrictError) as info:
         jsonld.bundled_context(url)
     assert info.value.code == "JSONLD_CONTEXT_PIN_MISMATCH"

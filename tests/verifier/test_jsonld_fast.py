@@ -25,7 +25,9 @@ from hypothesis import strategies as st
 from pyld import jsonld as pyld_jsonld
 from pyld.canon import URDNA2015
 
-from build_tools.verifier import jsonld, rdf_fast
+from build_tools.verifier import jsonld
+from build_tools.verifier._internal.jsonld import rdf_fast, urdna2015
+from build_tools.verifier._internal.jsonld.expand import _processor
 
 from . import _make as m
 from .conftest import VECTORS
@@ -46,7 +48,7 @@ CID = "https://www.w3.org/ns/cid/v1"
 # --------------------------------------------------------------------------- oracles
 
 
-class ReferenceBoundedURDNA2015(jsonld._BoundedURDNA2015):
+class ReferenceBoundedURDNA2015(urdna2015._BoundedURDNA2015):
     """The bounded canonicalisation with pyld's own `main` and Hash First Degree Quads: the
     same work budget and errors as the verifier's, over pyld's unmodified steps."""
 
@@ -77,7 +79,7 @@ def plain_canonical(doc: Any) -> str:
 
 
 def fast_dataset(doc: Any) -> Any:
-    return rdf_fast.to_rdf(doc, jsonld._processor([]), jsonld._fast_options())
+    return rdf_fast.to_rdf(doc, _processor([]), urdna2015._fast_options())
 
 
 Outcome = tuple[str, str, str]
@@ -91,7 +93,7 @@ def outcome(doc: Any, *, fast: bool, max_steps: int = jsonld.MAX_RDFC_STEPS) -> 
             return ("ok", jsonld.canonize(doc, max_steps=max_steps), "")
         with (
             mock.patch.object(rdf_fast, "to_rdf", side_effect=rdf_fast.Unsupported("off")),
-            mock.patch.object(jsonld, "_BoundedURDNA2015", ReferenceBoundedURDNA2015),
+            mock.patch.object(urdna2015, "_BoundedURDNA2015", ReferenceBoundedURDNA2015),
         ):
             return ("ok", jsonld.canonize(doc, max_steps=max_steps), "")
     except jsonld.JsonLdStrictError as exc:
@@ -119,7 +121,7 @@ def check_document(doc: Any) -> bool:
         return False
     assert dataset == plain_dataset(doc)
     # the same work, step for step, in both canonicalisations
-    ours = jsonld._BoundedURDNA2015(jsonld.MAX_RDFC_STEPS)
+    ours = urdna2015._BoundedURDNA2015(jsonld.MAX_RDFC_STEPS)
     reference = ReferenceBoundedURDNA2015(jsonld.MAX_RDFC_STEPS)
     try:
         expected = reference.main(copy.deepcopy(dataset), {"format": "application/n-quads"})

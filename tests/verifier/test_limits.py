@@ -17,6 +17,7 @@ from build_tools.catalogue.findings import Finding, format_github, format_text
 from build_tools.terminal import printable
 from build_tools.verifier import Registry, verify
 from build_tools.verifier import jsonld as jl
+from build_tools.verifier._internal.jsonld import expand
 from build_tools.verifier.engine import DEFAULT_MAX_BYTES
 from build_tools.verifier_cli import main
 
@@ -151,7 +152,7 @@ def test_node_map_compares_values_a_linear_number_of_times(
     doc["undefinedTerm"] = 1
     assert _code_of(jl.canonize, doc) == "JSONLD_DROPPED_TERM"
     assert calls[0] < 30_000, calls[0]
-    assert pyld.JsonLdProcessor.has_value is jl._ORIGINAL_HAS_VALUE  # put back afterwards
+    assert pyld.JsonLdProcessor.has_value is expand._ORIGINAL_HAS_VALUE  # put back afterwards
 
 
 _scalars = st.one_of(
@@ -183,15 +184,15 @@ _values = st.one_of(
 def test_indexed_has_value_answers_as_pyld(items: list[Any], probe: Any, wrap: bool) -> None:
     value: Any = {"@list": items} if wrap else items
     subject = {"p": value}
-    expected = jl._ORIGINAL_HAS_VALUE(subject, "p", probe)
-    assert jl._indexed_has_value(subject, "p", probe) == expected
+    expected = expand._ORIGINAL_HAS_VALUE(subject, "p", probe)
+    assert expand._indexed_has_value(subject, "p", probe) == expected
     for item in items[:3]:  # items are found in themselves, also after the list grew
-        assert jl._indexed_has_value(subject, "p", item) == jl._ORIGINAL_HAS_VALUE(
+        assert expand._indexed_has_value(subject, "p", item) == expand._ORIGINAL_HAS_VALUE(
             subject, "p", item
         )
     items.append(probe)
-    assert jl._indexed_has_value(subject, "p", probe) is True
-    jl._VALUE_INDEX.clear()
+    assert expand._indexed_has_value(subject, "p", probe) is True
+    expand._VALUE_INDEX.clear()
 
 
 # --------------------------------------------------------------------------- dates, indices

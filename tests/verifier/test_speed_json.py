@@ -19,8 +19,11 @@ from typing import Any
 
 import pytest
 
-from build_tools.verifier import _util
-from build_tools.verifier._util import InputError, iso, strict_json
+from build_tools.verifier._internal import dates
+from build_tools.verifier._internal import strict_json as _util
+from build_tools.verifier._internal.dates import iso
+from build_tools.verifier._internal.errors import InputError
+from build_tools.verifier._internal.strict_json import strict_json
 from build_tools.verifier.codec import b64url_decode
 
 
@@ -238,7 +241,7 @@ def _reference_parse_datetime(value: Any) -> datetime | None:
     """parse_datetime without its direct path for the usual form."""
     if not isinstance(value, str) or len(value) > 64:
         return None
-    return _util._parse_datetime_general(value)
+    return dates._parse_datetime_general(value)
 
 
 def test_parse_datetime_matches_the_reference() -> None:
@@ -254,7 +257,7 @@ def test_parse_datetime_matches_the_reference() -> None:
             chars[rnd.randrange(len(chars))] = rnd.choice(pieces)
         values.append("".join(chars))
     for value in values:
-        got, expected = _util.parse_datetime(value), _reference_parse_datetime(value)
+        got, expected = dates.parse_datetime(value), _reference_parse_datetime(value)
         assert got == expected and repr(got) == repr(expected), value
 
 
@@ -262,7 +265,7 @@ def test_parse_datetime_matches_the_reference() -> None:
 
 
 def test_compact_jws_test_matches_the_regex() -> None:
-    from build_tools.verifier._envelope import _is_compact_jws
+    from build_tools.verifier._internal.envelope import _is_compact_jws
 
     reference = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$")
     rnd = random.Random(13)

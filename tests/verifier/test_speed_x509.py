@@ -16,13 +16,12 @@ from typing import Any
 import pytest
 from asn1crypto import algos, cms, core, tsp
 
-from build_tools.verifier._util import b64_decode_any
-from build_tools.verifier._x509 import (
+from build_tools.verifier._internal.x509 import (
     _imprint_fast,
     timestamp_imprint,
     timestamp_imprint_asn1crypto,
 )
-from build_tools.verifier.codec import b64url_decode
+from build_tools.verifier.codec import b64_decode_any, b64url_decode
 
 from .conftest import VECTORS
 

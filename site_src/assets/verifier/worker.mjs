@@ -10,7 +10,8 @@
 //      started as soon as the modules are checked, while the rest is still downloading;
 //   4. unpack the verifier zip into site-packages and import the verifier;
 //   5. read registry.json and the status lists it names (same origin only).
-// Then each {type: "verify"} message runs `averify` with the WebCrypto backend.
+// Then each {type: "verify"} message runs `averify` with the WebCrypto backend, through
+// build_tools/verifier/browser.py.
 //
 // Nothing here sends credential data anywhere: the only requests are to this site's own files.
 
@@ -163,36 +164,6 @@ async function loadRegistry(registryUrl, siteRoot) {
   return { text, registry, lists: fetched.filter(Boolean) };
 }
 
-const PY_SETUP = String.raw`
-import json
-from datetime import datetime, timezone
-
-from build_tools.verifier import Registry, averify
-from build_tools.verifier.webcrypto import WebCryptoBackend
-
-_backend = WebCryptoBackend()
-_registry = Registry.from_json({})
-
-
-def _set_registry(text, urls, buffers):
-    global _registry
-    lists = {str(u): b.to_bytes() for u, b in zip(urls.to_py(), buffers)}
-    _registry = Registry.from_json(json.loads(text), status_lists=lists)
-    return len(_registry.issuers)
-
-
-def _moment(at):
-    if not at:
-        return datetime.now(timezone.utc)
-    moment = datetime.fromisoformat(str(at).replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-async def _verify(data, at=None):
-    report = await averify(data.to_bytes(), _registry, now=_moment(at), crypto=_backend)
-    return json.dumps(report.to_dict())
-`;
-
 async function start(options) {
   const t0 = performance.now();
   const marks = {};
@@ -272,10 +243,11 @@ async function start(options) {
   progress(4, 0, "Installing the verifier");
   const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
   pyodide.unpackArchive(archive, "zip", { extractDir: sitePackages });
-  await pyodide.runPythonAsync(PY_SETUP);
+  // The Python side is build_tools/verifier/browser.py (shipped in the zip).
+  const verifier = pyodide.pyimport("build_tools.verifier.browser").start();
   py = {
-    setRegistry: pyodide.globals.get("_set_registry"),
-    verify: pyodide.globals.get("_verify"),
+    setRegistry: verifier.set_registry,
+    verify: verifier.verify,
   };
   marks.imported = performance.now() - t0;
   progress(4, 100, "Installing the verifier");

@@ -11,18 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ._util import (
-    InputError,
-    as_list,
-    b64url_decode,
-    check_shape,
-    date_out_of_range,
-    node_id,
-    numeric_date,
-    parse_datetime,
-    strict_json,
-    types_of,
-)
+from ..codec import b64url_decode
+from .dates import date_out_of_range, numeric_date, parse_datetime
+from .errors import InputError
+from .nodes import as_list, node_id, types_of
+from .strict_json import check_shape, strict_json
 
 V1 = "https://www.w3.org/2018/credentials/v1"
 V2 = "https://www.w3.org/ns/credentials/v2"

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._util import as_list, lang_text, lang_values, node_id, types_of
+from .nodes import as_list, lang_text, lang_values, node_id, types_of
 
 ECTS_FRAMEWORK = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
 EQF_PREFIX = "http://data.europa.eu/snb/eqf/"

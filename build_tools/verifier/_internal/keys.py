@@ -13,21 +13,23 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ._util import (
-    algs_for_key,
+from ..codec import (
     b64_decode_any,
+    b64url_encode,
+    ed25519_small_order,
+    jwk_thumbprint,
     multikey_to_jwk,
-    public_jwk,
 )
-from ._x509 import CertInfo, parse_certificate
-from .codec import b64url_encode, ed25519_small_order, jwk_thumbprint
-from .model import KeyEntry, Registry
+from ..model import Status
+from ..registry import KeyEntry, Registry
+from .jwk import algs_for_key, public_jwk
+from .x509 import CertInfo, parse_certificate
 
 
 class KeyProblem(Exception):
     """`status` is "fail" (the signature is refused) or "skip" (it cannot be checked)."""
 
-    def __init__(self, status: str, code: str, message: str, detail: str = "") -> None:
+    def __init__(self, status: Status, code: str, message: str, detail: str = "") -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -49,7 +51,7 @@ class ResolvedKey:
         # order is refused: with it a "signature" verifies without any private key.
         if ed25519_small_order(self.jwk):
             raise KeyProblem(
-                "fail",
+                Status.FAIL,
                 "SIGNATURE_KEY_SMALL_ORDER",
                 "The signing key is a degenerate Ed25519 key with which anyone can make "
                 "signatures, so it proves nothing.",
@@ -75,7 +77,7 @@ def _did_key_cached(did_url: str) -> tuple[dict[str, Any], str]:
     fragment = did_url.split("#", 1)[1] if "#" in did_url else value
     if fragment != value:
         raise KeyProblem(
-            "fail",
+            Status.FAIL,
             "SIGNATURE_KEY_INVALID",
             "The signing key reference is malformed.",
             "did:key fragment does not match the key",
@@ -84,7 +86,7 @@ def _did_key_cached(did_url: str) -> tuple[dict[str, Any], str]:
         return multikey_to_jwk(value), did
     except ValueError as exc:
         raise KeyProblem(
-            "fail",
+            Status.FAIL,
             "SIGNATURE_KEY_INVALID",
             "The signing key reference is malformed.",
             f"did:key: {exc}",
@@ -96,7 +98,7 @@ def _entries_jwk(entries: list[KeyEntry], reference: str) -> dict[str, Any]:
         if entry.jwk:
             return public_jwk(entry.jwk)
     raise KeyProblem(
-        "skip",
+        Status.SKIP,
         "SIGNATURE_KEY_UNAVAILABLE",
         "The registry lists this key without its public value, so the signature cannot be checked.",
         f"registry key {reference} has no JWK",
@@ -160,7 +162,7 @@ def resolve_verification_method(vm: Any, registry: Registry) -> ResolvedKey:
         vm = vm.get("id")
     if not isinstance(vm, str) or ":" not in vm:
         raise KeyProblem(
-            "fail",
+            Status.FAIL,
             "SIGNATURE_KEY_INVALID",
             "The signature does not say which key made it.",
             "verificationMethod is not a URL",
@@ -178,7 +180,7 @@ def resolve_verification_method(vm: Any, registry: Registry) -> ResolvedKey:
         )
     _refuse_unpublished(vm, registry)
     raise KeyProblem(
-        "skip",
+        Status.SKIP,
         "SIGNATURE_KEY_UNAVAILABLE",
         "The signing key is published outside this registry, so the signature was not checked "
         "(this verifier does not fetch keys from the internet).",
@@ -194,7 +196,7 @@ def resolve_jose_key(
     for name in ("jku", "x5u"):
         if name in header:
             raise KeyProblem(
-                "fail",
+                Status.FAIL,
                 "SIGNATURE_REMOTE_KEY_REFERENCE",
                 "The signature points to a key on another web site; such keys are never trusted.",
                 f"protected header carries {name}",
@@ -204,7 +206,7 @@ def resolve_jose_key(
     if x5c is not None:
         if not isinstance(x5c, list) or not x5c or not isinstance(x5c[0], str):
             raise KeyProblem(
-                "fail",
+                Status.FAIL,
                 "SIGNATURE_CERTIFICATE_INVALID",
                 "The seal's certificate is damaged.",
                 "x5c is not a list of base64 certificates",
@@ -213,7 +215,7 @@ def resolve_jose_key(
             der_digest, cert = _x5c(x5c[0])
         except ValueError as exc:
             raise KeyProblem(
-                "fail",
+                Status.FAIL,
                 "SIGNATURE_CERTIFICATE_INVALID",
                 "The seal's certificate is damaged.",
                 str(exc),
@@ -221,7 +223,7 @@ def resolve_jose_key(
         x5t = header.get("x5t#S256")
         if x5t is not None and x5t != der_digest:
             raise KeyProblem(
-                "fail",
+                Status.FAIL,
                 "SIGNATURE_CERTIFICATE_INVALID",
                 "The seal names a different certificate from the one it carries.",
                 "x5t#S256 does not match x5c[0]",
@@ -240,7 +242,7 @@ def resolve_jose_key(
     if jwk is not None:
         if not isinstance(jwk, dict) or any(k in jwk for k in ("d", "p", "q", "k")):
             raise KeyProblem(
-                "fail",
+                Status.FAIL,
                 "SIGNATURE_KEY_INVALID",
                 "The key embedded in the signature is unusable.",
                 "jwk header is not a public JWK",
@@ -249,7 +251,7 @@ def resolve_jose_key(
         tp = _safe_thumbprint(pub)
         if tp is None:
             raise KeyProblem(
-                "fail",
+                Status.FAIL,
                 "SIGNATURE_KEY_INVALID",
                 "The key embedded in the signature is unusable.",
                 "jwk header lacks required members",
@@ -257,7 +259,7 @@ def resolve_jose_key(
         found.append(ResolvedKey(pub, "jwk header", tp, registry.keys_by_thumbprint(tp)))
     if not found:
         raise KeyProblem(
-            "skip",
+            Status.SKIP,
             "SIGNATURE_KEY_UNAVAILABLE",
             "The signing key is not in this registry and the file does not carry it, so the "
             "signature was not checked.",
@@ -265,7 +267,7 @@ def resolve_jose_key(
         )
     if len(found) > 1 and len({_key_identity(k.jwk) for k in found}) > 1:
         raise KeyProblem(
-            "fail",
+            Status.FAIL,
             "SIGNATURE_KEY_MISMATCH",
             "The signature names two different keys.",
             "x5c / kid / jwk do not refer to the same key",
@@ -285,7 +287,7 @@ def _refuse_unpublished(key_id: str, registry: Registry) -> None:
     owner = registry.issuer_by_did(key_id.split("#", 1)[0])
     if owner is not None:
         raise KeyProblem(
-            "fail",
+            Status.FAIL,
             "SIGNATURE_KEY_NOT_PUBLISHED",
             f"The signature claims a key of {owner.name} that {owner.name} has not published.",
             f"{key_id[:160]} is not among the registered keys of {owner.slug}",
@@ -326,7 +328,7 @@ def choose_alg(header_alg: Any, key: ResolvedKey) -> str:
     """The algorithm is chosen by the key; the header may only agree (RFC 8725 §2.1, §3.1)."""
     if not isinstance(header_alg, str) or not header_alg:
         raise KeyProblem(
-            "fail",
+            Status.FAIL,
             "SIGNATURE_ALG_FORBIDDEN",
             "The signature does not name its algorithm.",
             "alg missing",
@@ -334,7 +336,7 @@ def choose_alg(header_alg: Any, key: ResolvedKey) -> str:
     allowed = algs_for_key(key.jwk)
     if not allowed:
         raise KeyProblem(
-            "fail",
+            Status.FAIL,
             "SIGNATURE_KEY_UNSUPPORTED",
             "The signing key is of a kind this verifier does not accept.",
             f"key {key.jwk.get('kty')}/{key.jwk.get('crv')} with alg {header_alg}",
@@ -342,14 +344,14 @@ def choose_alg(header_alg: Any, key: ResolvedKey) -> str:
     for entry in key.entries:
         if entry.alg in allowed and entry.alg != header_alg:
             raise KeyProblem(
-                "fail",
+                Status.FAIL,
                 "SIGNATURE_ALG_MISMATCH",
                 "The signature's algorithm does not match the registered key.",
                 f"header alg {header_alg}, registry alg {entry.alg}",
             )
     if header_alg not in allowed:
         raise KeyProblem(
-            "fail",
+            Status.FAIL,
             "SIGNATURE_ALG_MISMATCH",
             "The signature's algorithm does not match its key.",
             f"header alg {header_alg}; key allows {', '.join(allowed)}",
@@ -361,21 +363,21 @@ def check_header_alg(header_alg: Any) -> None:
     """Refuse `none` and HMAC before anything else (RFC 8725 §2.1, §3.1)."""
     if header_alg == "none" or (isinstance(header_alg, str) and header_alg.lower() == "none"):
         raise KeyProblem(
-            "fail",
+            Status.FAIL,
             "SIGNATURE_ALG_NONE",
             "The credential claims to need no signature; such files are never accepted.",
             "alg: none",
         )
     if isinstance(header_alg, str) and header_alg.upper().startswith("HS"):
         raise KeyProblem(
-            "fail",
+            Status.FAIL,
             "SIGNATURE_ALG_HMAC",
             "The credential uses a shared-secret algorithm that cannot prove who issued it.",
             f"alg: {header_alg}",
         )
     if header_alg not in ("EdDSA", "ES256", "ES384", "RS256", "PS256"):
         raise KeyProblem(
-            "fail",
+            Status.FAIL,
             "SIGNATURE_ALG_FORBIDDEN",
             "The signature uses an algorithm this verifier does not accept.",
             f"alg: {str(header_alg)[:20]}",

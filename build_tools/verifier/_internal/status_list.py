@@ -5,8 +5,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-from ._util import b64_decode_any
-from .codec import b64url_decode
+from ..codec import b64_decode_any, b64url_decode
 
 # Bitstring Status List §4.2 "Validate Algorithm" step 1 (and StatusList2021 §2.2): 16 KB.
 MIN_ENTRIES = 131_072

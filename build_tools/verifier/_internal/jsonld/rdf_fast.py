@@ -31,7 +31,7 @@ import math
 import re
 from typing import Any
 
-from pyld import jsonld as _pyld
+from .pyld_setup import pyld as _pyld
 
 __all__ = ["Unsupported", "to_rdf"]
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from .codec import b64url_encode
+from ..codec import b64url_encode
 
 _SUBJECT_LABELS = (
     ("common_name", "CN"),

@@ -1,0 +1,38 @@
+"""1 format: the file is a well-formed credential or presentation."""
+
+from __future__ import annotations
+
+from ...model import CheckId, CheckResult, Status
+from ..envelope import check_data_model, read_envelope
+from ..errors import InputError
+from ..state import Parsed, State
+from .base import Stop, result
+
+_FORMAT_HINTS = {
+    "FORMAT_LEGACY_EDC_XML": "edc-xml-legacy",
+    "FORMAT_UNSIGNED": "unsigned",
+    "FORMAT_UNSUPPORTED": "unsupported",
+}
+
+
+class FormatCheck:
+    id = CheckId.FORMAT
+
+    async def run(self, st: State) -> CheckResult:
+        try:
+            env = read_envelope(st.inputs.data, max_bytes=st.inputs.max_bytes)
+            st.parsed = Parsed(env, env.document, None)
+            st.unsigned.extend(env.unsigned)
+            dates = check_data_model(env.document, presentation=env.kind == "vp")
+            st.parsed = Parsed(env, env.document, dates)
+        except InputError as exc:
+            st.format_hint = _FORMAT_HINTS.get(exc.code, st.env.format if st.env else "unknown")
+            raise Stop(result(self.id, Status.FAIL, exc.code, exc.message, exc.detail)) from exc
+        kind = "presentation" if env.kind == "vp" else "credential"
+        return result(
+            self.id,
+            Status.PASS,
+            "FORMAT_OK",
+            f"The file is a well-formed {kind}.",
+            f"{env.format}; {env.found}",
+        )

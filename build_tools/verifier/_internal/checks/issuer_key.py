@@ -1,0 +1,203 @@
+"""4 issuer_key: the signing key is one the named issuer registered, and was in use."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ...codec import normalize_identifier
+from ...model import CheckId, CheckResult, Status
+from ...registry import IssuerEntry
+from .. import facts as _facts
+from ..dates import iso
+from ..nodes import as_list, lang_values, node_id
+from ..state import State
+from .base import CLOCK_SKEW, result
+
+
+def issue_time(st: State) -> datetime | None:
+    """Latest signed time the credential states for its own issuing (key lifecycle check)."""
+    assert st.doc is not None
+    times = [t for t in (st.signing_time,) if t is not None]
+    for name in ("issued", "issuanceDate"):
+        moment = st.date(name)
+        if moment is not None:
+            times.append(moment)
+    if not times:
+        moment = st.date("validFrom")
+        if moment is not None:
+            times.append(moment)
+    return max(times) if times else None
+
+
+class IssuerKeyCheck:
+    id = CheckId.ISSUER_KEY
+
+    async def run(self, st: State) -> CheckResult:
+        assert st.doc is not None and st.key is not None and st.env is not None
+        key, registry = st.key, st.inputs.registry
+        issuer_id = node_id(st.doc.get("issuer"))
+        named = registry.issuers_named(issuer_id)
+        owners = {e.issuer for e in key.entries}
+        if not key.entries:
+            if named:
+                return result(
+                    self.id,
+                    Status.FAIL,
+                    "ISSUER_KEY_NOT_REGISTERED",
+                    f"The credential names {named[0].name} as issuer, but it was not signed "
+                    "with a key that issuer has published.",
+                    f"issuer {issuer_id}; signing key {key.how} {key.reference[:120]}",
+                )
+            impersonated = _claimed_registered_issuer(st)
+            if impersonated is not None:
+                issuer, claim, where = impersonated
+                return result(
+                    self.id,
+                    Status.FAIL,
+                    "ISSUER_IMPERSONATION",
+                    f"{where.capitalize()} claims to be from {issuer.name}, but the signing key "
+                    f"is not one {issuer.name} has registered: the credential pretends to come "
+                    "from a registered issuer.",
+                    f"{where} says {claim[:120]!r}; signing key {key.how} {key.reference[:120]}",
+                )
+            return self._unregistered(st, issuer_id)
+        if len(owners) > 1:
+            return result(
+                self.id,
+                Status.FAIL,
+                "ISSUER_KEY_AMBIGUOUS",
+                "The signing key is listed for more than one issuer in the registry.",
+                "owners: " + ", ".join(sorted(owners)),
+            )
+        owner = registry.issuers[next(iter(owners))]
+        strict = not _facts.is_edc(st.doc)
+        if (named and owner not in named) or (
+            strict and not registry.is_named_by(owner, issuer_id)
+        ):
+            claimed = named[0].name if named else (issuer_id or "no issuer")
+            return result(
+                self.id,
+                Status.FAIL,
+                "ISSUER_KEY_WRONG_ISSUER",
+                f"The credential was signed with a key of {owner.name}, but names "
+                f"{claimed} as its issuer.",
+                f"issuer {issuer_id}; key owner {owner.slug} ({owner.did})",
+            )
+        entry = next((e for e in key.entries if e.issuer == owner.slug), key.entries[0])
+        st.trust.issuer, st.trust.key_entry = owner, entry
+        when = issue_time(st)
+        detail = (
+            f"key {entry.kid} ({entry.status}) of {owner.slug}; issued {iso(when) or 'unknown'}"
+        )
+        if entry.status == "compromised":
+            return result(
+                self.id,
+                Status.FAIL,
+                "ISSUER_KEY_COMPROMISED",
+                f"{owner.name} has reported the signing key as compromised, so nothing "
+                "signed with it can be trusted.",
+                detail,
+            )
+        if entry.status not in ("active", "retired"):
+            return result(
+                self.id,
+                Status.FAIL,
+                "ISSUER_KEY_COMPROMISED",
+                "The registry marks the signing key as unusable.",
+                detail,
+            )
+        moment = when or st.inputs.now
+        if entry.valid_from and entry.valid_from - moment > CLOCK_SKEW:
+            return result(
+                self.id,
+                Status.FAIL,
+                "ISSUER_KEY_NOT_YET_ACTIVE",
+                f"The credential claims an issue date before {owner.name} started using this key.",
+                detail,
+            )
+        if entry.valid_until and moment > entry.valid_until:
+            return result(
+                self.id,
+                Status.FAIL,
+                "ISSUER_KEY_RETIRED",
+                f"The credential was issued after {owner.name} retired the signing key "
+                f"({iso(entry.valid_until)}).",
+                detail,
+            )
+        country = f", {owner.country}" if owner.country else ""
+        note = (
+            " The key has since been retired; it was in use when this was issued."
+            if (entry.status == "retired")
+            else ""
+        )
+        return result(
+            self.id,
+            Status.PASS,
+            "ISSUER_KEY_REGISTERED",
+            f"Issued by {owner.name}{country}, with a key listed in this registry.{note}",
+            detail,
+        )
+
+    def _unregistered(self, st: State, issuer_id: str | None) -> CheckResult:
+        assert st.key is not None
+        key = st.key
+        if key.cert is not None:
+            cert = key.cert
+            valid = ""
+            if st.signing_time and cert.not_after and cert.not_before:
+                inside = cert.not_before <= st.signing_time <= cert.not_after
+                valid = (
+                    "; certificate valid at signing time"
+                    if inside
+                    else ("; certificate NOT valid at signing time")
+                )
+            return result(
+                self.id,
+                Status.WARN,
+                "ISSUER_NOT_IN_REGISTRY",
+                "The seal is intact, but the issuer is not registered here, so who issued it "
+                "cannot be confirmed. The sealing certificate says it was issued to "
+                f'"{cert.subject}"; nobody has verified that. Whether it is a qualified eIDAS '
+                "seal was not checked.",
+                f"certificate sha256 {cert.sha256_hex}{valid}; "
+                f"{'self-signed' if cert.self_signed else 'CA-issued'}",
+            )
+        bound = (
+            key.controller is not None
+            and issuer_id is not None
+            and (normalize_identifier(key.controller) == normalize_identifier(issuer_id))
+        )
+        note = "" if bound else f"; key controller {key.controller or key.how} differs from issuer"
+        return result(
+            self.id,
+            Status.WARN,
+            "ISSUER_NOT_IN_REGISTRY",
+            "The signature is intact, but the issuer is not in this registry, so who "
+            "issued it cannot be confirmed.",
+            f"issuer {str(issuer_id)[:120]}; key {key.how} {key.reference[:120]}{note}",
+        )
+
+
+def _claimed_registered_issuer(st: State) -> tuple[IssuerEntry, str, str] | None:
+    """(registry issuer, the claim, where it is written) when the credential's issuer object or
+    the signing certificate names a registered issuer by name, legal name or identifier."""
+    assert st.doc is not None and st.key is not None
+    claims: list[tuple[str, str]] = []
+    issuer = st.doc.get("issuer")
+    if isinstance(issuer, dict):
+        for name in ("name", "legalName"):
+            claims += [(v, "the credential") for v in sorted(lang_values(issuer.get(name)))]
+        for ident in as_list(issuer.get("eIDASIdentifier")) + as_list(issuer.get("identifier")):
+            notation = ident.get("notation") if isinstance(ident, dict) else ident
+            if isinstance(notation, str):
+                claims.append((notation, "the credential"))
+    cert = st.key.cert
+    if cert is not None:
+        for value in (cert.organization, cert.common_name, cert.organization_identifier):
+            if isinstance(value, str):
+                claims.append((value, "the signing certificate"))
+    for claim, where in claims:
+        named = st.inputs.registry.issuers_called(claim)
+        if named:
+            return named[0], claim, where
+    return None

@@ -1,0 +1,48 @@
+"""2 jsonld: every field is defined by a known vocabulary."""
+
+from __future__ import annotations
+
+from ...model import CheckId, CheckResult, Status
+from ..jsonld.limits import LIMIT_CODES, JsonLdStrictError
+from ..jsonld.terms import check_terms
+from ..jsonld.urdna2015 import canonize
+from ..state import State
+from .base import Stop, result
+
+
+class JsonLdCheck:
+    id = CheckId.JSONLD
+
+    async def run(self, st: State) -> CheckResult:
+        assert st.env is not None and st.doc is not None
+        di = st.env.kind == "di" or (
+            st.env.kind == "vp" and "proof" in st.doc and not st.env.signatures
+        )
+        try:
+            if di:
+                unsecured = {k: v for k, v in st.doc.items() if k != "proof"}
+                st.canonical_doc = canonize(unsecured)
+            else:
+                check_terms(st.doc)
+        except JsonLdStrictError as exc:
+            if di or exc.code in LIMIT_CODES:
+                status = Status.SKIP if exc.code == "JSONLD_UNKNOWN_CONTEXT" else Status.FAIL
+                raise Stop(result(self.id, status, exc.code, exc.message, exc.detail)) from exc
+            # JOSE formats sign the bytes, so nothing is unsigned; the meaning of such fields is
+            # merely undefined. Report it, do not fail it (docs/adr/0003).
+            return result(
+                self.id,
+                Status.WARN,
+                exc.code,
+                exc.message.replace(
+                    "so they are not covered by the signature", "so their meaning is not defined"
+                ),
+                exc.detail,
+            )
+        return result(
+            self.id,
+            Status.PASS,
+            "JSONLD_OK",
+            "Every field is defined by a known vocabulary.",
+            "strict expansion over bundled contexts",
+        )

@@ -1,0 +1,201 @@
+"""The bundled, pinned contexts (`contexts/`; origins and licences in contexts/README.md),
+the document loader that serves only them, and the check of every `@context` in a document."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+from .limits import JsonLdStrictError
+
+# URL -> (file in contexts/, SHA-256 of the file bytes). Origins and licences: contexts/README.md.
+CONTEXTS: dict[str, tuple[str, str]] = {
+    "https://www.w3.org/2018/credentials/v1": (
+        "credentials-v1.jsonld",
+        "ab4ddd9a531758807a79a5b450510d61ae8d147eab966cc9a200c07095b0cdcc",
+    ),
+    "https://www.w3.org/ns/credentials/v2": (
+        "credentials-v2.jsonld",
+        "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734",
+    ),
+    "https://www.w3.org/ns/credentials/examples/v2": (
+        "credentials-examples-v2.jsonld",
+        "57393fbc69d6efb9b9b5dc9cb6b9880b0944360abfe2eaf459c9e58cf2279d7c",
+    ),
+    "https://w3id.org/security/data-integrity/v1": (
+        "data-integrity-v1.jsonld",
+        "b5d829bd09aa7c42abc6efa0c8ed7635313b5487f37ccfce3ecd149ca9418554",
+    ),
+    "https://w3id.org/security/data-integrity/v2": (
+        "data-integrity-v2.jsonld",
+        "67f21e6e33a6c14e5ccfd2fc7865f7474fb71a04af7e94136cb399dfac8ae8f4",
+    ),
+    "https://w3id.org/security/multikey/v1": (
+        "multikey-v1.jsonld",
+        "ba2c182de2d92f7e47184bcca8fcf0beaee6d3986c527bf664c195bbc7c58597",
+    ),
+    "https://w3id.org/security/jwk/v1": (
+        "jwk-v1.jsonld",
+        "0f14b62f6071aafe00df265770ea0c7508e118247d79b7d861a406d2aa00bece",
+    ),
+    "https://www.w3.org/ns/credentials/status/v1": (
+        "credentials-status-v1.jsonld",
+        "fda5add353231e6a6884a46b12e6c75464281900cb348284d9c360f62381d9f7",
+    ),
+    "https://w3id.org/vc/status-list/2021/v1": (
+        "status-list-2021-v1.jsonld",
+        "6dd06a52bedb771e059c1083ba8ba7848dce22f6b4a8cfa0b98ba3fc188870e4",
+    ),
+    "https://w3id.org/security/suites/ed25519-2020/v1": (
+        "ed25519-2020-v1.jsonld",
+        "3db5c19efb0047a6edfd3b36e24346a8a3caad369d749e3c2d69e862696403e5",
+    ),
+    "https://w3id.org/security/suites/jws-2020/v1": (
+        "jws-2020-v1.jsonld",
+        "d648e05ddc6577827ca2bfd5e931f53e9ebc6e52a57a8da81df4ec8c46ffcd1e",
+    ),
+    "https://www.w3.org/ns/cid/v1": (
+        "cid-v1.jsonld",
+        "ea216ecc1cb02cd39b693dba2250141e270ba0bf95890be107dd9a9e8e43de85",
+    ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": (
+        "ob-v3p0-context-3.0.1.json",
+        "d582f3564282fb3b709136d28412e78e70b678b4dbc2f0221f67d84932748355",
+    ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": (
+        "ob-v3p0-context-3.0.2.json",
+        "00666ad080ba407687ed1846b7f5e7495f5019042b202a727de47c48a1755c53",
+    ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": (
+        "ob-v3p0-context-3.0.3.json",
+        "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
+    ),
+    # ELM 3.2 EDC application profile context, as served at this URL.
+    "http://data.europa.eu/snb/model/context/edc-ap": (
+        "edc-ap-context.v3.2.jsonld",
+        "fde0b3fd92e98a8870c173fb98baff361be6dd07e44653a9a5ac6c0fe626b411",
+    ),
+}
+
+_DOCUMENTS: dict[str, Any] = {}
+_TERMS: dict[str, frozenset[str]] = {}
+
+
+def is_bundled(url: str) -> bool:
+    return url in CONTEXTS
+
+
+def bundled_context(url: str) -> Any:
+    """The parsed bundled context for `url` (pin checked on first read); KeyError if unknown."""
+    doc = _DOCUMENTS.get(url)
+    if doc is None:
+        name, pin = CONTEXTS[url]
+        raw = resources.files(__package__).joinpath("contexts", name).read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != pin:
+            # A modified bundled file is a packaging fault, never something to work around.
+            raise JsonLdStrictError(
+                "JSONLD_CONTEXT_PIN_MISMATCH",
+                "A bundled JSON-LD context does not match its pinned hash.",
+                f"{name}: sha256 {digest} != pinned {pin}",
+            )
+        doc = json.loads(raw.decode("utf-8"))
+        _DOCUMENTS[url] = doc
+    return doc
+
+
+def _context_terms(url: str) -> frozenset[str]:
+    """Terms a bundled context defines at its top level (used to refuse inline redefinitions)."""
+    terms = _TERMS.get(url)
+    if terms is None:
+        ctx = bundled_context(url).get("@context", {})
+        found: set[str] = set()
+        for part in ctx if isinstance(ctx, list) else [ctx]:
+            if isinstance(part, dict):
+                found.update(k for k in part if not k.startswith("@"))
+        terms = frozenset(found)
+        _TERMS[url] = terms
+    return terms
+
+
+class _UnknownContext(Exception):
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """pyld document loader: bundled contexts only; everything else fails closed.
+
+    `tag: 'static'` lets pyld keep the processed context in its shared cache (without it every
+    call re-processes the contexts; see bench/verify_speed.py).
+    """
+    if url not in CONTEXTS:
+        raise _UnknownContext(url)
+    return {
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": bundled_context(url),
+        "tag": "static",
+    }
+
+
+def _iter_contexts(value: Any) -> Iterator[Any]:
+    if isinstance(value, list):
+        yield from value
+    else:
+        yield value
+
+
+def _check_contexts(doc: Any, *, depth: int = 0, inherited: frozenset[str] = frozenset()) -> None:
+    """Refuse unknown context URLs and inline redefinitions of bundled terms, anywhere."""
+    if depth > 200:
+        raise JsonLdStrictError("JSONLD_INVALID", "The document is nested too deeply.")
+    if isinstance(doc, list):
+        for item in doc:
+            _check_contexts(item, depth=depth + 1, inherited=inherited)
+        return
+    if not isinstance(doc, dict):
+        return
+    bundled: set[str] = set(inherited)
+    if "@context" in doc:
+        for ctx in _iter_contexts(doc["@context"]):
+            if isinstance(ctx, str):
+                if ctx not in CONTEXTS:
+                    raise JsonLdStrictError(
+                        "JSONLD_UNKNOWN_CONTEXT",
+                        "The credential uses a vocabulary (JSON-LD context) this verifier "
+                        "does not know, so its meaning cannot be checked.",
+                        f"context not bundled: {ctx}",
+                    )
+                bundled.update(_context_terms(ctx))
+            elif isinstance(ctx, dict):
+                redefined = sorted(k for k in ctx if not k.startswith("@") and k in bundled)
+                aliases = sorted(
+                    k
+                    for k, v in ctx.items()
+                    if k in ("id", "type") or (isinstance(v, str) and v in ("@id", "@type"))
+                )
+                if redefined or aliases:
+                    raise JsonLdStrictError(
+                        "JSONLD_TERM_REDEFINED",
+                        "The credential redefines the meaning of standard terms.",
+                        "inline context redefines: " + ", ".join(redefined or aliases),
+                    )
+                if "@import" in ctx:
+                    raise JsonLdStrictError(
+                        "JSONLD_UNKNOWN_CONTEXT",
+                        "The credential imports a vocabulary this verifier does not know.",
+                        f"@import: {ctx['@import']!r}",
+                    )
+            elif ctx is not None:
+                raise JsonLdStrictError(
+                    "JSONLD_INVALID", "The credential's @context is malformed.", repr(ctx)[:200]
+                )
+    terms = frozenset(bundled)
+    for key, value in doc.items():
+        if key != "@context":
+            _check_contexts(value, depth=depth + 1, inherited=terms)

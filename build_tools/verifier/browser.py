@@ -1,0 +1,68 @@
+"""What the browser worker (site_src/assets/verifier/worker.mjs) calls, in Pyodide.
+
+The worker downloads the registry and the status lists it names, hands them to
+`set_registry`, and calls `verify` for each file; the report comes back as JSON text. Values
+from JavaScript arrive as Pyodide proxies (`to_py()`, `to_bytes()`); plain Python values are
+accepted too, so the same code runs and is tested under CPython.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from .crypto import CryptoBackend
+from .engine import averify
+from .registry import Registry
+
+__all__ = ["BrowserVerifier", "moment", "start"]
+
+
+def _bytes(value: Any) -> bytes:
+    """Bytes from a JavaScript Uint8Array proxy or any Python bytes-like value."""
+    to_bytes = getattr(value, "to_bytes", None)
+    return bytes(to_bytes()) if callable(to_bytes) else bytes(value)
+
+
+def _list(value: Any) -> list[Any]:
+    """A Python list from a JavaScript array proxy or any Python iterable."""
+    to_py = getattr(value, "to_py", None)
+    return list(to_py()) if callable(to_py) else list(value)
+
+
+def moment(at: str | None) -> datetime:
+    """The moment to verify at: `at` (ISO 8601, used by the parity tests) or now."""
+    if not at:
+        return datetime.now(UTC)
+    parsed = datetime.fromisoformat(str(at).replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class BrowserVerifier:
+    """One registry (with its status lists) and one crypto backend, for a worker's lifetime."""
+
+    def __init__(self, crypto: CryptoBackend) -> None:
+        self.crypto = crypto
+        self.registry = Registry.from_json({})
+
+    def set_registry(self, text: str, urls: Iterable[Any], buffers: Iterable[Any]) -> int:
+        """Load registry.json's text and the status lists fetched for `urls`; the number of
+        issuers."""
+        # A JavaScript array proxy iterates as its items (here Uint8Array proxies).
+        lists = {str(u): _bytes(b) for u, b in zip(_list(urls), list(buffers), strict=False)}
+        self.registry = Registry.from_json(json.loads(text), status_lists=lists)
+        return len(self.registry.issuers)
+
+    async def verify(self, data: Any, at: str | None = None) -> str:
+        """The report on one file, as JSON text."""
+        report = await averify(_bytes(data), self.registry, now=moment(at), crypto=self.crypto)
+        return json.dumps(report.to_dict())
+
+
+def start() -> BrowserVerifier:
+    """The worker's verifier, with the browser's WebCrypto."""
+    from .webcrypto import WebCryptoBackend
+
+    return BrowserVerifier(WebCryptoBackend())
