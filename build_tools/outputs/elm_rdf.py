@@ -5,11 +5,10 @@ opportunities as `catalogue.jsonld`, in other syntaxes or namespaces. They start
 triples of `elm.catalogue_document` (or of other public node builders of `elm.py`), so every
 ELM node is written in one place, and change only what their channel asks for.
 
-The JSON-LD becomes RDF as the verifier reads it: pyld's context processing with the edc-ap
-context bundled with the verifier (no network). Each top-level node is converted on its own by
-the verifier's one-walk converter (`rdf_fast`, the same triples as pyld's `to_rdf`), which
-keeps the time linear in the number of offers (pyld's `to_rdf` of the whole catalogue takes
-seconds per hundred offers); a node that walk does not cover is left to pyld.
+The JSON-LD becomes RDF as the verifier reads it (`build_tools.verifier.jsonld.rdf_dataset`:
+the bundled edc-ap context, no network, undefined terms refused). Each top-level node is
+converted on its own, which keeps the time linear in the number of offers (pyld's `to_rdf` of
+the whole catalogue takes seconds per hundred offers).
 
 Triples are plain tuples: subject and predicate are IRIs (`str`), the object is an IRI (`str`)
 or a `Literal`. The ELM documents give every node an `@id`, so there are no blank nodes.
@@ -23,11 +22,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from pyld import jsonld
-
 from build_tools.catalogue.model import Catalogue
-from build_tools.verifier import rdf_fast
-from build_tools.verifier.jsonld import document_loader
+from build_tools.verifier.jsonld import JsonLdStrictError, rdf_dataset
 
 from . import elm
 
@@ -53,21 +49,6 @@ class ElmRdfError(ValueError):
     """The ELM JSON-LD gave something these outputs cannot carry (e.g. a blank node)."""
 
 
-def _options() -> dict[str, Any]:
-    # The options pyld's `to_rdf` uses after its defaults, as `rdf_fast.to_rdf` expects them;
-    # the resolved-context cache is pyld's own (the verifier shares it the same way).
-    return {
-        "base": "",
-        "documentLoader": document_loader,
-        "processingMode": "json-ld-1.1",
-        "extractAllScripts": False,
-        "produceGeneralizedRdf": False,
-        "isFrame": False,
-        "keepFreeFloatingNodes": False,
-        "contextResolver": jsonld.ContextResolver(jsonld._resolved_context_cache, document_loader),
-    }
-
-
 def _term(part: Mapping[str, Any]) -> Object:
     kind = part["type"]
     if kind == "IRI":
@@ -87,15 +68,12 @@ def document_triples(doc: Mapping[str, Any]) -> set[Triple]:
     context = doc["@context"]
     single = {k: v for k, v in doc.items() if k != "@context"}
     nodes = doc.get("@graph", [single])
-    processor = jsonld.JsonLdProcessor()
-    options = _options()
     out: set[Triple] = set()
     for node in nodes:
-        one = {"@context": context, **node}
         try:
-            dataset = rdf_fast.to_rdf(one, processor, options)
-        except rdf_fast.Unsupported:
-            dataset = processor.to_rdf(one, {"documentLoader": document_loader})
+            dataset = rdf_dataset({"@context": context, **node})
+        except JsonLdStrictError as exc:
+            raise ElmRdfError(f"{exc.message} {exc.detail}") from exc
         for quad in dataset.get("@default", []):
             subject, predicate = _term(quad["subject"]), _term(quad["predicate"])
             if not isinstance(subject, str) or not isinstance(predicate, str):

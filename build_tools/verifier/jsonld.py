@@ -25,7 +25,7 @@ from ._internal.jsonld.limits import (
     check_size,
 )
 from ._internal.jsonld.terms import check_terms
-from ._internal.jsonld.urdna2015 import canonize
+from ._internal.jsonld.urdna2015 import canonize, rdf_dataset
 
 __all__ = [
     "CONTEXTS",
@@ -50,4 +50,5 @@ __all__ = [
     "expand_strict",
     "first_difference",
     "is_bundled",
+    "rdf_dataset",
 ]

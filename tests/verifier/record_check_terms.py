@@ -9,7 +9,7 @@ inputs (new vectors, different generators) or of the reference:
 COMMIT is the commit whose build_tools/verifier/jsonld.py is the reference (by default
 `REFERENCE_COMMIT` of the test module, the term walker before node shapes and IRIs were
 remembered). Its jsonld.py is read with `git show`, loaded as the separate module
-`build_tools.verifier._jsonld_reference` (its relative imports resolve in the package) and run
+`build_tools.verifier._internal.jsonld._reference` (its relative imports resolve there) and run
 over every input of the test module. The file holds each input's id and hash, and an index
 into the list of distinct outcomes. Review the diff: outcomes of unchanged inputs must not move.
 """
@@ -38,19 +38,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def load_reference(commit: str) -> types.ModuleType:
-    """jsonld.py as of `commit`, as module `build_tools.verifier._jsonld_reference` (its
-    caches and memos are its own)."""
+    """jsonld.py as of `commit`, as module `build_tools.verifier._internal.jsonld._reference`
+    (its caches and memos are its own; its relative imports, `rdf_fast` and the `contexts`
+    folder, resolve where the verifier keeps them now)."""
     source = subprocess.run(
         ["git", "-C", str(ROOT), "show", f"{commit}:build_tools/verifier/jsonld.py"],
         capture_output=True,
         check=True,
         text=True,
     ).stdout
-    name = "build_tools.verifier._jsonld_reference"
+    name = "build_tools.verifier._internal.jsonld._reference"
     spec = importlib.util.spec_from_loader(name, loader=None)
     assert spec is not None
     module = importlib.util.module_from_spec(spec)
-    module.__package__ = "build_tools.verifier"
+    module.__package__ = "build_tools.verifier._internal.jsonld"
     sys.modules[name] = module
     exec(compile(source, f"{commit[:12]}:jsonld.py", "exec"), module.__dict__)
     return module

@@ -301,6 +301,22 @@ def _to_rdf(doc: Any, dropped: list[str]) -> dict[str, list[dict[str, Any]]]:
     return dataset
 
 
+def rdf_dataset(doc: Any) -> dict[str, list[dict[str, Any]]]:
+    """pyld's RDF dataset of `doc` (graph name -> quads), under the strict rules above, without
+    canonicalisation: for outputs that re-shape JSON-LD as the verifier reads it."""
+    check_size(doc)
+    _check_contexts(doc)
+    dropped: list[str] = []
+    try:
+        dataset = _to_rdf(doc, dropped)
+    except RecursionError as exc:
+        raise JsonLdStrictError("JSONLD_INVALID", "The document is nested too deeply.") from exc
+    except Exception as exc:
+        raise _translate(exc) from exc
+    _raise_dropped(dropped)
+    return dataset
+
+
 def canonize(doc: Any, *, max_steps: int = MAX_RDFC_STEPS) -> str:
     """RDFC-1.0 (URDNA2015) canonical N-Quads of `doc`, under the strict rules above."""
     check_size(doc)
