@@ -12,8 +12,7 @@ import pytest
 import yaml
 
 from build_tools.catalogue.loader import load_catalogue
-from build_tools.cli import make_parser
-from build_tools.issuing import commands
+from build_tools.cli import issue, keys, make_parser, status
 from build_tools.issuing.keys import read_key_file
 from build_tools.issuing.statuslist import Bitstring
 
@@ -36,7 +35,8 @@ Ola,Nordmann,1998-01-01,,,,7,2026-06-30
 
 
 def _docstring_examples() -> list[str]:
-    lines = (commands.__doc__ or "").replace("\\\n", " ").splitlines()
+    docs = "\n".join(module.__doc__ or "" for module in (keys, issue, status))
+    lines = docs.replace("\\\n", " ").splitlines()
     return [" ".join(line.split()) for line in lines if line.strip().startswith("credsite ")]
 
 

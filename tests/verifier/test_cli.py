@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from build_tools.verifier_cli import main, register
+from build_tools.cli.verify import main, register
 
 from . import _make as m
 

@@ -1,23 +1,19 @@
 """The `credsite` command line: parse arguments, call the package, print.
 
-Each area of the package registers its own subcommands through a `register(subparsers)`
-function, so this module stays thin and the one-way data flow stays visible.
+One module per command group registers its subcommands (`register(subparsers)`), parses its
+arguments and prints; the parts it calls return values and raise `CredsiteError`
+(`build_tools.errors`). Nothing else in the package prints.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import sys
 from collections.abc import Sequence
 
-# Modules that contribute subcommands, in the order they appear in `credsite --help`.
-_COMMAND_MODULES = (
-    "build_tools.catalogue.commands",  # check, schema
-    "build_tools.sitebuild.commands",  # build, serve
-    "build_tools.issuing.commands",  # keys, issue, status
-    "build_tools.verifier_cli",  # verify
-)
+from . import build, check, issue, keys, schema, status, verify
+
+# Command groups, in the order they appear in `credsite --help`.
+_GROUPS = (check, schema, build, keys, issue, status, verify)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -29,8 +25,8 @@ def make_parser() -> argparse.ArgumentParser:
         ),
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in _COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    for group in _GROUPS:
+        group.register(subparsers)
     return parser
 
 
@@ -41,7 +37,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
         return int(exc.code or 0)
     return int(args.handler(args))
-
-
-if __name__ == "__main__":
-    sys.exit(main())
