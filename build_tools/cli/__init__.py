@@ -20,8 +20,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="credsite",
         description=(
-            "Validate a micro-credential catalogue, build its site, "
-            "issue and verify credentials."
+            "Validate a micro-credential catalogue, build its site, issue and verify credentials."
         ),
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -39,6 +39,7 @@ from .errors import BuildError
 
 PLACEHOLDER = re.compile(r"^<!--\s*credsite:([a-z0-9-]+)\s*-->\s*$", re.MULTILINE)
 
+
 def _add(files: dict[str, bytes], part: str, produced: Mapping[str, bytes]) -> None:
     for path, data in produced.items():
         if path in files:
