@@ -335,7 +335,8 @@ def batch(count: int) -> None:
         command = [
             sys.executable,
             "-m",
-            "build_tools.verifier_cli",
+            "build_tools.cli",
+            "verify",
             *files,
             "--registry",
             str(folder / "registry.json"),

@@ -16,22 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from build_tools.findings import Location
+
 # --------------------------------------------------------------------------------------------
 # Locations
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """A position in a catalogue file: path relative to the catalogue root, 1-based line/column."""
-
-    file: str
-    line: int = 0
-    column: int = 0
-
-    def __str__(self) -> str:
-        if self.line:
-            return f"{self.file}:{self.line}:{self.column}"
-        return self.file
-
 
 @dataclass(frozen=True, slots=True)
 class Located:

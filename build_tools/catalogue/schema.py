@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 from build_tools.catalogue import model as m
 from build_tools.catalogue import rules, spec, vocab
+from build_tools.errors import CredsiteError
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -194,3 +196,29 @@ def render_schemas() -> dict[str, bytes]:
         name: (json.dumps(schema_for(cls), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         for name, cls in FILES.items()
     }
+
+
+class SchemaFolderError(CredsiteError):
+    """The schema folder is a file."""
+
+    default_code = "SCHEMA_FOLDER_INVALID"
+
+
+def stale_schemas(out: Path) -> list[Path]:
+    """The schema files in `out` that are missing or differ from `render_schemas()`."""
+    return [
+        out / name
+        for name, content in render_schemas().items()
+        if not (out / name).is_file() or (out / name).read_bytes() != content
+    ]
+
+
+def write_schemas(out: Path) -> list[Path]:
+    """Write every schema into `out` (created if needed); the files written."""
+    if out.exists() and not out.is_dir():
+        raise SchemaFolderError(f"'{out}' is not a folder.")
+    files = render_schemas()
+    out.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (out / name).write_bytes(content)
+    return [out / name for name in files]

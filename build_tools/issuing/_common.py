@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from build_tools.errors import CredsiteError
+
 __all__ = [
     "IssuingError",
     "format_utc",
@@ -16,30 +18,10 @@ __all__ = [
 ]
 
 
-class IssuingError(Exception):
+class IssuingError(CredsiteError):
     """A problem an issuer must fix; says where (file, line) and what to do (hint)."""
 
-    def __init__(self, message: str, *, file: str = "", line: int = 0, column: int = 0,
-                 hint: str = "", code: str = "ISSUING_ERROR") -> None:
-        super().__init__(message)
-        self.message = message
-        self.file = file
-        self.line = line
-        self.column = column
-        self.hint = hint
-        self.code = code
-
-    def __str__(self) -> str:
-        where = ""
-        if self.file:
-            where = self.file
-            if self.line:
-                where += f":{self.line}"
-                if self.column:
-                    where += f":{self.column}"
-            where += ": "
-        text = f"{where}{self.message}"
-        return f"{text} {self.hint}" if self.hint else text
+    default_code = "ISSUING_ERROR"
 
 
 # --------------------------------------------------------------------------------------------

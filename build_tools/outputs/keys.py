@@ -27,7 +27,8 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 
 from build_tools.catalogue.model import Catalogue, Issuer, IssuerKey
-from build_tools.issuing._common import IssuingError, format_utc
+from build_tools.errors import CredsiteError
+from build_tools.issuing._common import format_utc
 from build_tools.issuing.keys import (
     cert_sha256,
     cert_subject,
@@ -57,7 +58,7 @@ def _key_jwk(key: IssuerKey) -> dict[str, str] | None:
         try:
             cert = load_certificate(key.certificate_pem)
             return public_jwk(cert.public_key())  # type: ignore[arg-type]
-        except (IssuingError, ValueError, TypeError, KeyError):
+        except (CredsiteError, ValueError, TypeError, KeyError):
             return None
     return None
 
@@ -67,7 +68,7 @@ def _cert(key: IssuerKey) -> Any:
         return None
     try:
         return load_certificate(key.certificate_pem)
-    except IssuingError:
+    except CredsiteError:
         return None
 
 
@@ -127,7 +128,7 @@ def did_document(catalogue: Catalogue, issuer: Issuer) -> dict[str, Any]:
             continue
         try:
             public = public_key_from_jwk(jwk)
-        except IssuingError:
+        except CredsiteError:
             continue
         multibase = multikey(public)
         if multibase:

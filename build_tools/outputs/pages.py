@@ -24,15 +24,14 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from build_tools.catalogue.fieldref import render_field_reference
 from build_tools.catalogue.model import Catalogue, Issuer, Offer, Pathway
 
 from . import common as c
 from .diagrams import pathway_description, pathway_svg
-from .parts import keys_module, optional_module
+from .keys import key_facts
 from .rawhtml import wrap as _raw_html
 from .schemaorg import course
-
-FIELD_REFERENCE_MODULE = "build_tools.catalogue.fieldref"
 
 # The Annex I elements of an offer (Council Recommendation 2022/C 243/02), in the fixed order
 # and with the fixed labels of every offer page's key facts. The browser tests read this list.
@@ -429,10 +428,7 @@ def _offer_page(catalogue: Catalogue, offer: Offer) -> bytes:
 
 
 def _key_rows(catalogue: Catalogue, issuer: Issuer) -> list[Mapping[str, Any]]:
-    keys = keys_module()
-    if keys is None:
-        return []
-    return [keys.key_facts(catalogue, issuer, key) for key in issuer.keys]
+    return [key_facts(catalogue, issuer, key) for key in issuer.keys]
 
 
 def _issuer_page(catalogue: Catalogue, issuer: Issuer, published: frozenset[str]) -> bytes:
@@ -466,7 +462,6 @@ def _issuer_page(catalogue: Catalogue, issuer: Issuer, published: frozenset[str]
             for o in offers
         ],
         keys=_key_rows(catalogue, issuer),
-        keys_part=keys_module() is not None,
         listing=listing,
         keys_page=c.md_link_target(page, "keys/"),
         registry_link=c.md_link_target(page, "registry.json"),
@@ -518,7 +513,6 @@ def _keys_page(catalogue: Catalogue) -> bytes:
         "keys.md.j2",
         catalogue=catalogue,
         issuers=issuers,
-        keys_part=keys_module() is not None,
         registry_link=c.md_link_target(page, "registry.json"),
         format_link=c.md_link_target(page, "maintainers/registry-format.md"),
     )
@@ -568,17 +562,6 @@ def render_pages(
 # Blocks for hand-written pages
 
 
-def _field_reference() -> str:
-    module = optional_module(FIELD_REFERENCE_MODULE)
-    if module is None:
-        return (
-            '!!! note "Field reference"\n'
-            "    The field reference is generated from the catalogue model; "
-            "it is not part of this build.\n"
-        )
-    return str(module.render_field_reference())
-
-
 def placeholders(catalogue: Catalogue) -> dict[str, str]:
     """Generated Markdown blocks for `<!-- credsite:NAME -->` lines in hand-written pages."""
     a = catalogue.alliance
@@ -601,5 +584,5 @@ def placeholders(catalogue: Catalogue) -> dict[str, str]:
     return {
         "alliance-summary": summary,
         "demo-notice": demo,
-        "field-reference": _field_reference(),
+        "field-reference": render_field_reference(),
     }

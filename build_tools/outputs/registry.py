@@ -2,8 +2,7 @@
 docs/interfaces.md and on the site's "Registry format" page).
 
 Issuers with their legal identity, DID and keys; offers with the credential-relevant facts and
-a content hash per version; pathways. Keys come from the keys part
-(`build_tools.outputs.keys.key_facts`); before that part exists the key lists are empty.
+a content hash per version; pathways. Keys come from `build_tools.outputs.keys.key_facts`.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from build_tools.issuing.keys import issuer_did
 
 from .common import dump_json, issuer_url, offer_url, pathway_url
 from .elm import specification_id
-from .parts import keys_module
+from .keys import key_facts
 
 FORMAT = "credsite-registry/1"
 
@@ -52,8 +51,7 @@ def content_hash(
 
 def _issuer_entry(catalogue: Catalogue, issuer: Issuer) -> dict[str, Any]:
     site = catalogue.alliance.site_url
-    keys = keys_module()
-    key_entries = [keys.key_facts(catalogue, issuer, key) for key in issuer.keys] if keys else []
+    key_entries = [key_facts(catalogue, issuer, key) for key in issuer.keys]
     return {
         "slug": issuer.slug,
         "name": issuer.name,

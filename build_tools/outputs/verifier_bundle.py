@@ -40,6 +40,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from build_tools.errors import CredsiteError
+
 __all__ = [
     "ARCHIVE_NAME",
     "BASE_DISTRIBUTIONS",
@@ -98,12 +100,13 @@ _PACKAGE_INIT = '''"""credsite verifier, browser build (only build_tools.verifie
 '''
 
 
-class VerifierBundleError(Exception):
+class VerifierBundleError(CredsiteError):
     """The bundle cannot be built; `message` says what to do."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    default_code = "VERIFIER_BUNDLE_MISSING"
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def _project_root() -> Path:

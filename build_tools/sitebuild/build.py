@@ -28,19 +28,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 
+from build_tools.catalogue.loader import load_catalogue
 from build_tools.catalogue.model import Catalogue
+from build_tools.findings import format_text
 from build_tools.outputs.pages import offer_page_path
 
 from .errors import BuildError
 from .published import BuildWorker, place
 from .scan import Scan, start_scan
 from .tree import check_no_clash, generate_files, mkdocs_config, write_tree
-
-LOADER_MODULE = "build_tools.catalogue.loader"
 
 Reporter = Callable[[str], None]
 
@@ -70,34 +69,13 @@ def find_project(start: Path | None = None) -> Path:
     )
 
 
-def _format_finding(f: Any) -> str:
-    where = str(getattr(f, "file", "") or "")
-    line = getattr(f, "line", 0) or 0
-    col = getattr(f, "column", 0) or 0
-    if line:
-        where += f":{line}" + (f":{col}" if col else "")
-    severity = getattr(f, "severity", "error")
-    text = f"{where}: {severity}: {getattr(f, 'code', '')}: {getattr(f, 'message', f)}"
-    hint = getattr(f, "hint", "")
-    return text + (f" ({hint})" if hint else "")
-
-
 def load_valid_catalogue(catalogue_dir: Path) -> tuple[Catalogue, list[str]]:
-    """The validated catalogue and its warnings; BuildError listing every error otherwise."""
-    from importlib import import_module
+    """The validated catalogue and its warnings; BuildError listing every error otherwise.
 
-    try:
-        loader = import_module(LOADER_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name == LOADER_MODULE:
-            raise BuildError(
-                "The catalogue loader is not installed; cannot read the catalogue."
-            ) from exc
-        raise
-    result = loader.load_catalogue(catalogue_dir)
-    findings = list(result.findings)
-    errors = [_format_finding(f) for f in findings if getattr(f, "severity", "error") == "error"]
-    warnings = [_format_finding(f) for f in findings if getattr(f, "severity", "") == "warning"]
+    Findings are written as `credsite check` writes them (`build_tools.findings`)."""
+    result = load_catalogue(catalogue_dir)
+    errors = [format_text([f]) for f in result.errors]
+    warnings = [format_text([f]) for f in result.warnings]
     if errors or not result.ok or result.catalogue is None:
         raise BuildError(
             f"The catalogue in {catalogue_dir} has {len(errors)} error(s); nothing was built.",

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from build_tools.errors import CredsiteError
 
-class BuildError(Exception):
-    """The build stopped. `message` says what happened; `details` lists located problems."""
+
+class BuildError(CredsiteError):
+    """The build stopped. `message` says what happened; `details` lists located problems, each
+    a line (`file:line:col: what`) as `build_tools.findings.format_located` writes them."""
+
+    default_code = "BUILD_FAILED"
 
     def __init__(self, message: str, details: list[str] | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.details = list(details or [])
 
     def __reduce__(self) -> tuple[type[BuildError], tuple[str, list[str]]]:

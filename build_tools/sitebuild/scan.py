@@ -12,12 +12,27 @@ from typing import Any
 
 from build_tools.catalogue.secrets import HINT
 from build_tools.catalogue.secrets import find_private_key_material as _find
+from build_tools.findings import Finding, format_located
 
 
 def scan_named_files(files: Iterable[tuple[Path, str]]) -> list[str]:
-    """Located findings ("path:line:column: what. hint") for files on disk, each reported under
-    the given site path (`name`)."""
-    return [f"{found}. {HINT}" for path, name in files for found in _find(path, name=name)]
+    """Located findings ("path:line:column: what. hint", `format_located`) for files on disk,
+    each reported under the given site path (`name`)."""
+    return [
+        format_located(
+            Finding(
+                "PRIVATE_KEY_MATERIAL",
+                "error",
+                f"{found.kind}.",
+                name,
+                found.line,
+                found.column,
+                HINT,
+            )
+        )
+        for path, name in files
+        for found in _find(path, name=name)
+    ]
 
 
 def _scan_files(root: str, names: list[str]) -> list[str]:

@@ -1,7 +1,7 @@
 """The build tree: hand-written pages from `site_src/` plus the generated pages, ready for MkDocs.
 
 Generation happens here, outside MkDocs, in two parts (each `{site-relative path: bytes}` from
-the pure renderers of `build_tools.outputs` and the keys and verifier-bundle parts):
+the pure renderers of `build_tools.outputs`):
 
 - `generate_files(catalogue)`: what MkDocs must see: every Markdown page, and the data files
   that pages link to with Markdown links (registry.json, the issuers' key listings), because
@@ -31,28 +31,17 @@ from typing import Any
 import yaml
 
 from build_tools.catalogue.model import Catalogue
+from build_tools.outputs import verifier_bundle
 from build_tools.outputs.dcc_registry import render_dcc_registry
 from build_tools.outputs.elm import render_elm
+from build_tools.outputs.keys import render_issuer_listings
 from build_tools.outputs.pages import render_offer_pages, render_pages
-from build_tools.outputs.parts import keys_module, verifier_bundle_module
 from build_tools.outputs.quality_link import render_quality_link
 from build_tools.outputs.registry import render_registry
 
 from .errors import BuildError
 
 PLACEHOLDER = re.compile(r"^<!--\s*credsite:([a-z0-9-]+)\s*-->\s*$", re.MULTILINE)
-
-# Used only while the verifier part has not provided `site_src/verify/index.md`, so that the
-# header link to the verifier (required on every page) always has a target.
-VERIFY_STUB = """---
-title: Verify a credential
----
-
-# Verify a credential
-
-The in-browser verifier is not part of this build of the site. The keys that sign this
-catalogue's credentials are listed on the [Keys](../keys/index.md) page.
-"""
 
 
 def _add(files: dict[str, bytes], part: str, produced: Mapping[str, bytes]) -> None:
@@ -70,9 +59,7 @@ def generate_files(
     `offer_pages`: the offers whose pages to include (the build writes the others from a
     worker process with `generate_offer_pages`); None: all of them."""
     files: dict[str, bytes] = {}
-    keys = keys_module()
-    if keys is not None:
-        _add(files, "key listings", keys.render_issuer_listings(catalogue))
+    _add(files, "key listings", render_issuer_listings(catalogue))
     _add(files, "registry", render_registry(catalogue))
     _add(files, "DCC issuer registry", render_dcc_registry(catalogue))
     _add(files, "pages", render_pages(catalogue, published=files.keys(), offer_ids=offer_pages))
@@ -87,18 +74,16 @@ def generate_offer_pages(catalogue: Catalogue, offer_ids: Iterable[str]) -> dict
 def generate_published_data(catalogue: Catalogue) -> dict[str, bytes]:
     """The generated files that bypass MkDocs: ELM documents and the verifier runtime."""
     files: dict[str, bytes] = {}
-    bundle = verifier_bundle_module()
-    if bundle is not None:
-        try:
-            produced = bundle.render_verifier_bundle(catalogue)
-        except bundle.VerifierBundleError as exc:  # e.g. `npm ci` not run: say what to do
-            raise BuildError(
-                "The browser verifier cannot be built; nothing was published.", [exc.message]
-            ) from None
-        stray = sorted(p for p in produced if not p.startswith("verify/"))
-        if stray:
-            raise BuildError("The verifier bundle writes outside verify/: " + ", ".join(stray[:5]))
-        _add(files, "verifier bundle", produced)
+    try:
+        produced = verifier_bundle.render_verifier_bundle(catalogue)
+    except verifier_bundle.VerifierBundleError as exc:  # e.g. `npm ci` not run: say what to do
+        raise BuildError(
+            "The browser verifier cannot be built; nothing was published.", [exc.message]
+        ) from None
+    stray = sorted(p for p in produced if not p.startswith("verify/"))
+    if stray:
+        raise BuildError("The verifier bundle writes outside verify/: " + ", ".join(stray[:5]))
+    _add(files, "verifier bundle", produced)
     _add(files, "ELM files", render_elm(catalogue))
     _add(files, "QualityLink manifest and dataset", render_quality_link(catalogue))
     pages = sorted(p for p in files if p.endswith(".md"))
@@ -186,10 +171,7 @@ def write_tree(
             + ", ".join(clashes[:10])
             + ". Rename or remove the hand-written files."
         )
-    files = dict(generated)
-    if "verify/index.md" not in handwritten | set(files) | set(elsewhere):
-        files["verify/index.md"] = VERIFY_STUB.encode("utf-8")
-    write_files(tree, files)
+    write_files(tree, generated)
     return handwritten
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.catalogue import commands
+from build_tools.cli import check, schema
 
 from .factory import CatalogueFactory
 
@@ -20,7 +20,8 @@ def run(argv: Sequence[str]) -> int:
     """Parse and dispatch exactly as build_tools.cli.main does, with our subcommands only."""
     parser = argparse.ArgumentParser(prog="credsite")
     sub = parser.add_subparsers(dest="command", required=True)
-    commands.register(sub)
+    check.register(sub)
+    schema.register(sub)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -106,7 +107,7 @@ def test_github_format(broken: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_github_format_escapes_newlines_and_percent() -> None:
-    from build_tools.catalogue.findings import Finding, format_github
+    from build_tools.findings import Finding, format_github
 
     text = format_github(
         [Finding("X_Y", "error", "50% done\nnext line", "a,b:c.yaml", 3, 4)], prefix="catalogue"

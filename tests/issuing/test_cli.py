@@ -12,8 +12,7 @@ import pytest
 import yaml
 
 from build_tools.catalogue.loader import load_catalogue
-from build_tools.cli import make_parser
-from build_tools.issuing import commands
+from build_tools.cli import issue, keys, make_parser, status
 from build_tools.issuing.keys import read_key_file
 from build_tools.issuing.statuslist import Bitstring
 
@@ -36,7 +35,8 @@ Ola,Nordmann,1998-01-01,,,,7,2026-06-30
 
 
 def _docstring_examples() -> list[str]:
-    lines = (commands.__doc__ or "").replace("\\\n", " ").splitlines()
+    docs = "\n".join(module.__doc__ or "" for module in (keys, issue, status))
+    lines = docs.replace("\\\n", " ").splitlines()
     return [" ".join(line.split()) for line in lines if line.strip().startswith("credsite ")]
 
 
@@ -277,3 +277,25 @@ def test_rs256_issuers_need_a_status_key_for_a_new_list(world: IssuingWorld, tmp
     [sealed] = (tmp_path / "b").glob("*.edc.jsonld")
     report = verify_report(world.load(), sealed.read_bytes())
     assert report["verdict"] == "valid", failing(report)
+
+
+def test_an_unreadable_catalogue_reaches_the_terminal_finding_by_finding(
+        world: IssuingWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Each error keeps its file:line:col (once joined into 500 characters of text)."""
+    from build_tools.catalogue.findings import Finding
+    from build_tools.catalogue.loader import LoadResult
+    from build_tools.issuing import operations
+
+    broken = [Finding("YAML_SYNTAX", "error", f"Bad {n}. " + "x" * 300, f"offers/aa/{n}.yaml",
+                      n, 2, "Check the quoting.") for n in (1, 2, 3)]
+    monkeypatch.setattr(operations, "load_catalogue", lambda *a, **k: LoadResult(None, broken))
+    cat = str(world.catalogue_dir)
+    code = world.cli("keys", "new", "--issuer", "aa", "--alg", "EdDSA", "--private-out",
+                     str(tmp_path / "k.pem"), "--catalogue", cat)
+    assert code == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == ("credsite keys new: error: The catalogue cannot be read. "
+                      "Run `credsite check` and fix the errors.")
+    for n in (1, 2, 3):
+        assert f"{cat}/offers/aa/{n}.yaml:{n}:2: error: Bad {n}. {'x' * 300} [YAML_SYNTAX]" in err

@@ -11,7 +11,7 @@ import pytest
 from build_tools.catalogue.model import Catalogue
 from build_tools.issuing.keys import issuer_did
 from build_tools.outputs import registry
-from build_tools.outputs.parts import keys_module
+from build_tools.outputs.keys import key_facts
 
 from ._fixtures import make_alliance, make_catalogue
 
@@ -41,13 +41,9 @@ def test_top_level_and_issuer_entries(fixture_catalogue: Catalogue) -> None:
 
 def test_keys_come_from_the_keys_part(fixture_catalogue: Catalogue) -> None:
     lu = registry.build_registry(fixture_catalogue)["issuers"]["lu"]
-    keys = keys_module()
-    if keys is None:
-        assert lu["keys"] == []  # that part is not built yet: no key is invented
-    else:
-        issuer = fixture_catalogue.issuers["lu"]
-        assert lu["keys"] == [keys.key_facts(fixture_catalogue, issuer, k) for k in issuer.keys]
-        assert lu["keys"][0]["kid"] == "lu-2026-es256-1"
+    issuer = fixture_catalogue.issuers["lu"]
+    assert lu["keys"] == [key_facts(fixture_catalogue, issuer, k) for k in issuer.keys]
+    assert lu["keys"][0]["kid"] == "lu-2026-es256-1"
 
 
 def test_offer_entries_and_content_hash(fixture_catalogue: Catalogue) -> None:

@@ -288,3 +288,23 @@ def test_quality_link_manifest_is_published_and_points_into_the_site(
     for source in sources:
         assert source["path"].startswith(site)
         assert (built / source["path"][len(site) :]).is_file(), source["path"]
+
+
+def test_catalogue_findings_in_a_failed_build_read_as_credsite_check_writes_them(
+    tmp_path: Path,
+) -> None:
+    """The build wrote catalogue findings its own way (`file:line:col: error: CODE: message
+    (hint)`); it now uses the one formatter, as `credsite check` does."""
+    from build_tools.catalogue.loader import load_catalogue
+    from build_tools.findings import format_text
+
+    cat = tmp_path / "catalogue"
+    shutil.copytree(PROJECT / "catalogue", cat)
+    offer = next((cat / "offers").rglob("*.yaml"))
+    offer.write_text(offer.read_text("utf-8").replace("\nects:", "\nectz:", 1), "utf-8")
+    with pytest.raises(BuildError) as exc:
+        build_site(catalogue_dir=cat, out=tmp_path / "site", project=PROJECT)
+    expected = [format_text([f]) for f in load_catalogue(cat).errors]
+    assert exc.value.details == expected
+    assert any(re.match(r"offers/.+\.yaml:\d+:\d+: error: .+ \[UNKNOWN_KEY\]\n    Did", d)
+               for d in exc.value.details), exc.value.details

@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from build_tools.registry_files import load_registry
 from build_tools.verifier.codec import jwk_thumbprint, multikey_to_jwk
 from build_tools.verifier.crypto_cpython import CPythonCrypto
-from build_tools.verifier_cli import load_registry
 
 from . import _hostile, _rewrites
 from . import _make as m

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from build_tools.verifier_cli import main, register
+from build_tools.cli.verify import main, register
 
 from . import _make as m
 
@@ -170,3 +170,20 @@ def test_allow_network_fetches_status_lists(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_catalogue_whose_registry_cannot_be_built_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Once a traceback (an issuing error raised while building the registry): now exit 2
+    with the located message, like any other registry that cannot be used."""
+    import shutil
+
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "catalogue", catalogue)
+    (catalogue / "alliance.yaml").write_text("name: [broken\n", "utf-8")
+    credential = tmp_path / "c.json"
+    credential.write_text("{}", "utf-8")
+    assert main([str(credential), "--registry", str(catalogue)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("credsite verify: alliance.yaml: site_url '' is not an absolute")

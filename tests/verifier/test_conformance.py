@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
+from build_tools.registry_files import load_registry
 from build_tools.verifier import Registry, Report, verify
 from build_tools.verifier._internal.checks.signature import _jcs_inputs
 from build_tools.verifier.codec import jwk_thumbprint, multikey_to_jwk
 from build_tools.verifier.crypto_cpython import verify_signature_sync
 from build_tools.verifier.jsonld import canonize
-from build_tools.verifier_cli import load_registry
 
 from . import _make as m
 from .conftest import VECTORS

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from build_tools.registry_files import load_registry
 from build_tools.verifier import Registry, verify
-from build_tools.verifier_cli import load_registry
 
 from .conftest import VECTORS
 from .make_corpus import summarise

@@ -178,7 +178,7 @@ full_package = hasattr(pyld, "FrozenDocumentLoader")
 from datetime import datetime
 from build_tools.verifier import Registry, verify
 from build_tools.verifier.crypto_cpython import CPythonCrypto
-from build_tools.verifier_cli import load_registry
+from build_tools.registry_files import load_registry
 from tests.verifier.make_corpus import summarise
 
 vectors = sys.argv[1]

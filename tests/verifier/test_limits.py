@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyld import jsonld as pyld
 
-from build_tools.catalogue.findings import Finding, format_github, format_text
+from build_tools.cli.verify import main
+from build_tools.findings import Finding, format_github, format_text
 from build_tools.terminal import printable
 from build_tools.verifier import Registry, verify
 from build_tools.verifier import jsonld as jl
 from build_tools.verifier._internal.jsonld import expand
 from build_tools.verifier.engine import DEFAULT_MAX_BYTES
-from build_tools.verifier_cli import main
 
 from . import _hostile
 from . import _make as m

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 
 from build_tools.catalogue.loader import load_catalogue
+from build_tools.cli.verify import main
 from build_tools.issuing.issue import issue_credentials, signing_key_for
 from build_tools.issuing.keys import load_private_key
 from build_tools.issuing.learners import Learner
 from build_tools.outputs.registry import build_registry
 from build_tools.verifier import Registry, verify
-from build_tools.verifier_cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 ISSUED = dt.datetime(2026, 10, 15, 9, 0, tzinfo=dt.UTC)

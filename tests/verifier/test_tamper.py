@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from build_tools.registry_files import load_registry
 from build_tools.verifier import Registry, verify
-from build_tools.verifier_cli import load_registry
 
 from . import _make as m
 from .conftest import VECTORS

@@ -1,7 +1,8 @@
 """`credsite verify FILE...`: verify credential files against a registry.
 
-The verifier core does no I/O; this module reads the files, the registry and the status lists
-it serves, runs the core (in a process pool for many files) and prints the reports.
+The verifier core does no I/O; this command reads the files, the registry and the status lists
+it serves (`build_tools.registry_files`), runs the core (in a process pool for many files) and
+prints the reports.
 
 Exit codes: 0 every file valid (warnings allowed), 1 any file invalid or unverifiable, 2 usage.
 """
@@ -11,22 +12,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import urllib.parse
-import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from build_tools.errors import CredsiteError
+from build_tools.registry_files import fetch, load_registry
 from build_tools.terminal import printable
 from build_tools.verifier import Registry, Report, status_list_urls, verify
 from build_tools.verifier.engine import DEFAULT_MAX_BYTES
 
-__all__ = ["load_registry", "main", "register", "run"]
+from ._output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error
 
-_FETCH_LIMIT = 5_000_000
-_FETCH_TIMEOUT = 10
 _POOL_THRESHOLD = 8
 
 _STATUS_MARK = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "skip": "SKIP"}
@@ -38,108 +37,12 @@ _VERDICT_TEXT = {
 }
 
 
-class UsageError(Exception):
-    pass
+class _UsageError(CredsiteError):
+    default_code = "USAGE"
 
 
-# --------------------------------------------------------------------------- network (opt-in)
-
-
-def _fetch(url: str) -> bytes:
-    """The only network code of the verifier, used with --allow-network for http(s) URLs."""
-    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        raise ValueError(f"not an http(s) URL: {url}")
-    request = urllib.request.Request(url, headers={"Accept": "application/json, */*"})
-    with urllib.request.urlopen(request, timeout=_FETCH_TIMEOUT) as response:
-        data: bytes = response.read(_FETCH_LIMIT + 1)
-    if len(data) > _FETCH_LIMIT:
-        raise ValueError(f"{url}: larger than {_FETCH_LIMIT} bytes")
-    return data
-
-
-# --------------------------------------------------------------------------- registry
-
-
-def _status_lists_from(registry: dict[str, Any], read: Any) -> dict[str, bytes]:
-    lists: dict[str, bytes] = {}
-    issuers = registry.get("issuers")
-    for issuer in issuers.values() if isinstance(issuers, dict) else []:
-        if not isinstance(issuer, dict):
-            continue
-        for entry in issuer.get("status_lists") or []:
-            if not isinstance(entry, dict):
-                continue
-            url, path = entry.get("url"), entry.get("path")
-            if not isinstance(url, str) or not isinstance(path, str):
-                continue
-            data = read(path)
-            if data is not None:
-                lists[url] = data
-    return lists
-
-
-def _read_under(base: Path) -> Any:
-    root = base.resolve()
-
-    def read(rel: str) -> bytes | None:
-        target = (root / rel).resolve()
-        if root not in target.parents or not target.is_file():
-            return None
-        return target.read_bytes()
-
-    return read
-
-
-def _registry_from_catalogue(folder: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
-    try:
-        from build_tools.catalogue.loader import load_catalogue
-        from build_tools.outputs.registry import build_registry
-    except ImportError as exc:  # the parts that build the registry are not installed
-        raise UsageError(f"cannot build a registry from {folder}: {exc}") from exc
-    loaded = load_catalogue(folder)
-    if loaded.catalogue is None:
-        problems = "; ".join(
-            f"{f.file}:{f.line}: {f.message}" for f in loaded.findings if f.severity == "error"
-        )
-        raise UsageError(f"the catalogue in {folder} cannot be used: {problems[:500]}")
-    registry = build_registry(loaded.catalogue)
-    # Committed status lists live at catalogue/issuers/<slug>/status/<id>.json, the published
-    # path minus nothing: registry `path` is "issuers/<slug>/status/<id>.json".
-    return registry, _status_lists_from(registry, _read_under(folder))
-
-
-def load_registry(source: str, *, allow_network: bool) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """(registry dict, {status list URL: bytes}) from a registry.json, a site dir or a catalogue."""
-    if urllib.parse.urlsplit(source).scheme in ("http", "https"):
-        if not allow_network:
-            raise UsageError("fetching a registry from the web needs --allow-network")
-        raw = json.loads(_fetch(source))
-        lists: dict[str, bytes] = {}
-
-        def read_remote(rel: str) -> bytes | None:
-            try:
-                return _fetch(urllib.parse.urljoin(source, rel))
-            except (OSError, ValueError):
-                return None
-
-        return raw, _status_lists_from(raw, read_remote) if isinstance(raw, dict) else lists
-    path = Path(source)
-    if path.is_dir() and (path / "registry.json").is_file():
-        path = path / "registry.json"
-    if path.is_file():
-        try:
-            raw = json.loads(path.read_bytes())
-        except ValueError as exc:
-            raise UsageError(f"{path} is not valid JSON: {exc}") from exc
-        if not isinstance(raw, dict):
-            raise UsageError(f"{path} is not a registry")
-        return raw, _status_lists_from(raw, _read_under(path.parent))
-    if path.is_dir():
-        return _registry_from_catalogue(path)
-    raise UsageError(f"registry not found: {source}")
-
-
-# --------------------------------------------------------------------------- verification
+# --------------------------------------------------------------------------------------------
+# verification, in this process or in a pool of workers
 
 
 _WORKER: dict[str, Any] = {}
@@ -180,7 +83,7 @@ def _verify_file(path: str) -> dict[str, Any]:
             if url in registry.status_lists:
                 continue
             try:
-                extra[url] = _fetch(url)
+                extra[url] = fetch(url)
             except (OSError, ValueError):
                 continue
         if extra:
@@ -208,6 +111,10 @@ def _iter_results(
         max_workers=jobs, initializer=_init_worker, initargs=(registry, lists, now, allow_network)
     ) as pool:
         yield from pool.map(_verify_file, files, chunksize=max(1, min(64, len(files) // 32)))
+
+
+# --------------------------------------------------------------------------------------------
+# output
 
 
 def _human(result: dict[str, Any], indent: str = "") -> list[str]:
@@ -243,7 +150,7 @@ def _parse_now(text: str | None) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise UsageError(f"--now: not an ISO date-time: {text!r}") from exc
+        raise _UsageError(f"--now: not an ISO date-time: {text!r}") from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -251,13 +158,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         now = _parse_now(args.now)
         registry, lists = load_registry(args.registry, allow_network=args.allow_network)
-    except UsageError as exc:
-        print(f"credsite verify: {exc}", file=sys.stderr)
-        return 2
+    except CredsiteError as exc:
+        report_error("credsite verify: ", exc, findings_under=args.registry)
+        return EXIT_USAGE
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
         print(f"credsite verify: no such file: {printable(', '.join(missing))}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     results = _iter_results(list(args.files), registry, lists, now, args.allow_network, args.jobs)
     if len(args.files) > 1:
         from tqdm import tqdm
@@ -270,11 +177,11 @@ def run(args: argparse.Namespace) -> int:
             disable=None,
             desc="verifying",
         )
-    worst = 0
+    worst = EXIT_OK
     try:
         for item in results:
             if "error" in item or item.get("verdict") not in ("valid", "valid_with_warnings"):
-                worst = 1
+                worst = EXIT_FAILED
             if args.json:
                 print(json.dumps(item, ensure_ascii=False), flush=True)
             else:
@@ -285,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
     return worst
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "verify",
         help="verify credential files (EDC, Open Badges 3.0, W3C VC)",
@@ -320,15 +227,8 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="credsite")
-    register(parser.add_subparsers(dest="command", required=True))
-    try:
-        args = parser.parse_args(["verify", *(argv if argv is not None else sys.argv[1:])])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return int(args.handler(args))
+def main(argv: Sequence[str] | None = None) -> int:
+    """`credsite verify ARGS…`, for callers that only verify."""
+    from build_tools.cli import main as credsite
 
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return credsite(["verify", *(sys.argv[1:] if argv is None else argv)])

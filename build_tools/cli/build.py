@@ -3,65 +3,58 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
-from .build import build_site, find_project, load_valid_catalogue
-from .errors import BuildError
+from build_tools.errors import CredsiteError
+from build_tools.sitebuild.build import BuildResult, build_site, find_project, load_valid_catalogue
+from build_tools.sitebuild.serve import serve_forever
 
-
-def _print(message: str) -> None:
-    print(message, flush=True)
-
-
-def _fail(exc: BuildError) -> int:
-    print(f"error: {exc}", file=sys.stderr, flush=True)
-    return 1
+from ._output import EXIT_FAILED, EXIT_OK, report_error, say
 
 
 def _build(args: argparse.Namespace) -> int:
     try:
-        result = build_site(catalogue_dir=Path(args.catalogue), out=Path(args.out), report=_print)
-    except BuildError as exc:
-        return _fail(exc)
+        result = build_site(catalogue_dir=Path(args.catalogue), out=Path(args.out), report=say)
+    except CredsiteError as exc:
+        report_error("error: ", exc, each_line=False)
+        return EXIT_FAILED
     s = result.seconds
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in s.items())
-    _print(f"Built {result.pages} pages and {result.files} files into {result.out} ({timing}).")
-    return 0
+    say(f"Built {result.pages} pages and {result.files} files into {result.out} ({timing}).")
+    return EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import serve_forever
-
     catalogue_dir = Path(args.catalogue)
     try:
         project = find_project()
         catalogue, _ = load_valid_catalogue(catalogue_dir)
-    except BuildError as exc:
-        return _fail(exc)
+    except CredsiteError as exc:
+        report_error("error: ", exc, each_line=False)
+        return EXIT_FAILED
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="credsite-serve-")) / "site"
 
-    def build() -> Any:
-        return build_site(catalogue_dir=catalogue_dir, out=out, project=project, report=_print)
+    def build() -> BuildResult:
+        return build_site(catalogue_dir=catalogue_dir, out=out, project=project, report=say)
 
     try:
         build()
-    except BuildError as exc:
-        return _fail(exc)
+    except CredsiteError as exc:
+        report_error("error: ", exc, each_line=False)
+        return EXIT_FAILED
     serve_forever(
         build=build,
         out=out,
         site_url=catalogue.alliance.site_url,
         watch=[catalogue_dir, project / "site_src", project / "mkdocs.yml"],
         port=args.port,
-        report=_print,
+        report=say,
     )
-    return 0
+    return EXIT_OK
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "build",
         help="validate the catalogue and build the static site",

@@ -1,4 +1,4 @@
-"""`credsite check` and `credsite schema`."""
+"""`credsite check`: validate the catalogue and report every finding with file and line."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
+from build_tools.catalogue.loader import load_catalogue
+from build_tools.findings import format_github, format_json, format_text
+
+from ._output import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,29 +37,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     check.set_defaults(handler=run_check)
 
-    schema = subparsers.add_parser(
-        "schema",
-        help="write JSON Schemas for the catalogue files (editor autocompletion)",
-        description=(
-            "Write offer.schema.json, issuer.schema.json, pathway.schema.json and "
-            "alliance.schema.json, generated from the catalogue model and vocabularies."
-        ),
-    )
-    schema.add_argument(
-        "--out", default="schema", metavar="DIR", help="output folder (default: schema)"
-    )
-    schema.add_argument(
-        "--check",
-        action="store_true",
-        help="do not write; exit 1 if the files in --out are missing or out of date",
-    )
-    schema.set_defaults(handler=run_schema)
-
 
 def run_check(args: argparse.Namespace) -> int:
-    from build_tools.catalogue.findings import format_github, format_json, format_text
-    from build_tools.catalogue.loader import load_catalogue
-
     root = Path(args.catalogue)
     if not root.is_dir():
         print(
@@ -88,28 +68,4 @@ def run_check(args: argparse.Namespace) -> int:
         if args.strict and warnings and not errors:
             summary += " (--strict: warnings count as errors)"
         print(summary, file=sys.stderr if findings else sys.stdout)
-    return EXIT_FINDINGS if failing else EXIT_OK
-
-
-def run_schema(args: argparse.Namespace) -> int:
-    from build_tools.catalogue.schema import render_schemas
-
-    out = Path(args.out)
-    files = render_schemas()
-    if args.check:
-        stale = [
-            name
-            for name, content in files.items()
-            if not (out / name).is_file() or (out / name).read_bytes() != content
-        ]
-        for name in stale:
-            print(f"{out / name} is missing or out of date; run `credsite schema --out {out}`.")
-        return EXIT_FINDINGS if stale else EXIT_OK
-    if out.exists() and not out.is_dir():
-        print(f"credsite schema: error: '{out}' is not a folder.", file=sys.stderr)
-        return EXIT_USAGE
-    out.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        (out / name).write_bytes(content)
-        print(f"wrote {out / name}")
-    return EXIT_OK
+    return EXIT_FAILED if failing else EXIT_OK
