@@ -45,6 +45,7 @@ __all__ = [
     "duration",
     "lang",
     "note",
+    "nqf_unknown",
     "number",
     "offer_base",
     "organisation_id",
@@ -155,13 +156,20 @@ def vc_keys(node: Any) -> Any:
 # The specification
 
 def uses_qualification(catalogue: Catalogue, offer: Offer) -> bool:
-    """Qualification when the offer has an EQF level and every awarding body's country has an
-    NQF level for it; otherwise a LearningAchievementSpecification (LOQ 3.2 requires NQFLevel
-    on a Qualification)."""
+    """Qualification when the offer has an EQF level, else a LearningAchievementSpecification.
+
+    ELM 3.2 states the EQF level (Annex I "level") only on a Qualification, so an offer with a
+    level is one, in the credentials issued for it and on the site alike."""
+    return offer.eqf is not None
+
+
+def nqf_unknown(catalogue: Catalogue, offer: Offer) -> list[str]:
+    """The awarding countries whose framework has no single level referenced to the offer's
+    EQF level (e.g. Norway at EQF 5 and 6). Europass's LOQ profile needs one on every
+    Qualification, so such an offer cannot go to the Qualification Dataset Register as it is."""
     if offer.eqf is None:
-        return False
-    countries = offer_countries(catalogue, offer)
-    return bool(countries) and len(vocab.nqf_levels(countries, offer.eqf)) == len(countries)
+        return []
+    return [c for c in offer_countries(catalogue, offer) if not vocab.nqf_levels([c], offer.eqf)]
 
 
 def specification(catalogue: Catalogue, offer: Offer, *, esco_scheme: bool = False
@@ -228,10 +236,12 @@ def specification(catalogue: Catalogue, offer: Offer, *, esco_scheme: bool = Fal
         eqf = vocab_concept("eqf", offer.eqf)
         if eqf:
             spec["eqfLevel"] = eqf
-        spec["nqfLevel"] = [
+        nqf = [
             concept(uri, _QDR_SCHEME, {"en": label})
             for uri, label in vocab.nqf_levels(offer_countries(catalogue, offer), offer.eqf)
         ]
+        if nqf:
+            spec["nqfLevel"] = nqf
     return spec
 
 

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from build_tools.catalogue import elm, vocab
 from build_tools.catalogue import model as m
-from build_tools.catalogue import vocab
 from build_tools.catalogue.findings import Finding, Severity, finding
 from build_tools.catalogue.secrets import (
     find_private_key_material,
@@ -801,6 +801,19 @@ def _policy(ctx: _Ctx) -> Iterator[Finding]:
                     offer.where("workload_hours"),
                     severity="warning",
                 )
+        unknown = elm.nqf_unknown(ctx.cat, offer)
+        if unknown:
+            yield _f(
+                "QDR_NQF_LEVEL_UNKNOWN",
+                f"The national framework of {', '.join(unknown)} has no single level referenced "
+                f"to EQF level {offer.eqf}, so this offer cannot be sent to Europass's "
+                "Qualification Dataset Register, which needs one. The site and the credentials "
+                "show the EQF level as usual.",
+                offer.where("eqf"),
+                severity="warning",
+                hint="Nothing to change for the site. To publish this offer in the register, "
+                "agree its national level with your country's EQF national coordination point.",
+            )
         if offer.cycle is not None and offer.eqf is not None:
             expected = vocab.eqf_cycle(offer.eqf)
             if expected != offer.cycle:

@@ -305,13 +305,19 @@ def test_the_credential_and_the_site_say_the_same_about_the_specification(
     assert claim["provenBy"]["specifiedBy"] == in_credential["provenBy"]
 
 
-def test_an_offer_without_a_national_level_is_no_qualification_in_either(
+def test_an_offer_without_a_national_level_states_its_eqf_level_in_both(
         world_template: IssuingWorld) -> None:
+    # Annex I "level": ELM states it on a Qualification, so the EDC and the site carry the EQF
+    # level even where the awarding country's framework has no single level for it.
     catalogue = world_template.load()
     offer = dataclasses.replace(catalogue.offers["bb-joint"], eqf=6)  # Norway: no NKR level 6
     catalogue.offers[offer.id] = offer
     data = EdcInput(catalogue, offer, LEARNER, catalogue.issuers["aa"], UID, ISSUED)
     spec = build_edc(data, image_png=b"png")["credentialSubject"]["hasClaim"]["specifiedBy"]
     on_site = elm_output.offer_document(catalogue, offer)["@graph"][1]
-    assert spec["type"] == on_site["@type"] == "LearningAchievementSpecification"
-    assert "eqfLevel" not in spec and "nqfLevel" not in spec
+    assert spec["type"] == on_site["@type"] == "Qualification"
+    assert spec["eqfLevel"]["id"] == on_site["eqfLevel"]["@id"]
+    # The national level is given for the countries whose framework has one, never for Norway.
+    levels = [level["id"] for level in spec.get("nqfLevel", [])]
+    assert levels == [level["@id"] for level in on_site.get("nqfLevel", [])]
+    assert all("NKR" not in level["prefLabel"]["en"] for level in spec.get("nqfLevel", []))
