@@ -114,6 +114,8 @@ CODES: dict[str, str] = {
     "SCHAC_INVALID": "A SCHAC code is not a domain name.",
     "DEQAR_ID_INVALID": "A DEQAR id is not DEQARINST followed by digits.",
     "IDENTIFIER_UNSET": "An identifier is unset without a todo note (warning).",
+    "IDENTIFIER_TO_CONFIRM": "An issuer's todo note: an identifier still to confirm (warning).",
+    "APPLICATION_URL_HOMEPAGE": "The application URL is a home page, not a form (warning).",
     "FEE_INVALID": "A fee is negative or the currency is not a 3-letter code.",
     "VERSION_DUPLICATE": "A previous version repeats a version number.",
     "LANGUAGES_MISSING": "An alliance or offer lists no languages.",
@@ -381,6 +383,15 @@ def _issuers(ctx: _Ctx) -> Iterator[Finding]:
             )
             if v is None
         ]
+        for i, note in enumerate(issuer.todo):
+            yield _f(
+                "IDENTIFIER_TO_CONFIRM",
+                f"To confirm for {issuer.name}: {note.rstrip('.')}.",
+                issuer.where(f"todo.{i}"),
+                severity="warning",
+                hint="Todo notes are for maintainers and are not published; remove the note "
+                "once the identifier is confirmed.",
+            )
         if unset and not issuer.todo:
             yield _f(
                 "IDENTIFIER_UNSET",
@@ -770,6 +781,16 @@ def _offer_formats(ctx: _Ctx) -> Iterator[Finding]:
         yield from _url(
             offer.application.url, offer.where("application.url"), "The application URL"
         )
+        if offer.application.url and not ctx.cat.application_form(offer):
+            yield _f(
+                "APPLICATION_URL_HOMEPAGE",
+                f"The application URL '{offer.application.url}' is a home page, not an "
+                "application form, so the offer page shows no Apply button.",
+                offer.where("application.url"),
+                severity="warning",
+                hint="Link the application form itself, or leave `url` out while no "
+                "application is open and say so in `note`.",
+            )
         yield from _contact(offer.contact, offer, "contact")
         if offer.quality_assurance is not None:
             yield from _url(

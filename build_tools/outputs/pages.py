@@ -78,7 +78,40 @@ def _env() -> jinja2.Environment:
     env.filters["href"] = _href
     env.filters["html_paras"] = c.html_paragraphs
     env.filters["rawhtml"] = _raw_html
+    env.filters["stamp"] = _stamp
+    env.filters["fingerprint"] = _fingerprint
     return env
+
+
+def _stamp(value: object) -> Markup:
+    """A UTC timestamp ("2026-09-01T00:00:00Z") as a <time> that does not wrap: the date alone
+    at midnight, else date and time to the minute; "–" when there is none."""
+    if not value:
+        return Markup("–")
+    text = str(value)
+    date, _, time = text.partition("T")
+    time = time.rstrip("Z")
+    shown = date if time in ("", "00:00:00") else f"{date} {time[:5]} UTC"
+    return Markup(
+        f'<time class="cs-nowrap" datetime="{c.html_escape(text)}">{c.html_escape(shown)}</time>'
+    )
+
+
+FINGERPRINT_SHOWN = 10  # characters of a thumbprint or hash shown before the full value
+
+
+def _fingerprint(value: object, what: str) -> Markup:
+    """A long identifier (thumbprint, certificate hash): its first characters, with the full
+    value in a details element that opens in place (and as a tooltip)."""
+    if not value:
+        return Markup("–")
+    full = c.html_escape(str(value))
+    short = c.html_escape(str(value)[:FINGERPRINT_SHOWN])
+    return Markup(
+        f'<details class="cs-fp"><summary><code title="{full}">{short}…</code>'
+        f'<span class="md-visually-hidden"> (show the full {c.html_escape(what)})</span>'
+        f'</summary><code class="cs-fp-full">{full}</code></details>'
+    )
 
 
 def _href(url: object) -> Markup:
@@ -419,7 +452,7 @@ def _offer_page(catalogue: Catalogue, offer: Offer) -> bytes:
         ],
         target_group=c.en(offer.target_group),
         application_note=c.en(offer.application.note),
-        application_url=offer.application.url,
+        application_url=catalogue.application_form(offer),
         contact=offer.contact,
         last_reviewed=c.fmt_date(offer.last_reviewed),
         version=offer.version,
@@ -468,8 +501,8 @@ def _issuer_page(catalogue: Catalogue, issuer: Issuer, published: frozenset[str]
         keys=_key_rows(catalogue, issuer),
         keys_part=keys_module() is not None,
         listing=listing,
-        keys_page=c.md_link_target(page, "keys/"),
-        registry_link=c.md_link_target(page, "registry.json"),
+        keys_page=c.relative_url(page, "keys/"),
+        registry_link=c.relative_url(page, "registry.json"),
     )
 
 

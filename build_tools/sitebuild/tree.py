@@ -36,7 +36,7 @@ from build_tools.outputs.registry import render_registry
 
 from .errors import BuildError
 
-PLACEHOLDER = re.compile(r"^<!--\s*credsite:([a-z0-9-]+)\s*-->\s*$", re.MULTILINE)
+PLACEHOLDER = re.compile(r"^<!--[ \t]*credsite:([a-z0-9-]+)[ \t]*-->[ \t]*$", re.MULTILINE)
 
 # Used only while the verifier part has not provided `site_src/verify/index.md`, so that the
 # header link to the verifier (required on every page) always has a target.
