@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -33,7 +34,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import serve_forever
+    from .serve import PortInUse, make_server, serve_forever, site_prefix
 
     catalogue_dir = Path(args.catalogue)
     try:
@@ -41,24 +42,39 @@ def _serve(args: argparse.Namespace) -> int:
         catalogue, _ = load_valid_catalogue(catalogue_dir)
     except BuildError as exc:
         return _fail(exc)
-    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="credsite-serve-")) / "site"
-
-    def build() -> Any:
-        return build_site(catalogue_dir=catalogue_dir, out=out, project=project, report=_print)
-
+    temporary = None if args.out else Path(tempfile.mkdtemp(prefix="credsite-serve-"))
+    out = Path(args.out) if args.out else Path(str(temporary)) / "site"
     try:
-        build()
-    except BuildError as exc:
-        return _fail(exc)
-    serve_forever(
-        build=build,
-        out=out,
-        site_url=catalogue.alliance.site_url,
-        watch=[catalogue_dir, project / "site_src", project / "mkdocs.yml"],
-        port=args.port,
-        report=_print,
-    )
-    return 0
+        # The port first: a port in use is one line, before any build.
+        try:
+            server = make_server(out, site_prefix(catalogue.alliance.site_url), args.port)
+        except PortInUse as exc:
+            print(f"error: {exc}", file=sys.stderr, flush=True)
+            return 1
+
+        def build() -> Any:
+            return build_site(
+                catalogue_dir=catalogue_dir, out=out, project=project, report=_print
+            )
+
+        try:
+            build()
+        except BuildError as exc:
+            server.server_close()
+            return _fail(exc)
+        serve_forever(
+            build=build,
+            out=out,
+            site_url=catalogue.alliance.site_url,
+            watch=[catalogue_dir, project / "site_src", project / "mkdocs.yml"],
+            port=args.port,
+            report=_print,
+            server=server,
+        )
+        return 0
+    finally:
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
 
 
 def register(subparsers: Any) -> None:
