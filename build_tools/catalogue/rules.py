@@ -165,6 +165,9 @@ class _Ctx:
     # size of the catalogue (`Catalogue.pathways_of` scans every pathway).
     member_of: Mapping[str, list[m.Pathway]]
     awarding: frozenset[str]
+    # Offer ids whose files exist but could not be read or parsed (reported already): they
+    # count as existing, so references to them raise nothing more.
+    unreadable: frozenset[str] = frozenset()
 
     @property
     def policy(self) -> m.Policy:
@@ -183,13 +186,17 @@ def _index_members(catalogue: m.Catalogue) -> dict[str, list[m.Pathway]]:
     return out
 
 
-def run_rules(catalogue: m.Catalogue, *, now: dt.datetime) -> list[Finding]:
-    """Run every rule; a rule that crashes on odd data becomes a finding, never a traceback."""
+def run_rules(
+    catalogue: m.Catalogue, *, now: dt.datetime, unreadable: Iterable[str] = ()
+) -> list[Finding]:
+    """Run every rule; a rule that crashes on odd data becomes a finding, never a traceback.
+    `unreadable`: ids of offer files that failed to load; references to them are not errors."""
     ctx = _Ctx(
         catalogue,
         now,
         _index_members(catalogue),
         frozenset(s for o in catalogue.offers.values() for s in o.awarding_bodies),
+        frozenset(unreadable),
     )
     out: list[Finding] = []
     for r in RULES:
@@ -599,7 +606,7 @@ def _offer_references(ctx: _Ctx) -> Iterator[Finding]:
             if slug not in issuers:
                 yield _unknown_issuer(slug, offer.where(f"recognition.partners.{i}"), issuers)
         for i, ref in enumerate(offer.prerequisite_offers):
-            if ref not in ctx.cat.offers:
+            if ref not in ctx.cat.offers and ref not in ctx.unreadable:
                 yield _unknown_offer(ref, offer.where(f"prerequisite_offers.{i}"), ctx.cat.offers)
 
 
@@ -819,7 +826,12 @@ def _dates(ctx: _Ctx) -> Iterator[Finding]:
                 f"{s.start}; it must be on or before the start.",
                 offer.where("schedule.application_deadline"),
             )
-        if not s.self_paced and s.start is None and "schedule" in offer.positions:
+        if (
+            not s.self_paced
+            and s.start is None
+            and "schedule" in offer.positions
+            and "schedule.start:refused" not in offer.positions  # reported as TYPE_DATE
+        ):
             yield _f(
                 "SCHEDULE_START_MISSING",
                 "The offer is not self-paced but has no start date. Add schedule.start, or set "
@@ -937,7 +949,7 @@ def _pathways(ctx: _Ctx) -> Iterator[Finding]:
     for pathway in ctx.cat.pathways.values():
         yield from _slug(pathway.id, pathway.where("id"), "pathway id")
         for i, ref in enumerate(pathway.offers):
-            if ref not in offers:
+            if ref not in offers and ref not in ctx.unreadable:
                 yield _unknown_offer(ref, pathway.where(f"offers.{i}"), offers)
         for i, ref in _dupes(pathway.offers):
             yield _f(
@@ -967,7 +979,7 @@ def _pathways(ctx: _Ctx) -> Iterator[Finding]:
                 if "required" in pathway.positions
                 else pathway.where("type"),
             )
-        if pathway.min_ects is not None:
+        if pathway.min_ects is not None and not ctx.unreadable & set(pathway.offers):
             total = sum(offers[o].ects for o in set(pathway.offers) if o in offers)
             if pathway.min_ects > total:
                 yield _f(
