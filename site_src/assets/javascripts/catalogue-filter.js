@@ -13,7 +13,7 @@
   "use strict";
 
   var SOON_DAYS = 92; // "starting in the next 3 months"
-  var PAGE = 50; // offers rendered at once
+  var PAGE = 25; // offers rendered at once (a screenful or two: cheap to lay out)
   var WIDE = "(min-width: 60em)";
 
   function words(value) {
@@ -182,8 +182,13 @@
       }
     }
 
+    var last = null;
+
     function apply(updateUrl) {
       var s = state();
+      var key = JSON.stringify(s);
+      if (key === last) return; // a select fires both input and change
+      last = key;
       var filtered = Object.keys(s).length > 0;
       var n = activeCount(s);
       active.textContent = n === 0 ? "(none active)" : "(" + n + " active)";
