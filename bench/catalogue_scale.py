@@ -10,8 +10,8 @@ measured in headless Chromium (the tests' offline flags):
 - interactive: navigation start to the filter panel being ready (ms, from localhost);
 - filter change: choosing a level until the list is rendered (ms, median of 5, next frame);
 - first search result: typing a word in the header search until the first result shows (ms),
-  and the bytes fetched meanwhile (the search index, as served: uncompressed by this server,
-  and gzip-compressed).
+  and the bytes fetched for it, from the page load on (search index and worker, which the
+  theme loads before any typing), as served (uncompressed by this server) and gzip-compressed.
 
 Goals at 5,000 offers: <= 300 kB catalogue transfer, <= 1 s interactive, <= 100 ms filter
 change, <= 500 ms first search result, <= 1 MB fetched for it. No figure is asserted; run:
@@ -95,7 +95,6 @@ def measure(site: Path, site_url: str) -> dict[str, Any]:
 
             # Site search from the header, on a fresh page (nothing cached).
             search = context.new_page()
-            search.goto(base, wait_until="load")
             fetched: list[tuple[str, int, int]] = []
 
             def record(response: Any) -> None:
@@ -105,7 +104,11 @@ def measure(site: Path, site_url: str) -> dict[str, Any]:
                     return
                 fetched.append((response.url, len(body), len(gzip.compress(body, 6))))
 
+            # Counted from the page load: the theme fetches its whole index before any typing.
             search.on("response", record)
+            search.goto(base, wait_until="load")
+            # What the page fetched on load for search (the theme's index and worker) counts.
+            fetched[:] = [f for f in fetched if "search" in f[0]]
             search.locator(".md-search__input").click()
             t0 = time.perf_counter()
             search.keyboard.type("Resilient")
