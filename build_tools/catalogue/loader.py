@@ -80,6 +80,11 @@ class LoadResult:
         return self.catalogue
 
 
+# Suffix of a position key for a value that was written but refused (already reported), so
+# that rules do not report it once more as missing.
+REFUSED = ":refused"
+
+
 def load_catalogue(
     root: Path | str,
     *,
@@ -99,8 +104,25 @@ def load_catalogue(
         if catalogue is not None and rules:
             from build_tools.catalogue.rules import run_rules
 
-            findings.extend(run_rules(catalogue, now=now))
+            findings.extend(
+                run_rules(catalogue, now=now, unreadable=unloaded_offers(root, catalogue))
+            )
         return LoadResult(catalogue, _dedupe(sort_findings(findings)))
+
+
+def offer_files(root: Path) -> list[Path]:
+    """The offer files of the catalogue under `root` (offers/<issuer>/<id>.yaml)."""
+    folder = root / "offers"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*/*.y*ml") if p.suffix in (".yaml", ".yml"))
+
+
+def unloaded_offers(root: Path, catalogue: m.Catalogue | None) -> frozenset[str]:
+    """Ids (file names) of offer files that exist but did not load (unreadable or invalid
+    YAML, reported by the loader)."""
+    loaded = set(catalogue.offers) if catalogue is not None else set()
+    return frozenset(p.stem for p in offer_files(root)) - loaded
 
 
 @contextlib.contextmanager
@@ -315,6 +337,9 @@ class _Builder:
                 kwargs[fs.name] = value
                 # Only valid values are located: rules skip a field whose value was refused.
                 self.positions[sub] = where
+            else:
+                # ...but may need to know that it was written (and reported), not left out.
+                self.positions[sub + REFUSED] = where
         for fs in fields:
             if fs.name in kwargs:
                 continue

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import urlsplit
 
 from build_tools.findings import Location
 
@@ -338,6 +339,29 @@ class Catalogue:
             return offer.quality_assurance
         lead = self.issuers.get(offer.lead_issuer)
         return lead.quality_assurance if lead else None
+
+    def application_form(self, offer: Offer) -> str:
+        """The offer's application URL if it can lead to applying: "" when it is unset or only
+        a home page (a site root, or an awarding body's or the alliance's home page), which a
+        learner cannot apply through."""
+        url = offer.application.url.strip()
+        if not url:
+            return ""
+        homes = {self.alliance.homepage} | {
+            self.issuers[s].homepage for s in offer.awarding_bodies if s in self.issuers
+        }
+        parts = urlsplit(url)
+        if _same_page(url, homes) or (parts.path in ("", "/") and not parts.query):
+            return ""
+        return url
+
+
+def _same_page(url: str, others: set[str]) -> bool:
+    def norm(u: str) -> str:
+        parts = urlsplit(u.strip())
+        return f"{parts.netloc.lower().removeprefix('www.')}{parts.path.rstrip('/')}?{parts.query}"
+
+    return norm(url) in {norm(o) for o in others if o}
 
 
 def offer_countries(catalogue: Catalogue, offer: Offer) -> list[str]:

@@ -122,6 +122,8 @@ CODES: dict[str, str] = {
     "SCHAC_INVALID": "A SCHAC code is not a domain name.",
     "DEQAR_ID_INVALID": "A DEQAR id is not DEQARINST followed by digits.",
     "IDENTIFIER_UNSET": "An identifier is unset without a todo note (warning).",
+    "IDENTIFIER_TO_CONFIRM": "An issuer's todo note: an identifier still to confirm (warning).",
+    "APPLICATION_URL_HOMEPAGE": "The application URL is a home page, not a form (warning).",
     "FEE_INVALID": "A fee is negative or the currency is not a 3-letter code.",
     "VERSION_DUPLICATE": "A previous version repeats a version number.",
     "LANGUAGES_MISSING": "An alliance or offer lists no languages.",
@@ -175,6 +177,9 @@ class _Ctx:
     # size of the catalogue (`Catalogue.pathways_of` scans every pathway).
     member_of: Mapping[str, list[m.Pathway]]
     awarding: frozenset[str]
+    # Offer ids whose files exist but could not be read or parsed (reported already): they
+    # count as existing, so references to them raise nothing more.
+    unreadable: frozenset[str] = frozenset()
 
     @property
     def policy(self) -> m.Policy:
@@ -193,13 +198,17 @@ def _index_members(catalogue: m.Catalogue) -> dict[str, list[m.Pathway]]:
     return out
 
 
-def run_rules(catalogue: m.Catalogue, *, now: dt.datetime) -> list[Finding]:
-    """Run every rule; a rule that crashes on odd data becomes a finding, never a traceback."""
+def run_rules(
+    catalogue: m.Catalogue, *, now: dt.datetime, unreadable: Iterable[str] = ()
+) -> list[Finding]:
+    """Run every rule; a rule that crashes on odd data becomes a finding, never a traceback.
+    `unreadable`: ids of offer files that failed to load; references to them are not errors."""
     ctx = _Ctx(
         catalogue,
         now,
         _index_members(catalogue),
         frozenset(s for o in catalogue.offers.values() for s in o.awarding_bodies),
+        frozenset(unreadable),
     )
     out: list[Finding] = []
     for r in RULES:
@@ -404,6 +413,15 @@ def _issuers(ctx: _Ctx) -> Iterator[Finding]:
             )
             if v is None
         ]
+        for i, note in enumerate(issuer.todo):
+            yield _f(
+                "IDENTIFIER_TO_CONFIRM",
+                f"To confirm for {issuer.name}: {note.rstrip('.')}.",
+                issuer.where(f"todo.{i}"),
+                severity="warning",
+                hint="Todo notes are for maintainers and are not published; remove the note "
+                "once the identifier is confirmed.",
+            )
         if unset and not issuer.todo:
             yield _f(
                 "IDENTIFIER_UNSET",
@@ -679,7 +697,7 @@ def _offer_references(ctx: _Ctx) -> Iterator[Finding]:
             if slug not in issuers:
                 yield _unknown_issuer(slug, offer.where(f"recognition.partners.{i}"), issuers)
         for i, ref in enumerate(offer.prerequisite_offers):
-            if ref not in ctx.cat.offers:
+            if ref not in ctx.cat.offers and ref not in ctx.unreadable:
                 yield _unknown_offer(ref, offer.where(f"prerequisite_offers.{i}"), ctx.cat.offers)
 
 
@@ -874,6 +892,16 @@ def _offer_formats(ctx: _Ctx) -> Iterator[Finding]:
         yield from _url(
             offer.application.url, offer.where("application.url"), "The application URL"
         )
+        if offer.application.url and not ctx.cat.application_form(offer):
+            yield _f(
+                "APPLICATION_URL_HOMEPAGE",
+                f"The application URL '{offer.application.url}' is a home page, not an "
+                "application form, so the offer page shows no Apply button.",
+                offer.where("application.url"),
+                severity="warning",
+                hint="Link the application form itself, or leave `url` out while no "
+                "application is open and say so in `note`.",
+            )
         yield from _contact(offer.contact, offer, "contact")
         if offer.quality_assurance is not None:
             yield from _url(
@@ -902,7 +930,12 @@ def _dates(ctx: _Ctx) -> Iterator[Finding]:
                 f"{s.start}; it must be on or before the start.",
                 offer.where("schedule.application_deadline"),
             )
-        if not s.self_paced and s.start is None and "schedule" in offer.positions:
+        if (
+            not s.self_paced
+            and s.start is None
+            and "schedule" in offer.positions
+            and "schedule.start:refused" not in offer.positions  # reported as TYPE_DATE
+        ):
             yield _f(
                 "SCHEDULE_START_MISSING",
                 "The offer is not self-paced but has no start date. Add schedule.start, or set "
@@ -1020,7 +1053,7 @@ def _pathways(ctx: _Ctx) -> Iterator[Finding]:
     for pathway in ctx.cat.pathways.values():
         yield from _slug(pathway.id, pathway.where("id"), "pathway id")
         for i, ref in enumerate(pathway.offers):
-            if ref not in offers:
+            if ref not in offers and ref not in ctx.unreadable:
                 yield _unknown_offer(ref, pathway.where(f"offers.{i}"), offers)
         for i, ref in _dupes(pathway.offers):
             yield _f(
@@ -1050,7 +1083,7 @@ def _pathways(ctx: _Ctx) -> Iterator[Finding]:
                 if "required" in pathway.positions
                 else pathway.where("type"),
             )
-        if pathway.min_ects is not None:
+        if pathway.min_ects is not None and not ctx.unreadable & set(pathway.offers):
             total = sum(offers[o].ects for o in set(pathway.offers) if o in offers)
             if pathway.min_ects > total:
                 yield _f(

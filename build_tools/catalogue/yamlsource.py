@@ -225,11 +225,64 @@ def compose(
     except _Refused as exc:
         return None, [exc.finding]
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_finding(exc, rel)]
+        return None, [_unclosed_quote(text, exc, rel) or _syntax_finding(exc, rel)]
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         return None, [_err("YAML_SYNTAX", f"The file is not valid YAML: {exc}", rel, 1, 1)]
     except (RecursionError, MemoryError):  # pragma: no cover - bounded by size and depth
         return None, [_err("YAML_TOO_COMPLEX", "The file is too deeply nested.", rel, 1, 1)]
+
+
+def _open_quote(line: str) -> int | None:
+    """The column (0-based) of a quote that opens a value on `line` and is not closed on it."""
+    i, n = 0, len(line)
+    while i < n:
+        ch = line[i]
+        if ch == "#" and (i == 0 or line[i - 1] in " \t"):
+            return None  # a comment
+        if ch in "\"'" and (i == 0 or line[i - 1] in " \t:[{,-"):
+            j = i + 1
+            while j < n:
+                if ch == '"' and line[j] == "\\":
+                    j += 2
+                    continue
+                if line[j] == ch:
+                    if ch == "'" and j + 1 < n and line[j + 1] == "'":  # '' inside '...'
+                        j += 2
+                        continue
+                    break
+                j += 1
+            if j >= n:
+                return i
+            i = j + 1
+            continue
+        i += 1
+    return None
+
+
+def _unclosed_quote(text: str, exc: yaml.MarkedYAMLError, rel: str) -> Finding | None:
+    """A quoted value left open is reported at its own line: the parser only notices it on a
+    later line, where the next quote mark closes it by accident."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    start = exc.context_mark.line if exc.context_mark is not None else mark.line
+    for number in reversed(range(max(0, min(start, mark.line)), min(mark.line + 1, len(lines)))):
+        column = _open_quote(lines[number])
+        if column is None:
+            continue
+        quote = lines[number][column]
+        return _err(
+            "YAML_SYNTAX",
+            f"The file is not valid YAML: the quoted text that starts here is not closed on "
+            f"this line (YAML stopped at line {mark.line + 1}).",
+            rel,
+            number + 1,
+            column + 1,
+            f"Quoted text ends with the same quote mark ({quote}) on the same line; "
+            + ("write '' for a ' inside it." if quote == "'" else 'write \\" for a " inside it.'),
+        )
+    return None
 
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, rel: str) -> Finding:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 from build_tools.errors import CredsiteError
 from build_tools.sitebuild.build import BuildResult, build_site, find_project, load_valid_catalogue
-from build_tools.sitebuild.serve import serve_forever
+from build_tools.sitebuild.serve import PortInUse, make_server, serve_forever, site_prefix
 
 from ._output import EXIT_FAILED, EXIT_OK, report_error, say
 
@@ -33,25 +35,38 @@ def _serve(args: argparse.Namespace) -> int:
     except CredsiteError as exc:
         report_error("error: ", exc, each_line=False)
         return EXIT_FAILED
-    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="credsite-serve-")) / "site"
-
-    def build() -> BuildResult:
-        return build_site(catalogue_dir=catalogue_dir, out=out, project=project, report=say)
-
+    temporary = None if args.out else Path(tempfile.mkdtemp(prefix="credsite-serve-"))
+    out = Path(args.out) if args.out else Path(str(temporary)) / "site"
     try:
-        build()
-    except CredsiteError as exc:
-        report_error("error: ", exc, each_line=False)
-        return EXIT_FAILED
-    serve_forever(
-        build=build,
-        out=out,
-        site_url=catalogue.alliance.site_url,
-        watch=[catalogue_dir, project / "site_src", project / "mkdocs.yml"],
-        port=args.port,
-        report=say,
-    )
-    return EXIT_OK
+        # The port first: a port in use is one line, before any build.
+        try:
+            server = make_server(out, site_prefix(catalogue.alliance.site_url), args.port)
+        except PortInUse as exc:
+            print(f"error: {exc}", file=sys.stderr, flush=True)
+            return EXIT_FAILED
+
+        def build() -> BuildResult:
+            return build_site(catalogue_dir=catalogue_dir, out=out, project=project, report=say)
+
+        try:
+            build()
+        except CredsiteError as exc:
+            server.server_close()
+            report_error("error: ", exc, each_line=False)
+            return EXIT_FAILED
+        serve_forever(
+            build=build,
+            out=out,
+            site_url=catalogue.alliance.site_url,
+            watch=[catalogue_dir, project / "site_src", project / "mkdocs.yml"],
+            port=args.port,
+            report=say,
+            server=server,
+        )
+        return EXIT_OK
+    finally:
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

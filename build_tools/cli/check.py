@@ -60,9 +60,15 @@ def run_check(args: argparse.Namespace) -> int:
     warnings = len(result.warnings)
     failing = errors + (warnings if args.strict else 0)
     if args.format == "text":
+        from build_tools.catalogue.loader import unloaded_offers
+
         offers = len(result.catalogue.offers) if result.catalogue else 0
+        unread = len(unloaded_offers(root, result.catalogue))
+        checked = f"{offers} offers checked"
+        if unread:
+            checked += f" ({unread} more could not be read)"
         summary = (
-            f"{offers} offers checked: {errors} error{'s' * (errors != 1)}, "
+            f"{checked}: {errors} error{'s' * (errors != 1)}, "
             f"{warnings} warning{'s' * (warnings != 1)}"
         )
         if args.strict and warnings and not errors:

@@ -18,7 +18,7 @@ _BOX_W = 300
 _BOX_H = 56
 _GAP = 22
 _TARGET_X = 380
-_MAX_CHARS = 40
+_MAX_CHARS = 33
 
 
 def _clip(text: str, limit: int = _MAX_CHARS) -> str:
@@ -44,6 +44,82 @@ def _arrow(x1: int, y1: int, x2: int, y2: int) -> str:
     )
 
 
+def _member_detail(pathway: Pathway, offer_id: str, ects: str, eqf: object, hl: str | None) -> str:
+    detail = f"{ects} ECTS · EQF {eqf or '–'}"
+    if offer_id in pathway.required:
+        detail += " · required"
+    if offer_id == hl:
+        detail += " · this offer"
+    return detail
+
+
+def _target_detail(pathway: Pathway) -> str:
+    target = pathway.stacks_into
+    parts = (
+        f"{fmt_number(target.ects)} ECTS" if target.ects else "",
+        f"EQF {target.eqf}" if target.eqf else "",
+    )
+    return " · ".join(x for x in parts if x) or "larger credential"
+
+
+def _narrow_svg(
+    catalogue: Catalogue, pathway: Pathway, members: list, uid: str, highlight: str | None
+) -> Markup:
+    """Offers top to bottom, then the credential below them; a line on the right joins each
+    offer (or, for a vertical pathway, the last one) to the credential."""
+    n = max(len(members), 1)
+    rail = _BOX_W + 14
+    target_y = 10 + n * (_BOX_H + _GAP) + 14
+    height = target_y + _BOX_H + 10
+    width = rail + 6
+    parts = [
+        f'<svg class="cs-diagram" role="img" aria-labelledby="{uid}-t {uid}-d" '
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{uid}-t">Diagram of the pathway '
+        f"{html_escape(pathway.title.get('en', pathway.id))}</title>",
+        f'<desc id="{uid}-d">{html_escape(pathway_description(catalogue, pathway))}</desc>',
+        f'<defs><marker id="{uid}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
+        'class="cs-d-head"/></marker></defs>',
+    ]
+    for i, offer in enumerate(members):
+        y = 10 + i * (_BOX_H + _GAP)
+        detail = _member_detail(pathway, offer.id, fmt_number(offer.ects), offer.eqf, highlight)
+        css = "cs-d-box cs-d-current" if offer.id == highlight else "cs-d-box"
+        parts.append(_box(0, y, offer.title.get("en", offer.id), detail, css))
+        if pathway.direction == "vertical":
+            if i + 1 < len(members):
+                parts.append(_arrow(_BOX_W // 2, y + _BOX_H, _BOX_W // 2, y + _BOX_H + _GAP - 2))
+        else:
+            mid = y + _BOX_H // 2
+            parts.append(
+                f'<line x1="{_BOX_W}" y1="{mid}" x2="{rail}" y2="{mid}" class="cs-d-arrow"/>'
+            )
+    if pathway.direction == "vertical" and members:
+        last = 10 + (len(members) - 1) * (_BOX_H + _GAP) + _BOX_H
+        parts.append(_arrow(_BOX_W // 2, last, _BOX_W // 2, target_y - 2))
+    elif members:
+        first_mid = 10 + _BOX_H // 2
+        t_mid = target_y + _BOX_H // 2
+        parts.append(
+            f'<line x1="{rail}" y1="{first_mid}" x2="{rail}" y2="{t_mid}" class="cs-d-arrow"/>'
+        )
+        parts.append(_arrow(rail, t_mid, _BOX_W + 2, t_mid))
+    target = pathway.stacks_into
+    parts.append(
+        _box(
+            0,
+            target_y,
+            target.title.get("en", "Larger credential"),
+            _target_detail(pathway),
+            "cs-d-box cs-d-target",
+        )
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts).replace("url(#ARROW)", f"url(#{uid}-arrow)"))
+
+
 def pathway_description(catalogue: Catalogue, pathway: Pathway) -> str:
     """The diagram in words (its <desc>), also usable as a caption."""
     names = []
@@ -64,12 +140,33 @@ def pathway_description(catalogue: Catalogue, pathway: Pathway) -> str:
     return f"Horizontal pathway: {join_words(names)} stack into {target_text}."
 
 
-def pathway_svg(catalogue: Catalogue, pathway: Pathway, *, highlight: str | None = None) -> Markup:
+def pathway_figure(
+    catalogue: Catalogue, pathway: Pathway, *, highlight: str | None = None
+) -> Markup:
+    """The diagram twice: side by side for wide screens, stacked for narrow ones (credsite.css
+    shows one), so that its text never shrinks below its 12 px on a phone."""
+    return Markup(
+        f'<div class="cs-diagram-wide">{pathway_svg(catalogue, pathway, highlight=highlight)}'
+        '</div><div class="cs-diagram-narrow">'
+        f"{pathway_svg(catalogue, pathway, highlight=highlight, narrow=True)}</div>"
+    )
+
+
+def pathway_svg(
+    catalogue: Catalogue,
+    pathway: Pathway,
+    *,
+    highlight: str | None = None,
+    narrow: bool = False,
+) -> Markup:
+    """The diagram as SVG; `narrow`: the credential below its offers instead of beside them."""
     members = [catalogue.offers[oid] for oid in pathway.offers if oid in catalogue.offers]
     n = max(len(members), 1)
     height = n * _BOX_H + (n - 1) * _GAP + 20
     width = _TARGET_X + _BOX_W + 10
-    uid = f"cs-pw-{pathway.id}"
+    uid = f"cs-pw-{pathway.id}" + ("-n" if narrow else "")
+    if narrow:
+        return _narrow_svg(catalogue, pathway, members, uid, highlight)
     parts: list[str] = [
         f'<svg class="cs-diagram" role="img" aria-labelledby="{uid}-t {uid}-d" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '

@@ -28,7 +28,7 @@ from build_tools.catalogue.fieldref import render_field_reference
 from build_tools.catalogue.model import Catalogue, Issuer, Offer, Pathway
 
 from . import common as c
-from .diagrams import pathway_description, pathway_svg
+from .diagrams import pathway_description, pathway_figure
 from .keys import key_facts
 from .rawhtml import wrap as _raw_html
 from .schemaorg import course
@@ -77,7 +77,40 @@ def _env() -> jinja2.Environment:
     env.filters["href"] = _href
     env.filters["html_paras"] = c.html_paragraphs
     env.filters["rawhtml"] = _raw_html
+    env.filters["stamp"] = _stamp
+    env.filters["fingerprint"] = _fingerprint
     return env
+
+
+def _stamp(value: object) -> Markup:
+    """A UTC timestamp ("2026-09-01T00:00:00Z") as a <time> that does not wrap: the date alone
+    at midnight, else date and time to the minute; "–" when there is none."""
+    if not value:
+        return Markup("–")
+    text = str(value)
+    date, _, time = text.partition("T")
+    time = time.rstrip("Z")
+    shown = date if time in ("", "00:00:00") else f"{date} {time[:5]} UTC"
+    return Markup(
+        f'<time class="cs-nowrap" datetime="{c.html_escape(text)}">{c.html_escape(shown)}</time>'
+    )
+
+
+FINGERPRINT_SHOWN = 10  # characters of a thumbprint or hash shown before the full value
+
+
+def _fingerprint(value: object, what: str) -> Markup:
+    """A long identifier (thumbprint, certificate hash): its first characters, with the full
+    value in a details element that opens in place (and as a tooltip)."""
+    if not value:
+        return Markup("–")
+    full = c.html_escape(str(value))
+    short = c.html_escape(str(value)[:FINGERPRINT_SHOWN])
+    return Markup(
+        f'<details class="cs-fp"><summary><code title="{full}">{short}…</code>'
+        f'<span class="cs-sr-only"> (show the full {c.html_escape(what)})</span>'
+        f'</summary><code class="cs-fp-full">{full}</code></details>'
+    )
 
 
 def _href(url: object) -> Markup:
@@ -237,7 +270,64 @@ def _options(values: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     return sorted(set(values), key=lambda v: v[1].lower())
 
 
-def _catalogue_index(catalogue: Catalogue) -> bytes:
+# Offers per page of the catalogue index (and of each no-JavaScript page after it). The first
+# page carries the filters; they read the whole catalogue from `offers/index.json`.
+CATALOGUE_PAGE_SIZE = 50
+
+
+def catalogue_page_url(n: int) -> str:
+    """The site path of page `n` (1-based) of the catalogue index."""
+    return "offers/" if n == 1 else f"offers/page/{n}/"
+
+
+def _catalogue_json(rows: list[dict[str, Any]]) -> bytes:
+    """The compact catalogue for the filters: label tables once, then one array per offer
+    (docs/adr/0004-site-generation.md, "Catalogue at scale")."""
+    unis: dict[str, int] = {}
+    langs: dict[str, int] = {}
+    modes: dict[str, int] = {}
+    uni_names: list[list[str]] = []
+    lang_names: list[list[str]] = []
+    mode_names: list[list[str]] = []
+
+    def index(table: dict[str, int], names: list[list[str]], key: str, label: str) -> int:
+        if key not in table:
+            table[key] = len(names)
+            names.append([key, label])
+        return table[key]
+
+    offers = []
+    for r in rows:
+        offers.append(
+            [
+                r["id"],
+                r["title"],
+                [
+                    index(unis, uni_names, slug, name)
+                    for slug, name in zip(r["university_slugs"], r["universities"], strict=False)
+                ],
+                r["ects"],
+                r["eqf"],
+                [
+                    index(langs, lang_names, code, label)
+                    for code, label in zip(r["language_codes"], r["languages"], strict=True)
+                ],
+                index(modes, mode_names, r["mode"], r["mode_label"]),
+                r["dates"],
+                r["start"],
+                r["fields"],
+                r["recognition"],
+                1 if r["stackable"] else 0,
+                1 if r["self_paced"] else 0,
+            ]
+        )
+    doc = {"u": uni_names, "l": lang_names, "m": mode_names, "o": offers}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _catalogue_index(catalogue: Catalogue) -> dict[str, bytes]:
+    """The catalogue index: its first page (with the filters), the further no-JavaScript pages
+    and the compact JSON the filters read."""
     rows = [
         _offer_summary(catalogue, o)
         for o in sorted(catalogue.offers.values(), key=lambda o: c.en(o.title).lower())
@@ -275,16 +365,39 @@ def _catalogue_index(catalogue: Catalogue) -> bytes:
         ),
     }
     ects_values = [o.ects for o in catalogue.offers.values()] or [0]
-    return _render(
-        "catalogue.md.j2",
-        catalogue=catalogue,
-        rows=rows,
-        facets=facets,
-        ects_min=c.fmt_number(min(ects_values)),
-        ects_max=c.fmt_number(max(ects_values)),
-        university_count=len({s for o in catalogue.offers.values() for s in o.awarding_bodies}),
-        script=c.relative_url("offers/", "assets/javascripts/catalogue-filter.js"),
-    )
+    size = CATALOGUE_PAGE_SIZE
+    page_count = max(1, -(-len(rows) // size))
+    files: dict[str, bytes] = {}
+    for n in range(1, page_count + 1):
+        page = catalogue_page_url(n)
+        chunk = rows[(n - 1) * size : n * size]
+        files[c.page_source(page)] = _render(
+            "catalogue.md.j2",
+            catalogue=catalogue,
+            page_title="Catalogue" if n == 1 else f"Catalogue, page {n}",
+            page_number=n,
+            page_count=page_count,
+            page_links=[
+                (k, c.relative_url(page, catalogue_page_url(k))) for k in range(1, page_count + 1)
+            ],
+            next_href=c.relative_url(page, catalogue_page_url(n + 1)) if n < page_count else "",
+            index_link=c.md_link_target(page, "offers/"),
+            offer_prefix="" if n == 1 else c.relative_url(page, "offers/"),
+            first=(n - 1) * size + 1,
+            last=(n - 1) * size + len(chunk),
+            total=len(rows),
+            rows=chunk,
+            json="index.json",
+            facets=facets,
+            ects_min=c.fmt_number(min(ects_values)),
+            ects_max=c.fmt_number(max(ects_values)),
+            university_count=len(
+                {s for o in catalogue.offers.values() for s in o.awarding_bodies}
+            ),
+            script=c.relative_url(page, "assets/javascripts/catalogue-filter.js"),
+        )
+    files["offers/index.json"] = _catalogue_json(rows)
+    return files
 
 
 def _pathway_members(
@@ -324,7 +437,7 @@ def _pathway_view(
         "title": c.en(pathway.title),
         "link": c.md_link_target(from_page, c.pathway_url(pathway.id)),
         "href": c.relative_url(from_page, c.pathway_url(pathway.id)),
-        "svg": pathway_svg(catalogue, pathway, highlight=highlight),
+        "svg": pathway_figure(catalogue, pathway, highlight=highlight),
         "caption": pathway_description(catalogue, pathway),
         "members": members,
         "total_ects": c.fmt_number(total),
@@ -418,7 +531,7 @@ def _offer_page(catalogue: Catalogue, offer: Offer) -> bytes:
         ],
         target_group=c.en(offer.target_group),
         application_note=c.en(offer.application.note),
-        application_url=offer.application.url,
+        application_url=catalogue.application_form(offer),
         contact=offer.contact,
         last_reviewed=c.fmt_date(offer.last_reviewed),
         version=offer.version,
@@ -452,7 +565,7 @@ def _issuer_page(catalogue: Catalogue, issuer: Issuer, published: frozenset[str]
         offers=[
             {
                 "title": c.en(o.title),
-                "link": c.md_link_target(page, c.offer_url(o.id)),
+                "href": c.relative_url(page, c.offer_url(o.id)),
                 "ects": c.fmt_number(o.ects),
                 "eqf": o.eqf,
                 "joint": [
@@ -463,8 +576,8 @@ def _issuer_page(catalogue: Catalogue, issuer: Issuer, published: frozenset[str]
         ],
         keys=_key_rows(catalogue, issuer),
         listing=listing,
-        keys_page=c.md_link_target(page, "keys/"),
-        registry_link=c.md_link_target(page, "registry.json"),
+        keys_page=c.relative_url(page, "keys/"),
+        registry_link=c.relative_url(page, "registry.json"),
     )
 
 
@@ -544,7 +657,7 @@ def render_pages(
     that pages may link to. `offer_ids`: render only these offers' pages (the build renders
     the others elsewhere with `render_offer_pages`); None: every offer's."""
     done = frozenset(published)
-    files: dict[str, bytes] = {"offers/index.md": _catalogue_index(catalogue)}
+    files: dict[str, bytes] = _catalogue_index(catalogue)
     files.update(
         render_offer_pages(catalogue, catalogue.offers if offer_ids is None else offer_ids)
     )

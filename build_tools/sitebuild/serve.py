@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -50,6 +51,21 @@ class SubPathHandler(http.server.SimpleHTTPRequestHandler):
         self.path = "/" + self.path[len(self.prefix) :]
         return True
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A 404 is answered with the site's own 404.html when it has one."""
+        page = Path(str(self.directory)) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def do_GET(self) -> None:
         if self._strip():
             super().do_GET()
@@ -62,12 +78,38 @@ class SubPathHandler(http.server.SimpleHTTPRequestHandler):
         return None
 
 
+class PreviewServer(http.server.ThreadingHTTPServer):
+    """A browser that drops a connection (a closed tab, a cancelled download) is normal while
+    previewing: nothing is printed for it. Other errors keep the standard report."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, socket.timeout)):
+            return
+        super().handle_error(request, client_address)
+
+
+class PortInUse(OSError):
+    """The port to serve on is taken; the message is one line for the command line."""
+
+
 def make_server(root: Path, prefix: str, port: int = 0) -> http.server.ThreadingHTTPServer:
-    """A threading HTTP server on 127.0.0.1 serving `root` under `prefix` (port 0: any free)."""
+    """A threading HTTP server on 127.0.0.1 serving `root` under `prefix` (port 0: any free).
+    `root` need not exist yet. Raises PortInUse when the port is taken."""
     handler = functools.partial(SubPathHandler, directory=str(root), prefix=prefix)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    server.daemon_threads = True
-    return server
+    try:
+        return PreviewServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
+            raise PortInUse(
+                f"Port {port} on 127.0.0.1 is in use (another preview?); "
+                f"choose another with --port."
+            ) from None
+        raise
 
 
 def snapshot(paths: Iterable[Path]) -> dict[str, float]:
@@ -97,10 +139,12 @@ def serve_forever(
     report: Callable[[str], None],
     interval: float = 1.0,
     stop: threading.Event | None = None,
+    server: http.server.ThreadingHTTPServer | None = None,
 ) -> None:
-    """Serve `out` and call `build()` again whenever a watched file changes."""
+    """Serve `out` and call `build()` again whenever a watched file changes. `server`: one
+    made already with `make_server` (so that a port in use is known before the first build)."""
     prefix = site_prefix(site_url)
-    server = make_server(out, prefix, port)
+    server = server or make_server(out, prefix, port)
     host, real_port = str(server.server_address[0]), int(server.server_address[1])
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -41,7 +41,7 @@ from build_tools.outputs.registry import render_registry
 
 from .errors import BuildError
 
-PLACEHOLDER = re.compile(r"^<!--\s*credsite:([a-z0-9-]+)\s*-->\s*$", re.MULTILINE)
+PLACEHOLDER = re.compile(r"^<!--[ \t]*credsite:([a-z0-9-]+)[ \t]*-->[ \t]*$", re.MULTILINE)
 
 
 def _add(files: dict[str, bytes], part: str, produced: Mapping[str, bytes]) -> None:

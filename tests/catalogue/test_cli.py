@@ -158,3 +158,13 @@ def test_registered_in_the_credsite_cli(factory: CatalogueFactory) -> None:
     factory.write()
     assert main(["check", "--catalogue", str(root)]) == 1
     assert main(["check", "--format", "yaml"]) == 2
+
+
+def test_summary_counts_files_that_could_not_be_read(
+    factory: CatalogueFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    factory.raw["offers/aa/aa-one.yaml"] = b'id: aa-one\ntitle: {en: "Open\n'
+    root = factory.write()
+    assert run(["check", "--catalogue", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "2 offers checked (1 more could not be read): " in err

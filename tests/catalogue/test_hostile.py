@@ -237,3 +237,41 @@ def test_folder_named_like_a_file(factory: CatalogueFactory) -> None:
     (factory.root / "offers" / "aa" / "aa-one.yaml" / "x.yaml").write_text("id: x\n")
     result = load_catalogue(factory.root, now=NOW)
     assert any(f.code == "FILE_UNEXPECTED" for f in result.findings)
+
+
+def test_unclosed_quote_is_reported_at_its_own_line_with_a_hint(
+    factory: CatalogueFactory,
+) -> None:
+    text = _valid_offer_text(factory)
+    lines = text.splitlines()
+    n = next(i for i, ln in enumerate(lines) if ln.startswith("  en: ") and i > 0)
+    lines[n] = '  en: "A title without its closing quote'
+    broken = "\n".join(lines) + "\n"
+    factory.raw[OFFER] = broken.encode()
+    result = factory.load(now=NOW)
+    (found,) = [f for f in result.findings if f.file == OFFER]
+    assert found.code == "YAML_SYNTAX"
+    assert found.line == n + 1, (found, lines[n - 1 : n + 2])
+    assert found.column == len('  en: "')
+    assert "quote" in found.hint and '"' in found.hint
+
+
+def test_a_file_that_fails_to_parse_still_exists_for_references(
+    factory: CatalogueFactory,
+) -> None:
+    """A pathway naming an offer whose file is broken gets no cascade of follow-on errors."""
+    factory.pathways["testa-path"]["min_ects"] = 6
+    factory.raw["offers/aa/aa-two.yaml"] = b'id: aa-two\ntitle: {en: "Open\n'
+    result = factory.load(now=NOW)
+    codes = {f.code for f in result.findings}
+    assert "testa-path" in (result.catalogue.pathways if result.catalogue else {})
+    assert "YAML_SYNTAX" in codes
+    assert "REF_UNKNOWN_OFFER" not in codes, [str(f) for f in result.findings]
+    assert "PATHWAY_MIN_ECTS_UNREACHABLE" not in codes
+
+
+def test_a_bad_date_is_only_a_type_error(factory: CatalogueFactory) -> None:
+    factory.offers["aa-one"]["schedule"]["start"] = "2027-02-31"
+    result = factory.load(now=NOW)
+    codes = [f.code for f in result.findings if f.file == OFFER and f.is_error]
+    assert codes == ["TYPE_DATE"], [str(f) for f in result.findings]

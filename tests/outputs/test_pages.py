@@ -195,6 +195,8 @@ def test_safe_url() -> None:
 def test_pages_link_only_relatively(fixture_catalogue: Catalogue) -> None:
     site = fixture_catalogue.alliance.site_url
     for path, data in pages.render_pages(fixture_catalogue).items():
+        if not path.endswith(".md"):
+            continue
         _, body = split_front_matter(data.decode())
         for href in collect(render_html(data.decode())).hrefs:
             assert not href.startswith("/"), (path, href)
@@ -242,8 +244,10 @@ def test_catalogue_index_rows_carry_every_facet(fixture_catalogue: Catalogue) ->
     assert re.findall(r'<option value="(\d)">EQF level', text) == ["5", "6", "7", "8"]
     assert (
         '<form class="cs-filters" id="cs-filters" role="search" '
-        'aria-label="Filter the catalogue" hidden>' in text
+        'aria-label="Filter the catalogue">' in text
     )
+    # Without JavaScript the filter panel stays hidden (the script reveals it).
+    assert '<details class="cs-filter-panel" id="cs-filter-panel" hidden>' in text
     assert 'aria-live="polite"' in text
     assert '<script src="../assets/javascripts/catalogue-filter.js" defer></script>' in text
 
@@ -252,27 +256,98 @@ def test_pathway_and_issuer_pages(fixture_catalogue: Catalogue) -> None:
     files = pages.render_pages(fixture_catalogue)
     pw = files["pathways/digital-humanities/index.md"].decode()
     assert "<svg" in pw and "<figcaption>" in pw
-    assert "[Digital Humanities Basics](../../offers/jgu-digital-humanities-basics/index.md)" in pw
+    assert (
+        '<a href="../../offers/jgu-digital-humanities-basics/">Digital Humanities Basics</a>' in pw
+    )
     assert "Total of the offers: 6 ECTS" in pw
     assert "Automatic recognition" in pw
     lu = files["issuers/lu/index.md"].decode()
     assert "Erasmus code: LV RIGA01" in lu
     assert "[record in DEQAR](https://data.deqar.eu/institution/123)" in lu
-    assert "[European Futures Lab](../../offers/european-futures-lab/index.md)" in lu
+    assert '<a href="../../offers/european-futures-lab/">European Futures Lab</a>' in lu
     uia = files["issuers/uia/index.md"].decode()
     assert "Erasmus code: not listed yet" in uia
-    assert "Identifiers to confirm" in uia
 
 
-def test_issuer_page_links_published_key_listings(fixture_catalogue: Catalogue) -> None:
+def test_todo_notes_stay_off_the_public_pages(fixture_catalogue: Catalogue) -> None:
+    """Notes for maintainers are `credsite check` warnings, never page content."""
+    files = pages.render_pages(fixture_catalogue)
+    for slug in ("jyu", "uia"):
+        issuer = fixture_catalogue.issuers[slug]
+        assert issuer.todo
+        text = render_html(files[f"issuers/{slug}/index.md"].decode())
+        assert "Identifiers to confirm" not in text
+        for note in issuer.todo:
+            assert note not in text
+
+
+def _keys_section(html_text: str) -> str:
+    return html_text[html_text.index('<h2 id="keys">') :]
+
+
+def test_issuer_page_keys_section_is_html_and_links_published_key_listings(
+    fixture_catalogue: Catalogue,
+) -> None:
     files = pages.render_pages(
         fixture_catalogue, published=["issuers/lu/jwks.json", "issuers/lu/did.json"]
     )
-    assert (
-        "[JSON Web Key Set](jwks.json), [DID document](did.json)"
-        in files["issuers/lu/index.md"].decode()
-    )
+    out = render_html(files["issuers/lu/index.md"].decode())
+    keys = collect(_keys_section(out))
+    text = " ".join(keys.text)
+    # Rendered, not literal Markdown: a table element, no pipes or link syntax in the text.
+    assert "table" in keys.tags and "|" not in text and "](" not in text
+    assert "jwks.json" in keys.hrefs and "did.json" in keys.hrefs
+    assert "../../keys/" in keys.hrefs and "../../registry.json" in keys.hrefs
+    # The section's id belongs to its heading alone.
+    assert out.count('id="keys"') == 1
     assert "jwks.json" not in files["issuers/jyu/index.md"].decode()
+
+
+def test_key_tables_shorten_long_values_and_keep_the_full_ones(
+    fixture_catalogue: Catalogue,
+) -> None:
+    from build_tools.outputs.keys import key_facts
+
+    issuer = fixture_catalogue.issuers["lu"]
+    facts = key_facts(fixture_catalogue, issuer, issuer.keys[0])
+    thumbprint = facts["thumbprint"]
+    assert thumbprint and len(thumbprint) == 43
+    files = pages.render_pages(fixture_catalogue)
+    for path in ("keys/index.md", "issuers/lu/index.md"):
+        out = render_html(files[path].decode())
+        # Shown shortened in a summary; the whole value is in the opened details and the title.
+        summary = re.search(r"<summary><code title=\"([^\"]+)\">([^<]+)</code>", out)
+        assert summary, path
+        assert summary.group(1) == thumbprint
+        assert summary.group(2) == thumbprint[: pages.FINGERPRINT_SHOWN] + "…"
+        assert f'<code class="cs-fp-full">{thumbprint}</code>' in out
+        # Timestamps are <time> elements that do not wrap, with the full value as datetime.
+        assert (
+            '<time class="cs-nowrap" datetime="2026-09-01T00:00:00Z">2026-09-01</time>' in out
+        ), path
+
+
+def _how_to_apply(md_text: str) -> _Collector:
+    out = render_html(md_text)
+    return collect(out[out.index('id="how-to-apply"') :].split("<h2", 1)[0])
+
+
+def test_apply_button_only_for_an_application_form(fixture_catalogue: Catalogue) -> None:
+    from build_tools.catalogue.model import Application
+
+    offer = fixture_catalogue.offers["lu-data-ethics"]
+    form = _how_to_apply(pages.render_offer_page(fixture_catalogue, offer).decode())
+    assert "https://apply.example.org/lu-data-ethics" in form.hrefs
+    assert "Apply for" in " ".join(form.text)
+    # A university's home page is no application form: no button that leads there.
+    for url in ("https://www.lu.lv/", "https://lu.lv", "https://alliance.example.org/"):
+        closed = replace(
+            offer, application=Application(url=url, note={"en": "No application is open."})
+        )
+        section = _how_to_apply(pages.render_offer_page(fixture_catalogue, closed).decode())
+        assert url not in section.hrefs, url
+        assert "Apply for" not in " ".join(section.text), url
+        assert "No application is open." in " ".join(section.text)
 
 
 def test_every_offer_page_is_reachable_from_the_index_not_the_nav(

@@ -228,6 +228,17 @@ def test_unknown_placeholder_is_a_located_error() -> None:
     assert fill_placeholders("x\n<!-- credsite:a -->\ny", {"a": "B\n"}, source="s") == "x\nB\ny"
 
 
+def test_a_placeholder_keeps_the_blank_line_after_it() -> None:
+    """A block ending in a table must not swallow the heading after it into the table."""
+    import markdown
+
+    page = "<!-- credsite:t -->\n\n## Next\n"
+    filled = fill_placeholders(page, {"t": "| A |\n|---|\n| 1 |\n"}, source="s")
+    assert filled == "| A |\n|---|\n| 1 |\n\n## Next\n"
+    html = markdown.markdown(filled, extensions=["tables"])
+    assert "<h2>Next</h2>" in html and "</table>\n<h2>" in html
+
+
 def test_hand_written_file_may_not_hide_a_generated_one(
     tmp_path: Path, catalogue: Catalogue
 ) -> None:

@@ -1,14 +1,20 @@
 /* Client-side filters of the catalogue page.
  *
- * Without JavaScript the page is a plain table of every offer and the form stays hidden.
- * With it, the form filters the rows by their data attributes, announces the number of
- * results in a live region, and keeps the filter in the URL query string, so a filtered view
- * can be bookmarked and shared (?eqf=7&language=de ...).
+ * Without JavaScript the page lists the first offers in a table, with links to further pages
+ * (offers/page/2/ ...), and the filter panel stays hidden. With it, the panel appears (open on
+ * wide screens, collapsed on narrow ones, its summary stating how many filters are active) and
+ * filters the whole catalogue: read from the table itself when it holds every offer, otherwise
+ * from the compact `index.json` next to the page. Matching offers are rendered a page at a
+ * time ("Show more"), so a filter change costs the same at 25 or 5,000 offers. The number of
+ * results is announced in a live region, and the filter is kept in the URL query string so a
+ * filtered view can be bookmarked and shared (?eqf=7&language=de ...).
  */
 (function () {
   "use strict";
 
   var SOON_DAYS = 92; // "starting in the next 3 months"
+  var PAGE = 25; // offers rendered at once (a screenful or two: cheap to lay out)
+  var WIDE = "(min-width: 60em)";
 
   function words(value) {
     return (value || "").split(" ").filter(Boolean);
@@ -29,27 +35,119 @@
     return d.getFullYear() + "-" + m + "-" + day;
   }
 
+  // An offer from a server-rendered row: its facets, and the row itself to show.
+  function fromRow(row) {
+    var d = row.dataset;
+    return {
+      id: d.offer,
+      universities: words(d.universities),
+      eqf: d.eqf || "",
+      ects: number(d.ects),
+      languages: words(d.languages),
+      mode: d.mode,
+      fields: words(d.fields),
+      recognition: d.recognition,
+      stackable: d.stackable,
+      start: d.start || "",
+      selfPaced: d.selfPaced === "yes",
+      row: row
+    };
+  }
+
+  // Offers from index.json (pages/outputs: _catalogue_json); rows are built when first shown.
+  function fromIndex(doc) {
+    return doc.o.map(function (o) {
+      return {
+        id: o[0],
+        title: o[1],
+        universities: o[2].map(function (i) { return doc.u[i][0]; }),
+        universityNames: o[2].map(function (i) { return doc.u[i][1]; }),
+        ects: number(o[3]),
+        ectsText: o[3],
+        eqf: o[4] === null ? "" : String(o[4]),
+        languages: o[5].map(function (i) { return doc.l[i][0]; }),
+        languageNames: o[5].map(function (i) { return doc.l[i][1]; }),
+        mode: doc.m[o[6]][0],
+        modeName: doc.m[o[6]][1],
+        dates: o[7],
+        start: o[8],
+        fields: o[9],
+        recognition: o[10],
+        stackable: o[11] ? "yes" : "no",
+        selfPaced: !!o[12],
+        row: null
+      };
+    });
+  }
+
+  function cell(tag, label, text) {
+    var el = document.createElement(tag);
+    if (label) el.setAttribute("data-label", label);
+    el.textContent = text;
+    return el;
+  }
+
+  function buildRow(o) {
+    var tr = document.createElement("tr");
+    tr.setAttribute("data-offer", o.id);
+    var th = document.createElement("th");
+    th.scope = "row";
+    var a = document.createElement("a");
+    a.href = encodeURIComponent(o.id) + "/";
+    a.textContent = o.title;
+    th.appendChild(a);
+    tr.appendChild(th);
+    tr.appendChild(cell("td", "Universities", o.universityNames.join(", ")));
+    tr.appendChild(cell("td", "ECTS", o.ectsText));
+    tr.appendChild(cell("td", "EQF", o.eqf || "–"));
+    tr.appendChild(cell("td", "Languages", o.languageNames.join(", ")));
+    tr.appendChild(cell("td", "Mode", o.modeName));
+    tr.appendChild(cell("td", "Dates", o.dates));
+    return tr;
+  }
+
+  function matches(o, s, today, soonLimit) {
+    if (s.university && o.universities.indexOf(s.university) < 0) return false;
+    if (s.eqf && o.eqf !== s.eqf) return false;
+    var min = number(s.ects_min);
+    var max = number(s.ects_max);
+    if (min !== null && (o.ects === null || o.ects < min)) return false;
+    if (max !== null && (o.ects === null || o.ects > max)) return false;
+    if (s.language && o.languages.indexOf(s.language) < 0) return false;
+    if (s.mode && o.mode !== s.mode) return false;
+    if (s.field && o.fields.indexOf(s.field) < 0) return false;
+    if (s.recognition && o.recognition !== s.recognition) return false;
+    if (s.stackable && o.stackable !== s.stackable) return false;
+    if (s.soon && !o.selfPaced && !(o.start && o.start >= today && o.start <= soonLimit)) {
+      return false;
+    }
+    return true;
+  }
+
   function init() {
+    var panel = document.getElementById("cs-filter-panel");
     var form = document.getElementById("cs-filters");
     var table = document.getElementById("cs-offers");
-    if (!form || !table) return;
-    var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr[data-offer]"));
+    if (!panel || !form || !table) return;
+    var tbody = table.tBodies[0];
+    var serverRows = Array.prototype.slice.call(tbody.querySelectorAll("tr[data-offer]"));
+    var total = Number(table.getAttribute("data-total")) || serverRows.length;
     var count = document.getElementById("cs-count");
     var empty = document.getElementById("cs-empty");
-    var total = rows.length;
+    var more = document.getElementById("cs-more");
+    var moreButton = document.getElementById("cs-more-button");
+    var pages = document.getElementById("cs-pages");
+    var active = document.getElementById("cs-filter-active");
+    var initialCount = count.textContent;
+    var offers = null;
+    var shown = [];
+    var limit = PAGE;
 
-    var controls = {
-      university: form.elements.namedItem("university"),
-      eqf: form.elements.namedItem("eqf"),
-      ects_min: form.elements.namedItem("ects_min"),
-      ects_max: form.elements.namedItem("ects_max"),
-      language: form.elements.namedItem("language"),
-      mode: form.elements.namedItem("mode"),
-      field: form.elements.namedItem("field"),
-      recognition: form.elements.namedItem("recognition"),
-      stackable: form.elements.namedItem("stackable"),
-      soon: form.elements.namedItem("soon")
-    };
+    var controls = {};
+    ["university", "eqf", "ects_min", "ects_max", "language", "mode", "field", "recognition",
+     "stackable", "soon"].forEach(function (name) {
+      controls[name] = form.elements.namedItem(name);
+    });
 
     function state() {
       var s = {};
@@ -65,43 +163,54 @@
       return s;
     }
 
-    function matches(row, s, today, soonLimit) {
-      var d = row.dataset;
-      if (s.university && words(d.universities).indexOf(s.university) < 0) return false;
-      if (s.eqf && d.eqf !== s.eqf) return false;
-      var ects = number(d.ects);
-      var min = number(s.ects_min);
-      var max = number(s.ects_max);
-      if (min !== null && (ects === null || ects < min)) return false;
-      if (max !== null && (ects === null || ects > max)) return false;
-      if (s.language && words(d.languages).indexOf(s.language) < 0) return false;
-      if (s.mode && d.mode !== s.mode) return false;
-      if (s.field && words(d.fields).indexOf(s.field) < 0) return false;
-      if (s.recognition && d.recognition !== s.recognition) return false;
-      if (s.stackable && d.stackable !== s.stackable) return false;
-      if (s.soon) {
-        var selfPaced = d.selfPaced === "yes";
-        var start = d.start || "";
-        if (!selfPaced && !(start && start >= today && start <= soonLimit)) return false;
-      }
-      return true;
+    function activeCount(s) {
+      var n = Object.keys(s).length;
+      if (s.ects_min !== undefined && s.ects_max !== undefined) n -= 1; // one credits filter
+      return n;
     }
+
+    function render() {
+      var rows = shown.slice(0, limit).map(function (o) {
+        if (!o.row) o.row = buildRow(o);
+        o.row.hidden = false;
+        return o.row;
+      });
+      tbody.replaceChildren.apply(tbody, rows);
+      more.hidden = shown.length <= limit;
+      if (!more.hidden) {
+        moreButton.textContent = "Show more (" + (shown.length - limit) + " more)";
+      }
+    }
+
+    var last = null;
 
     function apply(updateUrl) {
       var s = state();
-      var today = isoToday(0);
-      var soonLimit = isoToday(SOON_DAYS);
-      var shown = 0;
-      rows.forEach(function (row) {
-        var ok = matches(row, s, today, soonLimit);
-        row.hidden = !ok;
-        if (ok) shown += 1;
-      });
+      var key = JSON.stringify(s);
+      if (key === last) return; // a select fires both input and change
+      last = key;
       var filtered = Object.keys(s).length > 0;
-      count.textContent = filtered
-        ? "Showing " + shown + " of " + total + " micro-credentials."
-        : total + " micro-credentials.";
-      if (empty) empty.hidden = shown !== 0;
+      var n = activeCount(s);
+      active.textContent = n === 0 ? "(none active)" : "(" + n + " active)";
+      if (!filtered && offers.length !== serverRows.length) {
+        // The page's own list and page links, as without JavaScript.
+        tbody.replaceChildren.apply(tbody, serverRows);
+        more.hidden = true;
+        if (pages) pages.hidden = false;
+        count.textContent = initialCount;
+        if (empty) empty.hidden = true;
+      } else {
+        var today = isoToday(0);
+        var soonLimit = isoToday(SOON_DAYS);
+        shown = offers.filter(function (o) { return matches(o, s, today, soonLimit); });
+        limit = PAGE;
+        render();
+        if (pages) pages.hidden = filtered;
+        count.textContent = filtered
+          ? "Showing " + shown.length + " of " + total + " micro-credentials."
+          : total + " micro-credentials.";
+        if (empty) empty.hidden = shown.length !== 0;
+      }
       if (updateUrl) {
         var query = new URLSearchParams(s).toString();
         var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
@@ -126,19 +235,44 @@
       });
     }
 
-    form.hidden = false;
-    restore();
-    apply(false);
-    form.addEventListener("input", function () { apply(true); });
-    form.addEventListener("change", function () { apply(true); });
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      apply(true);
-    });
-    form.addEventListener("reset", function () {
-      // The form's values are reset after this event; filter once they are.
-      window.setTimeout(function () { apply(true); }, 0);
-    });
+    function start(list) {
+      offers = list;
+      panel.hidden = false;
+      if (window.matchMedia && window.matchMedia(WIDE).matches) panel.open = true;
+      restore();
+      if (Object.keys(state()).length > 0) panel.open = true;
+      apply(false);
+      form.addEventListener("input", function () { apply(true); });
+      form.addEventListener("change", function () { apply(true); });
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        apply(true);
+      });
+      form.addEventListener("reset", function () {
+        // The form's values are reset after this event; filter once they are.
+        window.setTimeout(function () { apply(true); }, 0);
+      });
+      moreButton.addEventListener("click", function () {
+        var first = limit;
+        limit += PAGE;
+        render();
+        var next = tbody.rows[first];
+        var link = next && next.querySelector("a");
+        if (link) link.focus();
+      });
+    }
+
+    if (serverRows.length >= total) {
+      start(serverRows.map(fromRow));
+    } else {
+      fetch(table.getAttribute("data-index"))
+        .then(function (r) {
+          if (!r.ok) throw new Error("catalogue index: HTTP " + r.status);
+          return r.json();
+        })
+        .then(function (doc) { start(fromIndex(doc)); })
+        .catch(function () { /* the page list stays usable without filters */ });
+    }
   }
 
   if (document.readyState === "loading") {
