@@ -155,7 +155,7 @@ def test_serve_reports_a_port_in_use_in_one_line_before_building(
     import socket
 
     from build_tools import cli
-    from build_tools.sitebuild import commands
+    from build_tools.cli import build as commands
 
     built: list[object] = []
     monkeypatch.setattr(commands, "build_site", lambda **kw: built.append(kw))
@@ -178,7 +178,7 @@ def test_serve_removes_its_temporary_folder_on_exit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from build_tools import cli
-    from build_tools.sitebuild import commands
+    from build_tools.cli import build as commands
 
     scratch = tmp_path / "credsite-serve-x"
 
@@ -197,7 +197,7 @@ def test_serve_removes_its_temporary_folder_on_exit(
 
     monkeypatch.setattr(commands.tempfile, "mkdtemp", mkdtemp)
     monkeypatch.setattr(commands, "build_site", build_site)
-    monkeypatch.setattr(serve, "serve_forever", stop_at_once)
+    monkeypatch.setattr(commands, "serve_forever", stop_at_once)
     with pytest.raises(KeyboardInterrupt):
         cli.main(["serve", "--catalogue", str(PROJECT / "catalogue"), "--port", "0"])
     assert not scratch.exists()
