@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyshacl
+import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
@@ -66,3 +69,17 @@ def test_the_shapes_do_catch_a_broken_export(
     graph.remove((None, rdflib.DCTERMS.title, None))
     ok, _text = conforms(graph, loq_shapes)
     assert not ok
+
+
+def test_credsite_export_writes_the_dataset(
+    tmp_path: Path, example_catalogue: Catalogue, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from build_tools import cli
+
+    out = tmp_path / "loq.rdf"
+    catalogue = str(example_catalogue.root)
+    args = ["export", "--format", "elm-loq-rdfxml", "--catalogue", catalogue, "--out", str(out)]
+    assert cli.main(args) == 0
+    assert out.read_bytes() == export_loq_rdfxml(example_catalogue)
+    assert "Wrote 25 offers" in capsys.readouterr().out
+    assert cli.main(["export", "--format", "turtle"]) == 2  # only the formats it knows
