@@ -72,17 +72,7 @@ def _narrow_svg(
     target_y = 10 + n * (_BOX_H + _GAP) + 14
     height = target_y + _BOX_H + 10
     width = rail + 6
-    parts = [
-        f'<svg class="cs-diagram" role="img" aria-labelledby="{uid}-t {uid}-d" '
-        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{uid}-t">Diagram of the pathway '
-        f"{html_escape(pathway.title.get('en', pathway.id))}</title>",
-        f'<desc id="{uid}-d">{html_escape(pathway_description(catalogue, pathway))}</desc>',
-        f'<defs><marker id="{uid}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
-        'class="cs-d-head"/></marker></defs>',
-    ]
+    parts = _svg_start(catalogue, pathway, uid, width, height)
     for i, offer in enumerate(members):
         y = 10 + i * (_BOX_H + _GAP)
         detail = _member_detail(pathway, offer.id, fmt_number(offer.ects), offer.eqf, highlight)
@@ -167,17 +157,7 @@ def pathway_svg(
     uid = f"cs-pw-{pathway.id}" + ("-n" if narrow else "")
     if narrow:
         return _narrow_svg(catalogue, pathway, members, uid, highlight)
-    parts: list[str] = [
-        f'<svg class="cs-diagram" role="img" aria-labelledby="{uid}-t {uid}-d" '
-        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{uid}-t">Diagram of the pathway '
-        f"{html_escape(pathway.title.get('en', pathway.id))}</title>",
-        f'<desc id="{uid}-d">{html_escape(pathway_description(catalogue, pathway))}</desc>',
-        f'<defs><marker id="{uid}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
-        'class="cs-d-head"/></marker></defs>',
-    ]
+    parts = _svg_start(catalogue, pathway, uid, width, height)
     required = set(pathway.required)
     for i, offer in enumerate(members):
         y = 10 + i * (_BOX_H + _GAP)
@@ -215,3 +195,21 @@ def pathway_svg(
     )
     parts.append("</svg>")
     return Markup("".join(parts).replace("url(#ARROW)", f"url(#{uid}-arrow)"))
+
+
+def _svg_start(
+    catalogue: Catalogue, pathway: Pathway, uid: str, width: int, height: int
+) -> list[str]:
+    """The opening of a pathway diagram: the svg element, its title and description (what a
+    screen reader says), and the arrow head the lines use."""
+    return [
+        f'<svg class="cs-diagram" role="img" aria-labelledby="{uid}-t {uid}-d" '
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{uid}-t">Diagram of the pathway '
+        f"{html_escape(pathway.title.get('en', pathway.id))}</title>",
+        f'<desc id="{uid}-d">{html_escape(pathway_description(catalogue, pathway))}</desc>',
+        f'<defs><marker id="{uid}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
+        'class="cs-d-head"/></marker></defs>',
+    ]

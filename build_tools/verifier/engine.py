@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ._internal import facts as _facts
-from ._internal.checks.base import Stop, result
+from ._internal.checks.base import Stop, result, too_complex
 from ._internal.checks.jsonld import JsonLdCheck
 from ._internal.checks.signature import SignatureCheck
 from ._internal.envelope import read_envelope
@@ -277,13 +277,7 @@ async def averify(
     except (InputError, KeyProblem, Stop) as exc:  # pragma: no cover - defensive
         return _internal_error(exc)
     except (RecursionError, MemoryError) as exc:
-        check = result(
-            CheckId.FORMAT,
-            Status.FAIL,
-            "INPUT_TOO_COMPLEX",
-            "The file is too complex to check safely.",
-            type(exc).__name__,
-        )
+        check = too_complex(CheckId.FORMAT, exc)
         return Report(verdict=Verdict.INVALID, format="unknown", checks=[check], credential=None)
     except Exception as exc:  # the contract: a report, never an exception
         return _internal_error(exc)

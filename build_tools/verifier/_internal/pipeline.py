@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import CheckId, CheckResult, Status
-from .checks.base import Check, Stop, result
+from .checks.base import Check, Stop, result, too_complex
 from .checks.catalogue import CatalogueCheck
 from .checks.eu_elements import EuElementsCheck
 from .checks.format import FormatCheck
@@ -81,13 +81,7 @@ async def run_checks(st: State, checks: tuple[Check, ...] = CREDENTIAL_CHECKS) -
             outcome = stop.result
             gate = outcome
         except (RecursionError, MemoryError) as exc:
-            outcome = result(
-                check.id,
-                Status.FAIL,
-                "INPUT_TOO_COMPLEX",
-                "The file is too complex to check safely.",
-                type(exc).__name__,
-            )
+            outcome = too_complex(check.id, exc)
             gate = outcome
         st.results.append(outcome)
         if check.id in GATE_CHECKS and outcome.status == Status.FAIL and gate is None:

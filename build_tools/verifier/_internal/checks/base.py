@@ -33,3 +33,14 @@ def result(
     check_id: CheckId, status: Status, code: str, message: str, detail: str = ""
 ) -> CheckResult:
     return CheckResult(check_id, status, code, message, detail)
+
+
+def too_complex(check_id: CheckId, exc: BaseException) -> CheckResult:
+    """The failure for input that exhausted the interpreter (recursion, memory) in a check."""
+    return result(
+        check_id,
+        Status.FAIL,
+        "INPUT_TOO_COMPLEX",
+        "The file is too complex to check safely.",
+        type(exc).__name__,
+    )

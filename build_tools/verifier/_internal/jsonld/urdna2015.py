@@ -319,16 +319,7 @@ def rdf_dataset(doc: Any) -> dict[str, list[dict[str, Any]]]:
 
 def canonize(doc: Any, *, max_steps: int = MAX_RDFC_STEPS) -> str:
     """RDFC-1.0 (URDNA2015) canonical N-Quads of `doc`, under the strict rules above."""
-    check_size(doc)
-    _check_contexts(doc)
-    dropped: list[str] = []
-    try:
-        dataset = _to_rdf(doc, dropped)
-    except RecursionError as exc:
-        raise JsonLdStrictError("JSONLD_INVALID", "The document is nested too deeply.") from exc
-    except Exception as exc:
-        raise _translate(exc) from exc
-    _raise_dropped(dropped)
+    dataset = rdf_dataset(doc)
     _check_dataset(dataset)
     try:
         result = _BoundedURDNA2015(max_steps).main(dataset, {"format": "application/n-quads"})
