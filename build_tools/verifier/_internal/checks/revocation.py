@@ -54,27 +54,8 @@ class RevocationCheck:
                 "this verifier does not support.",
                 "credentialStatus type " + ", ".join(types_of(entry))[:80],
             )
-        url = entry.get("statusListCredential")
-        purpose = entry.get("statusPurpose")
-        raw_index = entry.get("statusListIndex")
-        index = (
-            int(raw_index)
-            if isinstance(raw_index, str) and _facts.decimal(raw_index)
-            else (
-                raw_index
-                if isinstance(raw_index, int) and not isinstance(raw_index, bool)
-                else None
-            )
-        )
-        size = entry.get("statusSize", 1)
-        if (
-            not isinstance(url, str)
-            or index is None
-            or not isinstance(purpose, str)
-            or not isinstance(size, int)
-            or isinstance(size, bool)
-            or not 1 <= size <= 8
-        ):
+        fields = _entry_fields(entry)
+        if fields is None:
             return result(
                 self.id,
                 Status.FAIL,
@@ -82,6 +63,7 @@ class RevocationCheck:
                 "The credential's revocation information is malformed.",
                 "statusListCredential, statusListIndex or statusPurpose invalid",
             )
+        url, purpose, index, size = fields
         raw = st.inputs.registry.status_list(url)
         if raw is None:
             return result(
@@ -133,7 +115,12 @@ class RevocationCheck:
                 "The credential points outside its revocation list.",
                 f"index {index} beyond {bits.bits // size} entries",
             )
-        detail = f"{url[:120]} index {index}: {value}"
+        return self._outcome(
+            f"{url[:120]} index {index}: {value}", value, purpose, bits.bits // size
+        )
+
+    def _outcome(self, detail: str, value: int, purpose: str, entries: int) -> CheckResult:
+        """What the status bit(s) say, for the entry's purpose."""
         if value:
             if purpose == "revocation":
                 return result(
@@ -158,18 +145,42 @@ class RevocationCheck:
                 "The issuer has set a status message on this credential.",
                 f"{detail}; purpose {purpose}",
             )
-        if bits.bits // size < MIN_ENTRIES:
+        if entries < MIN_ENTRIES:
             return result(
                 self.id,
                 Status.WARN,
                 "REVOCATION_LIST_SMALL",
                 "The credential is not revoked, but its revocation list is smaller than "
                 "the privacy minimum.",
-                f"{detail}; {bits.bits // size} entries",
+                f"{detail}; {entries} entries",
             )
         return result(
             self.id, Status.PASS, "REVOCATION_OK", "The credential has not been revoked.", detail
         )
+
+
+def _entry_fields(entry: dict[str, Any]) -> tuple[str, str, int, int] | None:
+    """(list URL, purpose, index, status size) of a status entry, or None if malformed: the
+    index is a short string of ASCII digits or an integer, the size 1 to 8 bits."""
+    url = entry.get("statusListCredential")
+    purpose = entry.get("statusPurpose")
+    raw_index = entry.get("statusListIndex")
+    index = (
+        int(raw_index)
+        if isinstance(raw_index, str) and _facts.decimal(raw_index)
+        else (raw_index if isinstance(raw_index, int) and not isinstance(raw_index, bool) else None)
+    )
+    size = entry.get("statusSize", 1)
+    if (
+        not isinstance(url, str)
+        or index is None
+        or not isinstance(purpose, str)
+        or not isinstance(size, int)
+        or isinstance(size, bool)
+        or not 1 <= size <= 8
+    ):
+        return None
+    return url, purpose, index, size
 
 
 def _status_list_problem(ls: State, st: State, etype: str) -> str | None:
