@@ -25,7 +25,7 @@ import gc
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -629,6 +629,18 @@ def _fallback(tp: Any) -> Any:
 # Walking the catalogue folder
 
 
+@dataclass
+class _Parts:
+    """What the files of a catalogue give, before issuers get their keys and status lists."""
+
+    alliance: m.Alliance | None = None
+    issuers: dict[str, m.Issuer] = field(default_factory=dict)
+    keys: dict[str, list[m.IssuerKey]] = field(default_factory=dict)
+    status: dict[str, list[m.StatusListFile]] = field(default_factory=dict)
+    offers: dict[str, m.Offer] = field(default_factory=dict)
+    pathways: dict[str, m.Pathway] = field(default_factory=dict)
+
+
 class _Loader:
     def __init__(self, root: Path, *, max_file_bytes: int) -> None:
         self.root = root
@@ -658,117 +670,10 @@ class _Loader:
             )
             return None
         files = self._walk()
-        alliance: m.Alliance | None = None
-        issuers: dict[str, m.Issuer] = {}
-        issuer_files: dict[str, str] = {}
-        keys: dict[str, list[m.IssuerKey]] = {}
-        status: dict[str, list[m.StatusListFile]] = {}
-        offers: dict[str, m.Offer] = {}
-        pathways: dict[str, m.Pathway] = {}
-        pathway_files: dict[str, str] = {}
-
+        parts = _Parts()
         for rel in files:
-            data = self._read(rel)
-            if data is None:
-                continue
-            parts = rel.split("/")
-            suffix = Path(rel).suffix
-            kind = _classify(parts)
-            if kind is None:
-                if suffix in (".yaml", ".yml"):
-                    self.add(
-                        "FILE_UNEXPECTED",
-                        "This YAML file is not in a place the catalogue reads, so it is ignored. "
-                        "Offers go in offers/<issuer>/<id>.yaml, issuers in issuers/<slug>.yaml, "
-                        "pathways in pathways/<id>.yaml.",
-                        rel,
-                        severity="warning",
-                    )
-                continue
-            if kind == "yml":
-                self.add(
-                    "FILE_EXTENSION",
-                    "Catalogue files end in .yaml; rename this .yml file.",
-                    rel,
-                )
-                continue
-            if kind == "status":
-                item = self._status_list(rel, data, parts[1])
-                if item is not None:
-                    status.setdefault(parts[1], []).append(item)
-                continue
-            text, problems = decode_utf8(data, rel)
-            self.findings.extend(problems)
-            if text is None:
-                continue
-            node, problems = compose(text, rel)
-            self.findings.extend(problems)
-            if node is None:
-                continue
-            builder = _Builder(rel, self.findings)
-            if kind == "alliance":
-                obj = builder.build(m.Alliance, node)
-                if obj is not _BAD:
-                    alliance = obj
-            elif kind == "issuer":
-                issuer = builder.build(m.Issuer, node)
-                if issuer is _BAD:
-                    continue
-                slug = parts[1][: -len(".yaml")]
-                self._check_name(issuer, issuer.slug, slug, "slug", rel)
-                slug = issuer.slug or slug
-                if slug in issuers:
-                    self.add(
-                        "DUPLICATE_ID",
-                        f"Two issuer files declare the slug '{slug}' (the other is "
-                        f"{issuer_files[slug]}). Slugs must be unique.",
-                        rel,
-                        *_lc(issuer.where("slug")),
-                    )
-                    continue
-                issuers[slug] = issuer
-                issuer_files[slug] = rel
-            elif kind == "key":
-                key = builder.build(m.IssuerKey, node)
-                if key is _BAD:
-                    continue
-                self._check_name(key, key.kid, Path(rel).stem, "kid", rel)
-                keys.setdefault(parts[1], []).append(key)
-            elif kind == "offer":
-                offer = builder.build(m.Offer, node)
-                if offer is _BAD:
-                    continue
-                offer = _replace(offer, issuer_folder=parts[1])
-                self._check_name(offer, offer.id, Path(rel).stem, "id", rel)
-                offer_id = offer.id or Path(rel).stem
-                if offer_id in offers:
-                    first = offers[offer_id].source.file
-                    self.add(
-                        "DUPLICATE_ID",
-                        f"Two offers have the id '{offer_id}' (the other is {first}). "
-                        "Offer ids must be unique across the whole catalogue.",
-                        rel,
-                        *_lc(offer.where("id")),
-                    )
-                    continue
-                offers[offer_id] = offer
-            elif kind == "pathway":
-                pathway = builder.build(m.Pathway, node)
-                if pathway is _BAD:
-                    continue
-                self._check_name(pathway, pathway.id, Path(rel).stem, "id", rel)
-                pid = pathway.id or Path(rel).stem
-                if pid in pathways:
-                    self.add(
-                        "DUPLICATE_ID",
-                        f"Two pathways have the id '{pid}' (the other is {pathway_files[pid]}).",
-                        rel,
-                        *_lc(pathway.where("id")),
-                    )
-                    continue
-                pathways[pid] = pathway
-                pathway_files[pid] = rel
-
+            self._load_file(rel, parts)
+        alliance = parts.alliance
         if alliance is None:
             if "alliance.yaml" not in files:
                 self.add(
@@ -778,41 +683,120 @@ class _Loader:
                     "",
                 )
             alliance = m.Alliance(source=m.Location("alliance.yaml"))
-
-        for slug, items in keys.items():
-            if slug in issuers:
-                issuers[slug] = _replace(
-                    issuers[slug], keys=tuple(sorted(items, key=lambda k: k.kid))
-                )
-            else:
-                for k in items:
-                    self.add(
-                        "REF_UNKNOWN_ISSUER",
-                        f"This key belongs to issuer '{slug}', but there is no "
-                        f"issuers/{slug}.yaml.",
-                        k.source.file,
-                        *_lc(k.source),
-                    )
-        for slug, lists in status.items():
-            if slug in issuers:
-                issuers[slug] = _replace(
-                    issuers[slug], status_lists=tuple(sorted(lists, key=lambda s: s.list_id))
-                )
-            else:
-                for s in lists:
-                    self.add(
-                        "REF_UNKNOWN_ISSUER",
-                        f"This status list belongs to issuer '{slug}', but there is no "
-                        f"issuers/{slug}.yaml.",
-                        s.path,
-                    )
+        issuers = parts.issuers
+        for slug, keys in parts.keys.items():
+            if self._known_issuer(issuers, slug, "key", [(k.source.file, k.source) for k in keys]):
+                ordered = tuple(sorted(keys, key=lambda k: k.kid))
+                issuers[slug] = _replace(issuers[slug], keys=ordered)
+        for slug, lists in parts.status.items():
+            found = [(s.path, None) for s in lists]
+            if self._known_issuer(issuers, slug, "status list", found):
+                ordered_lists = tuple(sorted(lists, key=lambda s: s.list_id))
+                issuers[slug] = _replace(issuers[slug], status_lists=ordered_lists)
         return m.Catalogue(
             root=str(self.root),
             alliance=alliance,
             issuers=dict(sorted(issuers.items())),
-            offers=dict(sorted(offers.items())),
-            pathways=dict(sorted(pathways.items())),
+            offers=dict(sorted(parts.offers.items())),
+            pathways=dict(sorted(parts.pathways.items())),
         )
+
+    def _load_file(self, rel: str, parts: _Parts) -> None:
+        """Read one catalogue file into `parts`, reporting what is wrong with it."""
+        data = self._read(rel)
+        if data is None:
+            return
+        names = rel.split("/")
+        kind = _classify(names)
+        if kind is None:
+            if Path(rel).suffix in (".yaml", ".yml"):
+                self.add(
+                    "FILE_UNEXPECTED",
+                    "This YAML file is not in a place the catalogue reads, so it is ignored. "
+                    "Offers go in offers/<issuer>/<id>.yaml, issuers in issuers/<slug>.yaml, "
+                    "pathways in pathways/<id>.yaml.",
+                    rel,
+                    severity="warning",
+                )
+            return
+        if kind == "yml":
+            self.add("FILE_EXTENSION", "Catalogue files end in .yaml; rename this .yml file.", rel)
+            return
+        if kind == "status":
+            item = self._status_list(rel, data, names[1])
+            if item is not None:
+                parts.status.setdefault(names[1], []).append(item)
+            return
+        text, problems = decode_utf8(data, rel)
+        self.findings.extend(problems)
+        if text is None:
+            return
+        node, problems = compose(text, rel)
+        self.findings.extend(problems)
+        if node is None:
+            return
+        builder = _Builder(rel, self.findings)
+        stem = Path(rel).stem
+        if kind == "alliance":
+            obj = builder.build(m.Alliance, node)
+            if obj is not _BAD:
+                parts.alliance = obj
+        elif kind == "issuer":
+            issuer = builder.build(m.Issuer, node)
+            if issuer is not _BAD:
+                self._check_name(issuer, issuer.slug, stem, "slug", rel)
+                self._add_unique(parts.issuers, issuer.slug or stem, issuer, "slug", rel)
+        elif kind == "key":
+            key = builder.build(m.IssuerKey, node)
+            if key is not _BAD:
+                self._check_name(key, key.kid, stem, "kid", rel)
+                parts.keys.setdefault(names[1], []).append(key)
+        elif kind == "offer":
+            offer = builder.build(m.Offer, node)
+            if offer is not _BAD:
+                offer = _replace(offer, issuer_folder=names[1])
+                self._check_name(offer, offer.id, stem, "id", rel)
+                self._add_unique(parts.offers, offer.id or stem, offer, "id", rel)
+        elif kind == "pathway":
+            pathway = builder.build(m.Pathway, node)
+            if pathway is not _BAD:
+                self._check_name(pathway, pathway.id, stem, "id", rel)
+                self._add_unique(parts.pathways, pathway.id or stem, pathway, "id", rel)
+
+    def _add_unique(
+        self, table: dict[str, Any], ident: str, item: Any, field_name: str, rel: str
+    ) -> None:
+        """Add `item` under `ident`, or report that another file already declares it."""
+        if ident in table:
+            other = table[ident].source.file
+            message = {
+                m.Issuer: f"Two issuer files declare the slug '{ident}' (the other is {other}). "
+                "Slugs must be unique.",
+                m.Offer: f"Two offers have the id '{ident}' (the other is {other}). "
+                "Offer ids must be unique across the whole catalogue.",
+            }.get(type(item), f"Two pathways have the id '{ident}' (the other is {other}).")
+            self.add("DUPLICATE_ID", message, rel, *_lc(item.where(field_name)))
+            return
+        table[ident] = item
+
+    def _known_issuer(
+        self,
+        issuers: dict[str, m.Issuer],
+        slug: str,
+        what: str,
+        found: Sequence[tuple[str, m.Location | None]],
+    ) -> bool:
+        """Whether `slug` is an issuer; else each file of its `what`s is reported."""
+        if slug in issuers:
+            return True
+        for file, where in found:
+            self.add(
+                "REF_UNKNOWN_ISSUER",
+                f"This {what} belongs to issuer '{slug}', but there is no issuers/{slug}.yaml.",
+                file,
+                *(_lc(where) if where is not None else ()),
+            )
+        return False
 
     def _walk(self) -> list[str]:
         out = []
