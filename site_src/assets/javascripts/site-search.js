@@ -97,10 +97,12 @@
       return;
     }
     load()
-      .then(function (pagefind) { return pagefind.search(term); })
+      // Debounced: while a word is typed, only its last form is searched (each search of a
+      // short prefix over a large site costs a round of index chunks and scoring).
+      .then(function (pagefind) { return pagefind.debouncedSearch(term, {}, 60); })
       .then(function (search) {
-        if (mine !== asked) return null;
-        var results = search ? search.results : [];
+        if (mine !== asked || search === null) return null;
+        var results = search.results;
         return Promise.all(
           results.slice(0, MAX_RESULTS).map(function (r) { return r.data(); })
         ).then(function (items) {
