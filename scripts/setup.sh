@@ -73,6 +73,11 @@ if [ ! -x "$VENV/bin/credsite" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
     printf '%s\n' "$want" >"$stamp"
 fi
+# The site search index is built by Pagefind's binary, from the pagefind[bin] wheel.
+"$VENV/bin/python" -m pagefind --version >/dev/null || {
+    say "pagefind does not run (python -m pagefind); the site build needs it" >&2
+    exit 1
+}
 
 # The pinned npm packages. `npm ci` starts from an empty node_modules/, so it runs only when
 # package-lock.json changed since the last run here or node_modules/ is missing.

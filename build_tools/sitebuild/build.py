@@ -11,6 +11,7 @@ Steps (each failure stops the build and leaves the previous site untouched):
    generates the ELM documents and the verifier runtime, which MkDocs would only copy, writes
    them and scans them for private key material (`published.py`);
 5. scan MkDocs' output for private key material, then move the published data files in;
+   meanwhile Pagefind indexes the pages for the site search (`search.py`);
 6. swap the new site in: rename the old output aside, rename the new one into place, delete
    the old one. Both renames stay on one file system (MkDocs builds the site in a temporary
    folder next to `--out`).
@@ -39,6 +40,7 @@ from build_tools.outputs.pages import offer_page_path
 from .errors import BuildError
 from .published import BuildWorker, place
 from .scan import Scan, start_scan
+from .search import SearchIndex, start_search_index
 from .tree import check_no_clash, generate_files, mkdocs_config, write_tree
 
 Reporter = Callable[[str], None]
@@ -190,6 +192,7 @@ def build_catalogue_site(
     gc_was_enabled = gc.isenabled()
     worker: BuildWorker | None = None
     scan: Scan | None = None
+    search: SearchIndex | None = None
     cleaner: threading.Thread | None = None
     frozen = False
     try:
@@ -247,6 +250,9 @@ def build_catalogue_site(
         gc.unfreeze()
         frozen = False
         scan = start_scan(site)  # MkDocs' output (the worker scanned the data files)
+        # The scan has listed the pages: the search index is written next to them meanwhile
+        # (Pagefind reads only the HTML pages, which are all there now).
+        search = start_search_index(site)
         # MkDocs is done with the build tree: delete it while the output is scanned (the
         # deletions are system calls, which let the scan run meanwhile). The thread starts
         # after the scan's worker processes were forked.
@@ -266,6 +272,8 @@ def build_catalogue_site(
             )
         result.files = len(generated_paths) + len(data.paths)
         t4 = time.perf_counter()
+        search.result()
+        t5 = time.perf_counter()
         swap_into_place(site, out)
         result.seconds = {
             "generate": t1 - t0,
@@ -273,7 +281,8 @@ def build_catalogue_site(
             "mkdocs": t3 - t2,
             "worker (in parallel)": data.seconds,
             "scan and move": t4 - t3,
-            "swap": time.perf_counter() - t4,
+            "search index": t5 - t4,
+            "swap": time.perf_counter() - t5,
         }
         return result
     finally:
@@ -281,6 +290,8 @@ def build_catalogue_site(
             worker.close()
         if scan is not None:
             scan.close()
+        if search is not None:
+            search.close()
         if cleaner is not None:
             cleaner.join()
         if frozen:

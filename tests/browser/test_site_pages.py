@@ -124,15 +124,57 @@ def test_verify_page_loads_nothing_from_other_origins(
     assert foreign_requests(page, site_server.origin) == []
 
 
-def test_search_works_offline(page: RecordingPage, site_server: SiteServer) -> None:
+def test_search_finds_an_offer_offline_from_the_keyboard(
+    page: RecordingPage, site_server: SiteServer
+) -> None:
+    """The header search (Pagefind) loads nothing until it is used, then finds the offer by a
+    word of its title, links to its page under the site's sub-path, and works from the keyboard."""
     offer = site_server.site.catalogue.offers[JOINT_OFFER]
-    page.goto(site_server.url(""))
-    page.locator(".md-search__input").click()
+    page.goto(site_server.url("principles/"))
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in page.requests if "/pagefind/" in u], "nothing loads before a search"
+    box = page.get_by_role("searchbox", name="Search the site")
+    box.focus()
     page.keyboard.type("Resilient")
-    result = page.locator(".md-search-result__item").first
-    result.wait_for()
-    assert offer.title["en"].split()[0] in page.locator(".md-search-result").inner_text()
+    first = page.locator("#cs-search-results a").first
+    first.wait_for()
+    assert first.get_attribute("href") == site_server.url(f"offers/{JOINT_OFFER}/")
+    assert first.inner_text() == offer.title["en"]
+    excerpt = page.locator("#cs-search-results .cs-search__excerpt").first
+    assert excerpt.locator("mark").first.inner_text().lower() == "resilient"
+    assert "result" in page.get_by_role("status").inner_text()
+    assert axe_violations(page) == []
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.href") == site_server.url(
+        f"offers/{JOINT_OFFER}/"
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_url(site_server.url(f"offers/{JOINT_OFFER}/"))
+    assert [u for u in page.requests if "/pagefind/" in u]
     assert foreign_requests(page, site_server.origin) == []
+    assert page.console_errors == []
+
+
+def test_search_says_when_nothing_matches(page: RecordingPage, site_server: SiteServer) -> None:
+    page.goto(site_server.url(""))
+    page.get_by_role("searchbox", name="Search the site").fill("qxzvlorbnk")
+    status = page.get_by_role("status")
+    status.get_by_text("No results").wait_for()
+    assert "qxzvlorbnk" in status.inner_text()
+    assert page.locator("#cs-search-results a").count() == 0
+    page.keyboard.press("Escape")
+    assert page.locator("#cs-search-results").is_hidden()
+    assert page.console_errors == []
+
+
+def test_search_works_under_the_verify_page_policy(
+    page: RecordingPage, site_server: SiteServer
+) -> None:
+    """The verifier page's Content-Security-Policy lets the search load its WebAssembly."""
+    page.goto(site_server.url("verify/"))
+    page.get_by_role("searchbox", name="Search the site").fill("Resilient")
+    page.locator("#cs-search-results a").first.wait_for()
+    assert page.console_errors == []
 
 
 @pytest.mark.parametrize("kind", ["catalogue", "offer", "pathway", "issuer", "home", "keys"])

@@ -61,7 +61,8 @@ def test_build_writes_the_whole_site(built: Path, catalogue: Catalogue) -> None:
         "maintainers/registry-format/index.html",
         "keys/index.html",
         "verify/index.html",
-        "search/search_index.json",
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-entry.json",
         "assets/javascripts/catalogue-filter.js",
         "assets/stylesheets/credsite.css",
     ):
