@@ -207,7 +207,7 @@ def test_pages_link_only_relatively(fixture_catalogue: Catalogue) -> None:
 def test_catalogue_index_rows_carry_every_facet(fixture_catalogue: Catalogue) -> None:
     text = pages.render_pages(fixture_catalogue)["offers/index.md"].decode()
     front, _ = split_front_matter(text)
-    assert front["search"] == {"exclude": True}
+    assert front["credsite_unindexed"] is True  # the offers have their own pages in the search
     rows = re.findall(r"<tr (data-offer=.*?)>", text)
     assert len(rows) == len(fixture_catalogue.offers)
     row = next(r for r in rows if 'data-offer="european-futures-lab"' in r)

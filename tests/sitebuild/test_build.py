@@ -67,6 +67,12 @@ def test_build_writes_the_whole_site(built: Path, catalogue: Catalogue) -> None:
         "assets/stylesheets/credsite.css",
     ):
         assert (built / path).is_file(), path
+    # Search indexes every page with content of its own: all but the catalogue's list pages
+    # (each offer has its own page) and the 404 page.
+    entry = json.loads((built / "pagefind" / "pagefind-entry.json").read_bytes())
+    pages = [p for p in built.rglob("index.html") if p.parent.name != "pagefind"]
+    lists = [p for p in pages if p.parent == built / "offers" or "page" in p.parent.parts]
+    assert entry["languages"]["en"]["page_count"] == len(pages) - len(lists)
     for oid in catalogue.offers:
         assert (built / "offers" / oid / "index.html").is_file()
         assert json.loads((built / "offers" / oid / "elm.jsonld").read_bytes())["@graph"]

@@ -16,6 +16,7 @@
   var status = document.getElementById("cs-search-status");
   var list = document.getElementById("cs-search-results");
   var MAX_RESULTS = 8;
+  var FIRST_RESULTS = 3;
 
   function dirUrl(path) {
     var p = path || ".";
@@ -99,14 +100,28 @@
     load()
       // Debounced: while a word is typed, only its last form is searched (each search of a
       // short prefix over a large site costs a round of index chunks and scoring).
-      .then(function (pagefind) { return pagefind.debouncedSearch(term, {}, 60); })
+      .then(function (pagefind) {
+        // The index chunks for the term start loading at once; the search itself waits for
+        // typing to pause.
+        pagefind.preload(term);
+        return pagefind.debouncedSearch(term, {}, 60);
+      })
       .then(function (search) {
         if (mine !== asked || search === null) return null;
         var results = search.results;
-        return Promise.all(
-          results.slice(0, MAX_RESULTS).map(function (r) { return r.data(); })
-        ).then(function (items) {
-          if (mine === asked) show(term, items, results.length);
+        var first = results.slice(0, FIRST_RESULTS).map(function (r) { return r.data(); });
+        var rest = results.slice(FIRST_RESULTS, MAX_RESULTS).map(function (r) { return r.data(); });
+        // The first few results are shown as soon as they are read; the rest follow.
+        return Promise.all(first).then(function (items) {
+          if (mine !== asked) return null;
+          show(term, items, results.length);
+          if (!rest.length) return null;
+          return Promise.all(rest).then(function (more) {
+            // Not while the reader is already moving through the list.
+            if (mine === asked && !list.contains(document.activeElement)) {
+              show(term, items.concat(more), results.length);
+            }
+          });
         });
       })
       .catch(function () {
