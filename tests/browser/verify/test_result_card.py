@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from ..conftest import RecordingPage, SiteServer
+from ..conftest import RecordingPage, SiteServer, axe_violations
 from .test_page import no_violations, open_verifier, samples, verify_files, wait_results
 
 PHONE = (390, 844)
@@ -175,3 +175,17 @@ def test_only_raster_pictures_are_shown(
     assert pictures == [[["data:image/png;base64,", True, True]], [], []]
     assert page.evaluate("() => window.__xss") is None
     no_violations(page)
+
+
+def test_the_page_with_a_result_passes_axe_in_the_dark_scheme(
+    browser: Browser, site_server: SiteServer
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    try:
+        page = RecordingPage(context.new_page())
+        open_verifier(page, site_server.url("verify/"))
+        page.locator("#cv-samples button[data-sample='edc-unknown-key.jsonld']").click()
+        wait_results(page, 1)
+        assert axe_violations(page) == []
+    finally:
+        context.close()
