@@ -87,6 +87,10 @@ UNKNOWN_KEY = {
 }
 
 
+# What a person knows each format as (the sample buttons' labels), not its signature suite.
+KINDS = {"edc": "European Digital Credential", "ob3": "Open Badge"}
+
+
 def _write(path: Path, document: dict[str, Any], *, indent: int | None) -> None:
     path.write_text(json.dumps(document, indent=indent, ensure_ascii=False) + "\n", "utf-8")
 
@@ -171,6 +175,8 @@ def make_samples(catalogue_dir: Path, out: Path) -> list[dict[str, str]]:
             payload = json.loads(document["payload"]) if fmt == "edc" else document
             index.append({"file": name,
                           "format": "edc-jades" if fmt == "edc" else "vc-di-eddsa-rdfc-2022",
+                          "kind": KINDS[fmt],
+                          "case": case.replace("-", " "),
                           "expected": verdict,
                           "description": description,
                           "credential_id": payload["id"]})

@@ -126,10 +126,12 @@ def _human(result: dict[str, Any], indent: str = "") -> list[str]:
     ]
     credential = result.get("credential") or {}
     issuer = credential.get("issuer") or {}
+    mark = "" if credential.get("verified") else " [UNVERIFIED]"
     if credential.get("title") or issuer.get("name"):
         who = issuer.get("name") if issuer.get("from_registry") else "issuer not in registry"
-        mark = "" if credential.get("verified") else " [UNVERIFIED]"
         lines.append(f"{indent}  {credential.get('title') or '(untitled)'} — {who}{mark}")
+    if credential.get("learner"):
+        lines.append(f"{indent}  Learner: {credential['learner']}{mark}")
     for check in result.get("checks", []):
         lines.append(
             f"{indent}  [{_STATUS_MARK.get(check['status'], check['status'])}] "
@@ -139,6 +141,23 @@ def _human(result: dict[str, Any], indent: str = "") -> list[str]:
         lines.append(f"{indent}  credential {index}:")
         lines.extend(_human(sub, indent + "    "))
     return lines
+
+
+# The closing line's words for each outcome, in the order they are listed.
+_TALLY_WORDS = {
+    "valid": "valid",
+    "valid_with_warnings": "valid with warnings",
+    "invalid": "invalid",
+    "unverifiable": "could not be verified",
+    "error": "could not be read",
+}
+
+
+def _tally(counts: dict[str, int]) -> str:
+    """One line counting every outcome present: "3 valid, 1 invalid"."""
+    known = [k for k in _TALLY_WORDS if counts.get(k)]
+    other = sorted(k for k in counts if k not in _TALLY_WORDS and counts[k])
+    return ", ".join(f"{counts[k]} {_TALLY_WORDS.get(k, k)}" for k in known + other)
 
 
 def _parse_now(text: str | None) -> datetime:
@@ -178,14 +197,19 @@ def run(args: argparse.Namespace) -> int:
             desc="verifying",
         )
     worst = EXIT_OK
+    counts: dict[str, int] = {}
     try:
         for item in results:
             if "error" in item or item.get("verdict") not in ("valid", "valid_with_warnings"):
                 worst = EXIT_FAILED
+            outcome = "error" if "error" in item else str(item.get("verdict"))
+            counts[outcome] = counts.get(outcome, 0) + 1
             if args.json:
                 print(json.dumps(item, ensure_ascii=False), flush=True)
             else:
                 print("\n".join(map(printable, _human(item))), flush=True)
+        if not args.json and counts:
+            print(printable(_tally(counts)), flush=True)
     except BrokenPipeError:  # e.g. `credsite verify ... | head`
         sys.stderr.close()
         return worst

@@ -87,7 +87,10 @@ def _credential_summary(st: State) -> dict[str, Any] | None:
             "page": st.trust.offer.page,
             "version": st.trust.offer.version,
         }
-    out["verified"] = bool(st.signature_ok)
+    # Verified: an intact signature by a key this registry lists for the issuer. A signature
+    # by any other key (e.g. a certificate inside the file) vouches for nothing shown here.
+    key_ok = any(c.id == CheckId.ISSUER_KEY and c.status == Status.PASS for c in st.results)
+    out["verified"] = bool(st.signature_ok) and key_ok
     return out
 
 

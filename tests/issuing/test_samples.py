@@ -58,7 +58,11 @@ def test_index_lists_every_case_in_both_formats(samples: tuple[Path, Path]) -> N
     assert cases == {(fmt, case) for fmt in ("edc", "ob3")
                      for case in ("valid", "tampered", "revoked", "expired", "unknown-key")}
     for sample in index["samples"]:
-        assert set(sample) == {"file", "format", "expected", "description", "credential_id"}
+        assert set(sample) == {"file", "format", "kind", "case", "expected", "description",
+                               "credential_id"}
+        fmt, case = sample["file"].rsplit(".", 1)[0].split("-", 1)
+        assert sample["kind"] == {"edc": "European Digital Credential", "ob3": "Open Badge"}[fmt]
+        assert sample["case"] == case.replace("-", " ")
         assert sample["description"].endswith(".")
 
 

@@ -187,3 +187,24 @@ def test_a_catalogue_whose_registry_cannot_be_built_is_a_usage_error(
     assert main([str(credential), "--registry", str(catalogue)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("credsite verify: alliance.yaml: site_url '' is not an absolute")
+
+
+def test_human_output_names_the_learner_and_ends_with_a_tally(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = _files(tmp_path)
+    doc = m.ob3_credential(status_index=7)
+    doc["credentialSubject"]["name"] = "Ada \x1b[2J\u202eLovelace"
+    (tmp_path / "escaped.json").write_bytes(m.dumps(m.sign_di(doc, m.keys()["lu-ed"])))
+    names = ("valid.json", "revoked.json", "edc.jsonld", "garbage.bin")
+    code = main(
+        [str(files[n]) for n in names]
+        + [str(tmp_path / "escaped.json"), str(tmp_path / "valid.json")]
+        + ["--registry", str(site), "--now", "2026-10-01T12:00:00Z", "--jobs", "1"]
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert "  Learner: Ada Lovelace" in lines
+    assert "  Learner: Ada \\x1b[2J\\u202eLovelace" in lines
+    assert not any("\x1b" in line or "\u202e" in line for line in lines)
+    assert lines[-1] == "4 valid, 1 invalid, 1 could not be verified"

@@ -1,10 +1,13 @@
-"""What a credential says: title, learner, credits, level, outcomes, offer links, Annex I.
+"""What a credential says: title, learner, credits, level, outcomes, offer links, image,
+Annex I.
 
 Read from the decoded (signed) document only. EDC (ELM v3) and Open Badges 3.0 shapes.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,6 +144,78 @@ def _extract_ob3(
     return facts
 
 
+# --------------------------------------------------------------------------- image
+
+# Raster images only, recognised by their first bytes whatever the credential declares: an SVG
+# is a document that can carry script and links, so it is never passed on.
+MAX_IMAGE_BYTES = 2_000_000
+_DATA_URL = re.compile(r"data:(image/[a-z0-9.+-]+)(?:;[a-z0-9=._-]+)*;base64,(.*)", re.I | re.S)
+
+
+def sniff_image(data: bytes) -> str | None:
+    """The media type of a PNG, JPEG, GIF or WebP image by its magic bytes, else None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def _raster(text: Any) -> dict[str, str] | None:
+    """{"media_type", "data_base64"} from a raster data: URL or bare base64 text, else None."""
+    if not isinstance(text, str) or len(text) > (MAX_IMAGE_BYTES * 4) // 3 + 200:
+        return None
+    declared = None
+    match = _DATA_URL.fullmatch(text.strip())
+    if match:
+        declared, text = match.group(1).lower(), match.group(2)
+    elif text.strip().startswith("data:"):
+        return None
+    try:
+        data = base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    kind = sniff_image(data)
+    if kind is None or len(data) > MAX_IMAGE_BYTES:
+        return None
+    if declared is not None and declared.replace("image/jpg", "image/jpeg") != kind:
+        return None
+    return {"media_type": kind, "data_base64": base64.b64encode(data).decode("ascii")}
+
+
+def _page_number(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def image(doc: dict[str, Any]) -> dict[str, str] | None:
+    """The credential's picture: the EDC display image (first page), or the Open Badge
+    achievement's image; raster data only (never fetched from a URL)."""
+    if is_edc(doc):
+        display = _first_dict(doc.get("displayParameter"))
+        for individual in as_list(display.get("individualDisplay")):
+            if not isinstance(individual, dict):
+                continue
+            details = [d for d in as_list(individual.get("displayDetail")) if isinstance(d, dict)]
+            details.sort(key=lambda d: _page_number(d.get("page")))
+            for detail in details:
+                media = _first_dict(detail.get("image"))
+                found = _raster(media.get("content"))
+                if found:
+                    return found
+        return None
+    achievement = _first_dict(_first_dict(doc.get("credentialSubject")).get("achievement"))
+    picture = achievement.get("image")
+    if isinstance(picture, dict):
+        picture = picture.get("id")
+    if isinstance(picture, str) and picture.strip().startswith("data:"):
+        return _raster(picture)
+    return None
+
+
 def summary(doc: dict[str, Any], facts: Facts | None = None) -> dict[str, Any]:
     """Display facts of `doc`; `facts` is `extract(doc)` when the caller already has it."""
     if facts is None:
@@ -157,6 +232,7 @@ def summary(doc: dict[str, Any], facts: Facts | None = None) -> dict[str, Any]:
         "ects": facts.ects,
         "eqf": facts.eqf,
         "types": types_of(doc),
+        "image": image(doc),
     }
     if out["ects"] is not None and float(out["ects"]).is_integer():
         out["ects"] = int(out["ects"])

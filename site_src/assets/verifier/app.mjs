@@ -6,6 +6,8 @@
 //   page's <head> (so not this page's Content-Security-Policy): the page then reloads itself.
 // - Every value from a credential, a report or a file name is written with textContent or
 //   setAttribute on a fixed attribute name, never as HTML.
+// - A credential's picture reaches this page as bytes from the worker; it is shown only when its
+//   first bytes are a PNG, JPEG, GIF or WebP image, from a data: URL built here (never SVG).
 
 const ROOT_ID = "credsite-verifier";
 const DEFAULT_START_TIMEOUT_MS = 30000;
@@ -228,10 +230,64 @@ function safePage(siteRoot, page) {
   return siteRoot + page;
 }
 
-function formatDate(value) {
-  if (typeof value !== "string" || !value) return "";
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?/.exec(value);
-  return m ? m[1] : value;
+// The page's language for dates; a bare "en" means British order in Intl ("31 October 2026"),
+// as on the rest of this European site, not the US one.
+function dateLocale() {
+  const lang = (document.documentElement.lang || "en").trim();
+  return lang === "en" ? "en-GB" : lang;
+}
+
+// A date in words ("31 October 2026"), inside <time datetime="..."> holding what the credential says.
+function dateNode(value) {
+  const text = typeof value === "string" ? value : "";
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  const when = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (!when || Number.isNaN(when.getTime())) return document.createTextNode(text);
+  let words;
+  try {
+    words = new Intl.DateTimeFormat(dateLocale(), { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(when);
+  } catch {
+    words = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(when);
+  }
+  return el("time", { datetime: m[0] }, words);
+}
+
+// --------------------------------------------------------------------------- pictures
+
+const IMAGES = new WeakMap(); // credential summary object -> Uint8Array from the worker
+const MAX_IMAGE_BYTES = 2000000;
+
+function rasterType(bytes) {
+  const starts = (sig, at = 0) => sig.every((b, i) => bytes[at + i] === b);
+  if (!(bytes instanceof Uint8Array) || bytes.length < 12 || bytes.length > MAX_IMAGE_BYTES) return null;
+  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
+  if (starts([0xff, 0xd8, 0xff])) return "image/jpeg";
+  if (starts([0x47, 0x49, 0x46, 0x38]) && (bytes[4] === 0x37 || bytes[4] === 0x39) && bytes[5] === 0x61) return "image/gif";
+  if (starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8)) return "image/webp";
+  return null;
+}
+
+function imageUrl(bytes) {
+  const type = rasterType(bytes);
+  if (!type) return null;
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return `data:${type};base64,${btoa(binary)}`;
+}
+
+// The worker sends the pictures of a report in this walk's order (worker.mjs: takeImages).
+function attachImages(report, images) {
+  const list = Array.isArray(images) ? images.slice() : [];
+  const walk = (r) => {
+    if (!r || typeof r !== "object") return;
+    const cred = r.credential;
+    if (cred && typeof cred === "object" && cred.image) {
+      const bytes = list.shift();
+      if (bytes instanceof Uint8Array) IMAGES.set(cred, bytes);
+    }
+    if (Array.isArray(r.credentials)) r.credentials.forEach(walk);
+  };
+  walk(report);
 }
 
 function registryOffer(registry, cred) {
@@ -251,23 +307,46 @@ function registryIssuer(registry, cred) {
 }
 
 function renderSummary(cred, report, ctx) {
+  const card = el("div", { class: "cv-card", "data-verified": cred.verified === true ? "true" : "false" });
   const dl = el("dl", { class: "cv-summary" });
-  // Values read from the credential are marked when no valid signature covers them.
-  const signed = cred.verified === true;
-  const row = (key, valueNode, fromCredential) => {
+  // One rule for every format: everything shown is marked "not verified" unless a valid
+  // signature by a key of this registry covers the credential (`verified`), and any field the
+  // report lists in `unsigned` is marked too.
+  const unsigned = new Set(Array.isArray(report.unsigned) ? report.unsigned.map(String) : []);
+  const unverified = (key) => cred.verified !== true || unsigned.has(key);
+  const mark = (node) => node.append(" ", el("span", { class: "cv-tag cv-tag--unsigned" }, "not verified"));
+  const row = (key, valueNode) => {
     const dt = el("dt", {}, FIELD_NAMES[key] || key);
     const dd = el("dd", { "data-field": key });
     dd.append(valueNode);
-    if (fromCredential && !signed) {
+    if (unverified(key)) {
       dd.classList.add("cv-unsigned-value");
-      dd.append(" ", el("span", { class: "cv-tag cv-tag--unsigned" }, "not verified"));
+      mark(dd);
     }
     dl.append(dt, dd);
   };
   const text = (value) => document.createTextNode(value);
+  const present = (v) => v !== null && v !== undefined && v !== "";
 
-  if (cred.learner) row("learner", text(localized(cred.learner)), true);
-  if (cred.title) row("title", text(localized(cred.title)), true);
+  const title = localized(cred.title);
+  const url = imageUrl(IMAGES.get(cred));
+  if (url) {
+    const figure = el("figure", { class: "cv-card__picture", "data-field": "image" });
+    figure.append(el("img", {
+      class: "cv-card__image",
+      src: url,
+      alt: title ? `The picture carried by the credential “${title}”` : "The picture carried by the credential",
+    }));
+    if (unverified("image")) {
+      const caption = el("figcaption");
+      mark(caption);
+      figure.append(caption);
+    }
+    card.append(figure);
+  }
+
+  if (cred.learner) row("learner", text(localized(cred.learner)));
+  if (title) row("title", text(title));
 
   // The issuer is shown from the registry only, never from the credential.
   const issuerEntry = registryIssuer(ctx.registry, cred);
@@ -277,14 +356,14 @@ function renderSummary(cred, report, ctx) {
     wrap.append(href ? el("a", { href }, issuerEntry.name) : el("span", {}, issuerEntry.name));
     if (issuerEntry.country) wrap.append(text(` (${issuerEntry.country})`));
     wrap.append(" ", el("span", { class: "cv-tag cv-tag--registry" }, "from the registry"));
-    row("issuer", wrap, false);
+    row("issuer", wrap);
   } else if (cred.issuer) {
-    row("issuer", el("span", { class: "cv-unknown" }, "Not in this registry (the name written in the credential is not shown)"), false);
+    row("issuer", el("span", { class: "cv-unknown" }, "Issuer not in this registry (the name written in the credential is not shown)"));
   }
-  if (cred.issued) row("issued", text(formatDate(cred.issued)), true);
-  if (cred.valid_until) row("valid_until", text(formatDate(cred.valid_until)), true);
-  if (cred.ects !== null && cred.ects !== undefined && cred.ects !== "") row("ects", text(String(cred.ects)), true);
-  if (cred.eqf !== null && cred.eqf !== undefined && cred.eqf !== "") row("eqf", text(String(cred.eqf)), true);
+  if (cred.issued) row("issued", dateNode(cred.issued));
+  if (cred.valid_until) row("valid_until", dateNode(cred.valid_until));
+  if (present(cred.ects)) row("ects", text(String(cred.ects)));
+  if (present(cred.eqf)) row("eqf", text(String(cred.eqf)));
 
   // Offer, and its learning outcomes, from the catalogue (registry.json).
   const offer = registryOffer(ctx.registry, cred);
@@ -293,17 +372,18 @@ function renderSummary(cred, report, ctx) {
     if (outcomes.length) {
       const ul = el("ul", { class: "cv-outcomes" });
       for (const o of outcomes) ul.append(el("li", {}, localized(o)));
-      row("learning_outcomes", ul, false);
+      row("learning_outcomes", ul);
     }
     const href = safePage(ctx.siteRoot, offer.page);
-    const title = localized(offer.title) || offer.id;
+    const offerTitle = localized(offer.title) || offer.id;
     const wrap = el("span");
-    wrap.append(href ? el("a", { href }, title) : el("span", {}, title));
+    wrap.append(href ? el("a", { href }, offerTitle) : el("span", {}, offerTitle));
     if (cred.offer.version) wrap.append(text(` (version ${cred.offer.version})`));
     wrap.append(" ", el("span", { class: "cv-tag cv-tag--registry" }, "from the catalogue"));
-    row("offer", wrap, false);
+    row("offer", wrap);
   }
-  return dl;
+  card.append(dl);
+  return card;
 }
 
 function renderChecks(checks) {
@@ -329,7 +409,7 @@ function renderChecks(checks) {
   return ul;
 }
 
-function renderReport(report, ctx, title, level) {
+function renderReport(report, ctx, title, level, note) {
   const verdict = VERDICTS[report.verdict] ? report.verdict : "unverifiable";
   const article = el("article", {
     class: `cv-result cv-result--${verdict}`,
@@ -337,6 +417,7 @@ function renderReport(report, ctx, title, level) {
     "data-format": String(report.format || "unknown"),
   });
   if (title) article.append(el(level === 1 ? "h3" : "h4", { class: "cv-result__title" }, title));
+  if (note) article.append(el("p", { class: "cv-result__note" }, note));
   const banner = el("div", { class: `cv-banner cv-banner--${verdict}` });
   banner.append(el("strong", { class: "cv-banner__label" }, VERDICTS[verdict].label), el("span", {}, ` ${VERDICTS[verdict].text}`));
   article.append(banner);
@@ -549,6 +630,7 @@ function bind(root) {
           await whenReady(); // after a time-out, the new worker
           const msg = await ask({ type: "verify", bytes: bytes.buffer }, [bytes.buffer]);
           report = msg.report || errorReport(msg.error || "The verifier failed on this file.", msg.detail);
+          if (msg.report) attachImages(report, msg.images);
         } catch (err) {
           report = err && err.timedOut
             ? timeoutReport(err.ms)
@@ -557,10 +639,12 @@ function bind(root) {
       }
       if (batch !== batchNo) return;
       collected.push({ name: item.name, size: item.size, report });
-      results.append(renderReport(report, ctx, item.name, 1));
+      results.append(renderReport(report, ctx, item.name, 1, item.note));
     }
-    const when = new Date().toISOString().replace("T", " ").slice(0, 16);
-    results.prepend(el("p", { class: "cv-meta" }, `Checked in this browser on ${when} UTC.`));
+    const now = new Date();
+    const meta = el("p", { class: "cv-meta" }, "Checked in this browser on ");
+    meta.append(dateNode(now.toISOString()), ` at ${now.toISOString().slice(11, 16)} UTC.`);
+    results.prepend(meta);
     const findings = pathwayFindings(collected, ctx.registry);
     if (findings.length) results.append(renderPathways(findings, ctx));
     results.removeAttribute("aria-busy");
@@ -572,6 +656,18 @@ function bind(root) {
     const head = collected.length === 1 ? "Result" : `${collected.length} results`;
     const done = findings.filter((f) => f.complete).map((f) => localized(f.pathway.title));
     announce.textContent = `${head}: ${parts.join(", ")}.${done.length ? ` Completes pathway ${done.join(", ")}.` : ""}`;
+    showResult();
+  }
+
+  // The result starts below the fold (after the file picker, the paste box and the samples):
+  // bring its first heading to the top of the window and move the focus there, so that sighted
+  // and keyboard users alike land on it; the live region above has already announced it.
+  function showResult() {
+    const heading = results.querySelector(".cv-result__title");
+    if (!heading) return;
+    heading.setAttribute("tabindex", "-1");
+    heading.scrollIntoView({ block: "start", behavior: "auto" });
+    heading.focus({ preventScroll: true });
   }
 
   const fromFiles = (fileList) =>
@@ -632,22 +728,44 @@ function bind(root) {
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
       .then((index) => {
         const list = Array.isArray(index) ? index : Array.isArray(index && index.samples) ? index.samples : [];
-        const group = el("div", { class: "cv-samples__buttons" });
+        // One group of buttons per kind of credential, each button named by kind and case
+        // ("Open Badge: revoked"), which is what a person recognises, not the signature suite.
+        const groups = new Map();
+        const groupFor = (kind) => {
+          if (!groups.has(kind)) {
+            const group = el("div", { class: "cv-samples__buttons", role: "group" });
+            if (kind) {
+              const id = `cv-samples-kind-${groups.size + 1}`;
+              group.setAttribute("aria-labelledby", id);
+              group.append(el("p", { class: "cv-samples__kind", id }, kind));
+            }
+            groups.set(kind, group);
+          }
+          return groups.get(kind);
+        };
         for (const s of list) {
           if (!s || typeof s.file !== "string" || !/^[A-Za-z0-9._-]+$/.test(s.file)) continue;
-          const label = s.description || s.file;
+          const kind = typeof s.kind === "string" ? s.kind : "";
+          const sampleCase = typeof s.case === "string" ? s.case : "";
+          const label = kind && sampleCase ? `${kind}: ${sampleCase}` : s.description || s.file;
           const button = el("button", {
             type: "button",
             class: "md-button cv-sample",
             "data-sample": s.file,
             "data-expected": s.expected_verdict || s.expected || s.verdict || "",
-          }, label);
-          if (s.format) button.append(" ", el("span", { class: "cv-sample__format" }, `(${s.format})`));
+            title: s.description || null,
+          });
+          if (kind && sampleCase) {
+            button.append(el("span", { class: "cv-sample__kind" }, `${kind}: `), el("span", { class: "cv-sample__case" }, sampleCase));
+          } else {
+            button.append(label);
+          }
           button.addEventListener("click", async () => {
             const url = new URL(s.file, indexUrl);
             verifyInputs([
               {
                 name: `Sample: ${label}`,
+                note: kind && sampleCase && s.description ? s.description : null,
                 size: 0,
                 read: async () => {
                   const r = await fetch(url, { credentials: "same-origin" });
@@ -657,11 +775,11 @@ function bind(root) {
               },
             ]);
           });
-          group.append(button);
+          groupFor(kind).append(button);
         }
-        if (group.childElementCount) {
+        if (groups.size) {
           samples.hidden = false;
-          samples.append(group);
+          for (const group of groups.values()) samples.append(group);
         }
       })
       .catch(() => {

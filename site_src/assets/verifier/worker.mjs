@@ -273,6 +273,32 @@ async function start(options) {
   return readyInfo;
 }
 
+// The pictures of a report (credential.image, base64 in the JSON) as bytes for the page, in a
+// fixed walk order (app.mjs: attachImages); the page checks their first bytes before showing one.
+function base64Bytes(text) {
+  if (typeof text !== "string" || text.length > 2700000) return null;
+  try {
+    const binary = atob(text);
+    const out = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+function takeImages(report) {
+  const out = [];
+  const walk = (r) => {
+    if (!r || typeof r !== "object") return;
+    const cred = r.credential;
+    if (cred && typeof cred === "object" && cred.image) out.push(base64Bytes(cred.image.data_base64));
+    if (Array.isArray(r.credentials)) r.credentials.forEach(walk);
+  };
+  walk(report);
+  return out;
+}
+
 async function verifyBytes(bytes, at) {
   const text = await py.verify(bytes, at || null);
   return JSON.parse(text);
@@ -324,7 +350,9 @@ self.onmessage = async (event) => {
     try {
       // `at`: verify as of that moment (ISO 8601) instead of now; used by the parity tests.
       const report = await verifyBytes(new Uint8Array(msg.bytes), msg.at);
-      post({ type: "result", id: msg.id, report, ms: performance.now() - t });
+      const images = takeImages(report);
+      const transfer = images.filter(Boolean).map((b) => b.buffer);
+      post({ type: "result", id: msg.id, report, images, ms: performance.now() - t }, transfer);
     } catch (err) {
       post({ type: "result", id: msg.id, error: "The verifier failed on this file.", detail: String(err) });
     }

@@ -127,7 +127,8 @@ def test_each_sample_gives_its_expected_verdict_and_check_list(
     for i, sample in enumerate(items):
         page.locator(f"#cv-samples button[data-sample='{sample['file']}']").click()
         [result] = wait_results(page, 1)
-        assert result["title"] == f"Sample: {sample['description']}"
+        assert result["title"] == f"Sample: {sample['kind']}: {sample['case']}"
+        assert sample["description"] in result["text"]
         data = (root / "samples" / sample["file"]).read_bytes()
         verdict, checks = cpython_checks(data, registry)
         assert result["verdict"] == sample["expected"] == verdict, (i, sample["file"], result)
