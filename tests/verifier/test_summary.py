@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from build_tools.verifier import Registry, verify
-from build_tools.verifier._internal import facts
 
 from . import _hostile
 from . import _make as m
@@ -56,7 +55,7 @@ def test_an_open_badge_image_is_passed_on_as_raster_data(
         "data:image/png," + PNG.decode("latin-1"),  # not base64
         "data:image/png;base64,****",
         "https://alliance.example/badge.png",  # never fetched
-        "data:image/png;base64," + _b64(PNG + b"\x00" * facts.MAX_IMAGE_BYTES),
+        "data:image/png;base64," + _b64(PNG + b"\x00" * 2_000_000),  # over the 2 MB cap
     ],
 )
 def test_anything_but_a_small_raster_image_is_left_out(
