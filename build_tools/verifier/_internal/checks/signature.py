@@ -29,6 +29,7 @@ from ..nodes import as_list, node_id
 from ..state import Signed, State
 from ..x509 import timestamp_imprint
 from .base import Stop, result
+from .jsonld import explained
 
 _DI_SUITES: dict[tuple[Any, Any], tuple[str, str]] = {
     ("DataIntegrityProof", "eddsa-rdfc-2022"): ("eddsa", "rdfc"),
@@ -375,9 +376,12 @@ class SignatureCheck:
                 )
             except JsonLdStrictError as exc:
                 status = Status.SKIP if exc.code == "JSONLD_UNKNOWN_CONTEXT" else Status.FAIL
-                raise KeyProblem(
-                    status, exc.code, "The signature's own data is not well defined.", exc.detail
-                ) from exc
+                message = (
+                    explained(exc)
+                    if status == Status.SKIP
+                    else "The signature's own data is not well defined."
+                )
+                raise KeyProblem(status, exc.code, message, exc.detail) from exc
         if fields.get("proofPurpose") != purpose:
             raise KeyProblem(
                 Status.FAIL,
