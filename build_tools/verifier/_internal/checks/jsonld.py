@@ -27,6 +27,14 @@ class JsonLdCheck:
 
     async def run(self, st: State) -> CheckResult:
         assert st.env is not None and st.doc is not None
+        if st.env.kind == "sd-jwt":
+            return result(
+                self.id,
+                Status.PASS,
+                "JSONLD_NOT_USED",
+                "This format names its claims without JSON-LD vocabularies.",
+                "SD-JWT: claim names are plain JSON",
+            )
         di = st.env.kind == "di" or (
             st.env.kind == "vp" and "proof" in st.doc and not st.env.signatures
         )
