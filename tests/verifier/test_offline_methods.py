@@ -165,6 +165,9 @@ def test_sd_jwt_vc_with_key_binding() -> None:
     assert report.format == "dc+sd-jwt"
     assert report.codes["signature"] == "SIGNATURE_VALID", report.checks
     assert report.codes["jsonld"] == "JSONLD_NOT_USED"
+    signature = next(c for c in report.checks if c.code == "SIGNATURE_VALID")
+    assert "holder key binding verified" in signature.detail
+    assert "https://verifier.example" in signature.detail
     assert report.verdict in (Verdict.VALID, Verdict.VALID_WITH_WARNINGS)
     assert _check(_sd_jwt(kb=False))[1] == "SIGNATURE_VALID"
 

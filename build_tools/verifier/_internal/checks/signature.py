@@ -200,12 +200,20 @@ class SignatureCheck:
             signing_time = numeric_date(st.env.jwt_claims.get("iat"))
         st.signed = Signed(key, signing_time, st.doc, st.dates)
         what = "seal" if jades else "signature"
+        bound = ""
+        if st.env.key_binding is not None:
+            aud = st.env.key_binding.claims.get("aud")
+            bound = (
+                f"; holder key binding verified (aud {str(aud)[:60]!r} and nonce not checked: "
+                "no verifier request)"
+            )
         return result(
             self.id,
             Status.PASS,
             "SIGNATURE_VALID",
             f"The {what} is intact: the content has not changed since it was signed.",
-            f"{st.env.signatures[0].header.get('alg')} by {key.how} key {key.reference[:120]}",
+            f"{st.env.signatures[0].header.get('alg')} by {key.how} key {key.reference[:120]}"
+            + bound,
         )
 
     async def _key_binding(self, st: State) -> None:
