@@ -132,18 +132,25 @@ _CURVE_PARAMS = {
         0xB3312FA7E23EE7E4988E056BE3F82D19181D9C6EFE8141120314088F5013875AC656398D8A2ED19D2A85C8EDD3EC2AEF,
         48,
     ),
+    # SEC 2 §2.4.1 (a = 0 rather than -3).
+    "secp256k1": (
+        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F,
+        7,
+        32,
+    ),
 }
+_CURVE_A = {"secp256k1": 0}
 
 
 def decompress_point(crv: str, data: bytes) -> tuple[bytes, bytes]:
-    """SEC 1 §2.3.4 point decompression (both curves have p ≡ 3 mod 4)."""
+    """SEC 1 §2.3.4 point decompression (every curve here has p ≡ 3 mod 4)."""
     p, b, size = _CURVE_PARAMS[crv]
     if len(data) != size + 1 or data[0] not in (2, 3):
         raise ValueError("not a compressed point")
     x = int.from_bytes(data[1:], "big")
     if x >= p:
         raise ValueError("x out of range")
-    rhs = (pow(x, 3, p) - 3 * x + b) % p
+    rhs = (pow(x, 3, p) + _CURVE_A.get(crv, -3) * x + b) % p
     y = pow(rhs, (p + 1) // 4, p)
     if (y * y) % p != rhs:
         raise ValueError("point not on curve")
@@ -153,13 +160,23 @@ def decompress_point(crv: str, data: bytes) -> tuple[bytes, bytes]:
 
 
 # multicodec varint headers (CID "Multikey")
-_MULTIKEY_PUBLIC = {b"\xed\x01": "Ed25519", b"\x80\x24": "P-256", b"\x81\x24": "P-384"}
+_MULTIKEY_PUBLIC = {
+    b"\xed\x01": "Ed25519",
+    b"\x80\x24": "P-256",
+    b"\x81\x24": "P-384",
+    b"\xe7\x01": "secp256k1",
+}
+# jwk_jcs-pub (0xeb51): the EBSI natural-person did:key, a JWK in JCS (RFC 8785) form.
+_JWK_JCS_PUB = b"\xd1\xd6\x03"
+_PUBLIC_JWK_MEMBERS = ("kty", "crv", "x", "y", "n", "e")
 _MULTIKEY_SECRET = (b"\x80\x26", b"\x86\x26", b"\x87\x26")
 
 
 def multikey_to_jwk(value: str) -> dict[str, str]:
     """`publicKeyMultibase` / did:key value -> public JWK. Secret-key headers are refused."""
     raw = multibase_decode(value)
+    if raw.startswith(_JWK_JCS_PUB):
+        return jcs_jwk_to_public(raw[len(_JWK_JCS_PUB) :])
     header, key = raw[:2], raw[2:]
     if header in _MULTIKEY_SECRET:
         raise ValueError("a secret key was given where a public key is expected")
@@ -168,10 +185,45 @@ def multikey_to_jwk(value: str) -> dict[str, str]:
         if len(key) != 32:
             raise ValueError("Ed25519 key must be 32 bytes")
         return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(key)}
-    if kind in ("P-256", "P-384"):
+    if kind in ("P-256", "P-384", "secp256k1"):
         x, y = decompress_point(kind, key)
         return {"kty": "EC", "crv": kind, "x": b64url_encode(x), "y": b64url_encode(y)}
     raise ValueError("unknown multikey header")
+
+
+def jcs_jwk_to_public(data: bytes) -> dict[str, str]:
+    """The JWK of a jwk_jcs-pub did:key: UTF-8 JSON that must be its own JCS form and hold
+    a public key only."""
+    try:
+        jwk = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ValueError("jwk_jcs-pub key is not JSON") from exc
+    return _public_members(jwk, data)
+
+
+def did_jwk_to_jwk(value: str) -> dict[str, str]:
+    """The method-specific id of a did:jwk (base64url of a UTF-8 JWK) -> public JWK."""
+    try:
+        raw = b64url_decode(value)
+        jwk = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ValueError("did:jwk value is not base64url JSON") from exc
+    return _public_members(jwk, None)
+
+
+def _public_members(jwk: Any, jcs: bytes | None) -> dict[str, str]:
+    if not isinstance(jwk, dict) or not all(isinstance(v, str) for v in jwk.values()):
+        raise ValueError("not a JWK")
+    if any(k in jwk for k in ("d", "p", "q", "dp", "dq", "qi", "k")):
+        raise ValueError("a secret key was given where a public key is expected")
+    if jcs is not None:
+        canonical = json.dumps(jwk, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+        if canonical.encode("utf-8") != jcs:
+            raise ValueError("jwk_jcs-pub key is not in JCS form")
+    public = {k: jwk[k] for k in _PUBLIC_JWK_MEMBERS if k in jwk}
+    if public.get("kty") not in _THUMBPRINT_MEMBERS:
+        raise ValueError("unknown JWK key type")
+    return public
 
 
 # --------------------------------------------------------------------------- JWK thumbprint

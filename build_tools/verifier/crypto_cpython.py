@@ -18,12 +18,21 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 __all__ = ["CPythonCrypto", "verify_signature_sync"]
 
-_CURVES = {"P-256": ("ES256", 32), "P-384": ("ES384", 48)}
+_CURVES = {"P-256": ("ES256", 32), "P-384": ("ES384", 48), "secp256k1": ("ES256K", 32)}
 _PUBLIC_MEMBERS = ("kty", "crv", "x", "y", "n", "e")
 _PKCS1 = padding.PKCS1v15()
 _PSS = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32)
 _SHA256 = hashes.SHA256()
-_ECDSA = {"ES256": ec.ECDSA(hashes.SHA256()), "ES384": ec.ECDSA(hashes.SHA384())}
+_ECDSA = {
+    "ES256": ec.ECDSA(hashes.SHA256()),
+    "ES384": ec.ECDSA(hashes.SHA384()),
+    "ES256K": ec.ECDSA(hashes.SHA256()),
+}
+_EC_CURVES: dict[str, ec.EllipticCurve] = {
+    "P-256": ec.SECP256R1(),
+    "P-384": ec.SECP384R1(),
+    "secp256k1": ec.SECP256K1(),
+}
 
 
 def _b64u(value: Any) -> bytes:
@@ -57,7 +66,7 @@ def _import_key(jwk: dict[str, Any]) -> Any:
         x, y = _b64u(jwk.get("x")), _b64u(jwk.get("y"))
         if len(x) != size or len(y) != size:
             raise ValueError("EC coordinates have the wrong length")
-        curve: ec.EllipticCurve = ec.SECP256R1() if jwk["crv"] == "P-256" else ec.SECP384R1()
+        curve = _EC_CURVES[jwk["crv"]]
         return ec.EllipticCurvePublicKey.from_encoded_point(curve, b"\x04" + x + y)
     if kty == "RSA":
         n = int.from_bytes(_b64u(jwk.get("n")), "big")
@@ -83,7 +92,7 @@ def verify_signature_sync(
                 raise ValueError("EdDSA needs an Ed25519 key")
             key.verify(signature, message)
             return True
-        if alg in ("ES256", "ES384"):
+        if alg in ("ES256", "ES384", "ES256K"):
             if not isinstance(key, ec.EllipticCurvePublicKey):
                 raise ValueError(f"{alg} needs an EC key")
             expected, size = _CURVES[jwk["crv"]]

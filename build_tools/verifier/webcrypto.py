@@ -27,6 +27,8 @@ from typing import Any
 
 __all__ = ["WebCryptoBackend"]
 
+#: WebCrypto has no secp256k1, so ES256K (checked in CPython) cannot be checked here.
+ES256K_NOT_IN_BROWSER = "secp256k1 (ES256K) is not available in the browser's WebCrypto"
 _CURVES = {"P-256": ("ES256", 32, "SHA-256"), "P-384": ("ES384", 48, "SHA-384")}
 _PUBLIC_MEMBERS = ("kty", "crv", "x", "y", "n", "e")
 _MIN_RSA_BITS = 2048
@@ -48,6 +50,8 @@ def _plan(public: dict[str, Any], alg: str) -> tuple[dict[str, Any], dict[str, A
     Raises ValueError when the key cannot be used with `alg` (same rules as crypto_cpython).
     """
     kty = public.get("kty")
+    if kty == "EC" and public.get("crv") == "secp256k1":
+        raise ValueError(ES256K_NOT_IN_BROWSER)
     if kty == "OKP" and public.get("crv") == "Ed25519":
         if len(_b64u(public.get("x"))) != 32:
             raise ValueError("Ed25519 key must be 32 bytes")

@@ -381,6 +381,39 @@ def sign_di(
     return unsecured
 
 
+def sign_ld_jws(
+    doc: dict[str, Any], key: Key, *, proof_type: str = "JsonWebSignature2020"
+) -> dict[str, Any]:
+    """Ed25519Signature2018 / JsonWebSignature2020: a detached JWS (b64: false) over
+    hash(proof options) || hash(document); RSA keys sign PS256 (JWS 2020)."""
+    unsecured = copy.deepcopy(doc)
+    unsecured.pop("proof", None)
+    proof: dict[str, Any] = {
+        "type": proof_type,
+        "created": iso(datetime(2026, 6, 1, tzinfo=UTC)),
+        "verificationMethod": key.vm,
+        "proofPurpose": "assertionMethod",
+    }
+    config = dict(proof)
+    config["@context"] = unsecured["@context"]
+    alg = "PS256" if key.kind == "RSA" else key.alg
+    header = b64u(json.dumps({"alg": alg, "b64": False, "crit": ["b64"]}).encode())
+    message = (
+        header.encode()
+        + b"."
+        + hashlib.sha256(canonize(config).encode()).digest()
+        + hashlib.sha256(canonize(unsecured).encode()).digest()
+    )
+    if key.kind == "RSA":
+        pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32)
+        signature = key.private.sign(message, pss, hashes.SHA256())
+    else:
+        signature = key.sign(message)
+    proof["jws"] = header + ".." + b64u(signature)
+    unsecured["proof"] = proof
+    return unsecured
+
+
 def dumps(doc: Any) -> bytes:
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 

@@ -242,7 +242,15 @@ def write_generated() -> list[tuple[str, str]]:
         k["lu-ed"],
         purpose="authentication",
     )
+    jws2020 = m.ob3_credential()
+    jws2020["@context"].append("https://w3id.org/security/suites/jws-2020/v1")
     samples: dict[str, bytes] = {
+        "ob3-jws2020-es256.json": m.dumps(m.sign_ld_jws(jws2020, k["lu-es"])),
+        "ob3-jws2020-ps256.json": m.dumps(m.sign_ld_jws(jws2020, k["lu-rsa"])),
+        "ob3-jws2020-eddsa.json": m.dumps(m.sign_ld_jws(jws2020, k["lu-ed"])),
+        "ob3-eddsa-2022-legacy-name.json": m.dumps(
+            m.sign_di(m.ob3_credential(), k["lu-ed"], cryptosuite="eddsa-2022")
+        ),
         "ob3-eddsa-rdfc-2022.json": m.dumps(
             m.sign_di(m.ob3_credential(status_index=7), k["lu-ed"])
         ),
@@ -378,6 +386,22 @@ def external_entries() -> list[tuple[str, str | None]]:
     return out
 
 
+# Files of tests/vectors/wild/ the browser must answer as CPython does (each at its clock,
+# with an empty registry): one per new suite or format, valid and not.
+WILD_ENTRIES = (
+    ("wild/jff-plugfest/plugfest-1-ex-1.json", "2022-05-01T00:00:00Z"),
+    ("wild/derived/jff-p1-ex-1-tampered-date.json", "2022-05-01T00:00:00Z"),
+    ("wild/derived/jff-p1-ex-1-wrong-key.json", "2022-05-01T00:00:00Z"),
+    ("wild/spruceid/vc-jws2020-bad-purpose.jsonld", "2021-08-01T00:00:00Z"),
+    ("wild/spruceid/vc-jws2020-bad-type.jsonld", "2021-08-01T00:00:00Z"),
+    ("wild/spruceid/vc.jsonld", "2021-08-05T00:00:00Z"),
+    ("wild/transmute/ed25519-2018-transmute.json", "2022-02-02T00:00:00Z"),
+    ("wild/eudi-sdjwt/exampleIssuanceSdJwt.txt", "2024-06-01T00:00:00Z"),
+    ("wild/eudi-sdjwt/examplePresentationSdJwt.txt", "2024-06-01T00:00:00Z"),
+    ("wild/derived/eudi-issuance-tampered-disclosure.txt", "2024-06-01T00:00:00Z"),
+)
+
+
 def run() -> None:
     from build_tools.verifier import Registry, verify
 
@@ -392,6 +416,10 @@ def run() -> None:
             registries[reg] = Registry.from_json(raw, status_lists=lists)
         report = verify((VECTORS / rel).read_bytes(), registries[reg], now=now, crypto=crypto)
         records.append({"file": rel, "registry": reg, "now": NOW, **summarise(report)})
+    for rel, at in WILD_ENTRIES:
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        report = verify((VECTORS / rel).read_bytes(), registries[None], now=moment, crypto=crypto)
+        records.append({"file": rel, "registry": None, "now": at, **summarise(report)})
     doc = {
         "description": "Parity corpus: verify `file` (relative to tests/vectors/) with the "
         "registry "

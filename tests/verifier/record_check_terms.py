@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def load_reference(commit: str) -> types.ModuleType:
     """jsonld.py as of `commit`, as module `build_tools.verifier._internal.jsonld._reference`
     (its caches and memos are its own; its relative imports, `rdf_fast` and the `contexts`
-    folder, resolve where the verifier keeps them now)."""
+    folder, resolve where the verifier keeps them now, and it serves every context bundled
+    now)."""
     source = subprocess.run(
         ["git", "-C", str(ROOT), "show", f"{commit}:build_tools/verifier/jsonld.py"],
         capture_output=True,
@@ -54,6 +55,11 @@ def load_reference(commit: str) -> types.ModuleType:
     module.__package__ = "build_tools.verifier._internal.jsonld"
     sys.modules[name] = module
     exec(compile(source, f"{commit[:12]}:jsonld.py", "exec"), module.__dict__)
+    # Contexts bundled since are inputs, not behaviour: the reference serves them too.
+    from build_tools.verifier._internal.jsonld.contexts import CONTEXTS
+
+    for url, entry in CONTEXTS.items():
+        module.CONTEXTS.setdefault(url, entry)
     return module
 
 

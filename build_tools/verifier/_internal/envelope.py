@@ -15,6 +15,7 @@ from ..codec import b64url_decode
 from .dates import date_out_of_range, numeric_date, parse_datetime
 from .errors import InputError
 from .nodes import as_list, node_id, types_of
+from .sd_jwt import KeyBinding, decode_sd_jwt, describe, looks_like_sd_jwt
 from .strict_json import check_shape, strict_json
 
 V1 = "https://www.w3.org/2018/credentials/v1"
@@ -52,7 +53,7 @@ class JwsSignature:
 
 @dataclass
 class Envelope:
-    kind: str  # "jades" | "jwt" | "di" | "vp"
+    kind: str  # "jades" | "jwt" | "di" | "vp" | "sd-jwt"
     format: str
     document: dict[str, Any]
     signatures: list[JwsSignature] = field(default_factory=list)
@@ -61,6 +62,8 @@ class Envelope:
     found: str = ""
     presentation_items: list[Any] = field(default_factory=list)
     holder_secured: bool = False
+    key_binding: KeyBinding | None = None  # SD-JWT only
+    holder_key: dict[str, Any] | None = None  # SD-JWT `cnf.jwk`, when there is a key binding
 
 
 def _fail(code: str, message: str, detail: str = "") -> InputError:
@@ -149,13 +152,9 @@ def read_envelope(data: bytes, *, max_bytes: int) -> Envelope:
     stripped = text.strip()
     if stripped.startswith("<"):
         raise _xml(stripped)
-    if "~" in stripped and _is_compact_jws(stripped.split("~")[0]):
-        raise _fail(
-            "FORMAT_UNSUPPORTED",
-            "This is a selective-disclosure credential (SD-JWT), which this verifier does not "
-            "check.",
-            "SD-JWT (compact JWS followed by ~disclosures)",
-        )
+    sd_jwt = looks_like_sd_jwt(stripped) if "~" in stripped else None
+    if sd_jwt is not None:
+        return _decode_sd_jwt(sd_jwt)
     if _is_compact_jws(stripped):
         return decode_compact(stripped)
     if _JWE.match(stripped):
@@ -479,6 +478,29 @@ def decode_compact(token: str) -> Envelope:
     return env
 
 
+def _decode_sd_jwt(compact: str) -> Envelope:
+    """SD-JWT / SD-JWT VC: the disclosed claims in place; no VCDM data model applies."""
+    token = decode_sd_jwt(compact)
+    names = ("iss", "sub", "jti", "nbf", "exp", "iat")
+    claims: dict[str, Any] = {k: token.payload.get(k) for k in names if k in token.payload}
+    _check_claim_dates(claims)
+    if token.typ in ("dc+sd-jwt", "vc+sd-jwt", "application/dc+sd-jwt", "application/vc+sd-jwt"):
+        fmt = token.typ.removeprefix("application/")
+    else:
+        fmt = "sd-jwt-vc" if "vct" in token.payload else "sd-jwt"
+    holder = token.payload.get("cnf", {}).get("jwk") if token.key_binding else None
+    return Envelope(
+        kind="sd-jwt",
+        format=fmt,
+        document=token.claims,
+        signatures=[JwsSignature(token.header, token.signing_input, token.signature)],
+        jwt_claims=claims,
+        found=describe(token),
+        key_binding=token.key_binding,
+        holder_key=holder,
+    )
+
+
 def _same_time(a: Any, b: Any) -> bool:
     ta, tb = numeric_date(a), numeric_date(b)
     return ta is not None and tb is not None and int(ta.timestamp()) == int(tb.timestamp())
@@ -510,10 +532,12 @@ def _check_flat_claims(vc: dict[str, Any], claims: dict[str, Any]) -> None:
     pairs = (("iss", node_id(vc.get("issuer"))), ("jti", vc.get("id")))
     for claim, value in pairs:
         if claim in claims and value is not None and claims[claim] != value:
+            named = "issuer" if claim == "iss" else "id"
             raise _fail(
                 "FORMAT_JWT_CLAIMS",
                 "The token's claims contradict the credential inside it.",
-                f"JWT claim {claim} disagrees with the credential",
+                f"JWT claim {claim} {str(claims[claim])[:100]!r} disagrees with the "
+                f"credential's {named} {str(value)[:100]!r}",
             )
     subject = vc.get("credentialSubject")
     if (
@@ -531,18 +555,21 @@ def _check_flat_claims(vc: dict[str, Any], claims: dict[str, Any]) -> None:
 def _map_v11_claims(vc: dict[str, Any], claims: dict[str, Any], *, is_vp: bool) -> dict[str, Any]:
     """VCDM 1.1 §6.3.1 "JWT Decoding": registered claims fill or must agree with the credential."""
 
-    def mismatch(what: str) -> InputError:
+    def mismatch(what: str, claim: Any = None, value: Any = None) -> InputError:
+        detail = f"JWT claim and credential disagree on {what}"
+        if claim is not None:
+            detail += f": {str(claim)[:100]!r} vs {str(value)[:100]!r}"
         return _fail(
             "FORMAT_JWT_CLAIMS",
             "The token's claims contradict the credential inside it.",
-            f"JWT claim and credential disagree on {what}",
+            detail,
         )
 
     if is_vp:
         if "iss" in claims:
             holder = node_id(vc.get("holder"))
             if holder is not None and holder != claims["iss"]:
-                raise mismatch("iss/holder")
+                raise mismatch("iss/holder", claims["iss"], holder)
             vc.setdefault("holder", claims["iss"])
         return vc
     if "iss" in claims:
@@ -550,7 +577,7 @@ def _map_v11_claims(vc: dict[str, Any], claims: dict[str, Any], *, is_vp: bool) 
         if issuer is None:
             vc["issuer"] = claims["iss"]
         elif node_id(issuer) != claims["iss"]:
-            raise mismatch("iss/issuer")
+            raise mismatch("iss/issuer", claims["iss"], node_id(issuer) or issuer)
     if "jti" in claims:
         if vc.get("id") is None:
             vc["id"] = claims["jti"]
@@ -639,6 +666,14 @@ def check_data_model(
             "issuer must be a URL or an object with a URL id",
         )
     subjects = as_list(doc.get("credentialSubject"))
+    bare = next((s for s in subjects if isinstance(s, str)), None)
+    if bare is not None:
+        raise bad(
+            "FORMAT_MISSING_PROPERTY",
+            "The credential names whom it is about only by an identifier, without saying "
+            "anything about them: credentialSubject is a bare IRI string, not an object.",
+            f"credentialSubject is the string {bare[:100]!r}",
+        )
     if not subjects or not all(isinstance(s, dict) and s for s in subjects):
         raise bad(
             "FORMAT_MISSING_PROPERTY",

@@ -20,6 +20,8 @@ def algs_for_key(jwk: dict[str, Any]) -> tuple[str, ...]:
         return ("ES256",)
     if kty == "EC" and crv == "P-384":
         return ("ES384",)
+    if kty == "EC" and crv == "secp256k1":
+        return ("ES256K",)
     if kty == "RSA":
         return ("RS256", "PS256")
     return ()

@@ -16,6 +16,7 @@ from typing import Any
 from ..codec import (
     b64_decode_any,
     b64url_encode,
+    did_jwk_to_jwk,
     ed25519_small_order,
     jwk_thumbprint,
     multikey_to_jwk,
@@ -40,7 +41,7 @@ class KeyProblem(Exception):
 @dataclass
 class ResolvedKey:
     jwk: dict[str, Any]
-    how: str  # "did:key" | "registry" | "x5c" | "jwk header"
+    how: str  # "did:key" | "did:jwk" | "registry" | "x5c" | "jwk header"
     reference: str
     entries: list[KeyEntry] = field(default_factory=list)
     controller: str | None = None
@@ -66,6 +67,36 @@ class ResolvedKey:
 def _did_key_jwk(did_url: str) -> tuple[dict[str, Any], str]:
     jwk, did = _did_key_cached(did_url)
     return dict(jwk), did
+
+
+def _did_jwk(did_url: str) -> tuple[dict[str, Any], str]:
+    """did:jwk URL -> (JWK, DID): the key is the DID itself; its one fragment is `0`."""
+    did, _, fragment = did_url.partition("#")
+    if fragment not in ("", "0"):
+        raise KeyProblem(
+            Status.FAIL,
+            "SIGNATURE_KEY_INVALID",
+            "The signing key reference is malformed.",
+            "did:jwk fragment is not #0",
+        )
+    try:
+        return did_jwk_to_jwk(did[len("did:jwk:") :]), did
+    except ValueError as exc:
+        raise KeyProblem(
+            Status.FAIL,
+            "SIGNATURE_KEY_INVALID",
+            "The signing key reference is malformed.",
+            f"did:jwk: {exc}",
+        ) from exc
+
+
+def offline_did(did_url: str) -> tuple[dict[str, Any], str] | None:
+    """(JWK, DID) for a DID whose key is in the DID itself (did:key, did:jwk), else None."""
+    if did_url.startswith("did:key:"):
+        return _did_key_jwk(did_url if "#" in did_url else did_url + "#" + did_url[8:])
+    if did_url.startswith("did:jwk:"):
+        return _did_jwk(did_url)
+    return None
 
 
 @lru_cache(maxsize=256)
@@ -168,12 +199,12 @@ def resolve_verification_method(vm: Any, registry: Registry) -> ResolvedKey:
             "verificationMethod is not a URL",
         )
     entries = registry.keys_by_did_url(vm)
-    if vm.startswith("did:key:"):
-        jwk, did = _did_key_jwk(vm)
+    if vm.startswith(("did:key:", "did:jwk:")):
+        jwk, did = _did_key_jwk(vm) if vm.startswith("did:key:") else _did_jwk(vm)
         tp = _safe_thumbprint(jwk)
         if not entries and tp:
             entries = registry.keys_by_thumbprint(tp)
-        return ResolvedKey(jwk, "did:key", vm, entries, controller=did)
+        return ResolvedKey(jwk, vm[:7], vm, entries, controller=did)
     if entries:
         return ResolvedKey(
             _entries_jwk(entries, vm), "registry", vm, entries, controller=vm.split("#", 1)[0]
@@ -295,13 +326,14 @@ def _refuse_unpublished(key_id: str, registry: Registry) -> None:
 
 
 def _resolve_kid(kid: str, registry: Registry, *, issuer: str | None) -> ResolvedKey | None:
-    if kid.startswith("did:key:"):
-        jwk, did = _did_key_jwk(kid if "#" in kid else kid + "#" + kid[len("did:key:") :])
+    offline = offline_did(kid)
+    if offline is not None:
+        jwk, did = offline
         entries = registry.keys_by_did_url(kid)
         tp = _safe_thumbprint(jwk)
         if not entries and tp:
             entries = registry.keys_by_thumbprint(tp)
-        return ResolvedKey(jwk, "did:key", kid, entries, controller=did)
+        return ResolvedKey(jwk, kid[:7], kid, entries, controller=did)
     entries = registry.keys_by_did_url(kid) or registry.keys_by_thumbprint(kid)
     if not entries:
         candidates = registry.keys_by_kid(kid)
@@ -375,7 +407,7 @@ def check_header_alg(header_alg: Any) -> None:
             "The credential uses a shared-secret algorithm that cannot prove who issued it.",
             f"alg: {header_alg}",
         )
-    if header_alg not in ("EdDSA", "ES256", "ES384", "RS256", "PS256"):
+    if header_alg not in ("EdDSA", "ES256", "ES384", "ES256K", "RS256", "PS256"):
         raise KeyProblem(
             Status.FAIL,
             "SIGNATURE_ALG_FORBIDDEN",

@@ -23,7 +23,12 @@ class FormatCheck:
             env = read_envelope(st.inputs.data, max_bytes=st.inputs.max_bytes)
             st.parsed = Parsed(env, env.document, None)
             st.unsigned.extend(env.unsigned)
-            dates = check_data_model(env.document, presentation=env.kind == "vp")
+            # An SD-JWT VC is not a W3C credential: its dates are its JWT claims.
+            dates = (
+                {}
+                if env.kind == "sd-jwt"
+                else check_data_model(env.document, presentation=env.kind == "vp")
+            )
             st.parsed = Parsed(env, env.document, dates)
         except InputError as exc:
             st.format_hint = _FORMAT_HINTS.get(exc.code, st.env.format if st.env else "unknown")

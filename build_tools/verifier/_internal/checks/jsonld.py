@@ -10,11 +10,31 @@ from ..state import State
 from .base import Stop, result
 
 
+def explained(exc: JsonLdStrictError) -> str:
+    """The message a reader sees; an unknown context is named, in plain words, as a vocabulary
+    this verifier does not have (never as a fault of the credential)."""
+    if exc.code != "JSONLD_UNKNOWN_CONTEXT":
+        return exc.message
+    url = exc.detail.removeprefix("context not bundled: ")
+    return (
+        f"This verifier does not know this vocabulary: {url[:200]}. Without it the "
+        "credential's meaning and signature cannot be checked; ask the issuer."
+    )
+
+
 class JsonLdCheck:
     id = CheckId.JSONLD
 
     async def run(self, st: State) -> CheckResult:
         assert st.env is not None and st.doc is not None
+        if st.env.kind == "sd-jwt":
+            return result(
+                self.id,
+                Status.PASS,
+                "JSONLD_NOT_USED",
+                "This format names its claims without JSON-LD vocabularies.",
+                "SD-JWT: claim names are plain JSON",
+            )
         di = st.env.kind == "di" or (
             st.env.kind == "vp" and "proof" in st.doc and not st.env.signatures
         )
@@ -27,14 +47,14 @@ class JsonLdCheck:
         except JsonLdStrictError as exc:
             if di or exc.code in LIMIT_CODES:
                 status = Status.SKIP if exc.code == "JSONLD_UNKNOWN_CONTEXT" else Status.FAIL
-                raise Stop(result(self.id, status, exc.code, exc.message, exc.detail)) from exc
+                raise Stop(result(self.id, status, exc.code, explained(exc), exc.detail)) from exc
             # JOSE formats sign the bytes, so nothing is unsigned; the meaning of such fields is
             # merely undefined. Report it, do not fail it (docs/adr/0003).
             return result(
                 self.id,
                 Status.WARN,
                 exc.code,
-                exc.message.replace(
+                explained(exc).replace(
                     "so they are not covered by the signature", "so their meaning is not defined"
                 ),
                 exc.detail,

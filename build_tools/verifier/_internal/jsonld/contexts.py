@@ -73,6 +73,14 @@ CONTEXTS: dict[str, tuple[str, str]] = {
         "ob-v3p0-context-3.0.3.json",
         "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
     ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": (
+        "ob-v3p0-extensions.json",
+        "87c06c81bc2317663bf288d740d94fddd2818c4342b186270ff6371dfaa63f93",
+    ),
+    "https://w3c-ccg.github.io/vc-ed/plugfest-1-2022/jff-vc-edu-plugfest-1-context.json": (
+        "jff-vc-edu-plugfest-1-context.json",
+        "3bc63c2ac768b6c3ae9a1beeb2564b3156b47c4a3ffae1ae49b553d3664f2749",
+    ),
     # ELM 3.2 EDC application profile context, as served at this URL.
     "http://data.europa.eu/snb/model/context/edc-ap": (
         "edc-ap-context.v3.2.jsonld",
