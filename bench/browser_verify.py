@@ -158,8 +158,9 @@ def large_credential() -> dict[str, Any]:
             ],
         },
     }
-    return sign_single(doc, private_key=key, verification_method=f"{did}#{mk}",
-                       created="2023-02-24T23:36:38Z")
+    return sign_single(
+        doc, private_key=key, verification_method=f"{did}#{mk}", created="2023-02-24T23:36:38Z"
+    )
 
 
 def bench_contexts() -> dict[str, Any]:
@@ -199,8 +200,12 @@ def prepare_bench_files(root: Path) -> None:
         [
             str(PROJECT / "node_modules" / ".bin" / "esbuild"),
             str(PROJECT / "bench" / "browser_verify_db.mjs"),
-            "--bundle", "--format=esm", "--platform=browser", "--target=es2022",
-            "--log-level=warning", f"--outfile={js / 'db.bundle.mjs'}",
+            "--bundle",
+            "--format=esm",
+            "--platform=browser",
+            "--target=es2022",
+            "--log-level=warning",
+            f"--outfile={js / 'db.bundle.mjs'}",
         ],
         check=True,
         cwd=PROJECT,
@@ -237,33 +242,45 @@ def measure_startup(browser: Any, base: str, runs: int) -> dict[str, Any]:
             page = context.new_page()
             if kind == "verify":
                 page.goto(base + "verify/")
-                page.wait_for_selector("#credsite-verifier[data-state=ready]", state="attached",
-                                       timeout=120_000)
+                page.wait_for_selector(
+                    "#credsite-verifier[data-state=ready]", state="attached", timeout=120_000
+                )
                 t = page.evaluate(
-                    "() => performance.getEntriesByName('credsite-verifier-ready')[0].startTime")
+                    "() => performance.getEntriesByName('credsite-verifier-ready')[0].startTime"
+                )
                 tasks = page.evaluate("() => window.__longtasks")
-                steps.append(page.evaluate(
-                    "() => Object.fromEntries(performance.getEntriesByType('mark')"
-                    ".filter(m => m.name.startsWith('credsite-verifier-'))"
-                    ".map(m => [m.name.slice(18), m.startTime]))"))
+                steps.append(
+                    page.evaluate(
+                        "() => Object.fromEntries(performance.getEntriesByType('mark')"
+                        ".filter(m => m.name.startsWith('credsite-verifier-'))"
+                        ".map(m => [m.name.slice(18), m.startTime]))"
+                    )
+                )
                 ready.append(t)
                 longest.append(max([d for s, d in tasks if s <= t], default=0.0))
             else:
                 page.goto(base + "verifybare/")
                 page.wait_for_selector("body[data-bare-ready]", state="attached", timeout=120_000)
                 t = page.evaluate(
-                    "() => performance.getEntriesByName('bench-bare-ready')[0].startTime")
+                    "() => performance.getEntriesByName('bench-bare-ready')[0].startTime"
+                )
                 tasks = page.evaluate("() => window.__longtasks")
                 bare.append(t)
                 longest_bare.append(max([d for s, d in tasks if s <= t], default=0.0))
             got[kind] = t
             context.close()
         ratios.append(got["verify"] / got["bare"])
-        log(f"  start-up run {i + 1}: verifier ready {got['verify']:,.0f} ms, "
-            f"bare loadPyodide {got['bare']:,.0f} ms, ratio {ratios[-1]:.2f}")
+        log(
+            f"  start-up run {i + 1}: verifier ready {got['verify']:,.0f} ms, "
+            f"bare loadPyodide {got['bare']:,.0f} ms, ratio {ratios[-1]:.2f}"
+        )
     return {
-        "ready_ms": ready, "bare_ms": bare, "ratio_per_run": ratios,
-        "longest_task_ms": longest, "longest_task_bare_ms": longest_bare, "steps": steps,
+        "ready_ms": ready,
+        "bare_ms": bare,
+        "ratio_per_run": ratios,
+        "longest_task_ms": longest,
+        "longest_task_bare_ms": longest_bare,
+        "steps": steps,
     }
 
 
@@ -287,8 +304,9 @@ def ready_verifier_page(browser: Any, base: str) -> tuple[Any, Any]:
     context = browser.new_context()
     page = context.new_page()
     page.goto(base + "verify/")
-    page.wait_for_selector("#credsite-verifier[data-state=ready]", state="attached",
-                           timeout=120_000)
+    page.wait_for_selector(
+        "#credsite-verifier[data-state=ready]", state="attached", timeout=120_000
+    )
     return context, page
 
 
@@ -325,7 +343,8 @@ def measure_formats(page: Any, samples: list[dict[str, Any]]) -> dict[str, dict[
             continue
         result = ask_measure(page, item["bytes"], warmup=5, iterations=30)
         by_format[fmt] = {
-            "file": item["file"], "median_ms": median(result["times"]),
+            "file": item["file"],
+            "median_ms": median(result["times"]),
             "verdict": result.get("verdict"),
         }
     return by_format
@@ -361,8 +380,11 @@ def measure_db_ratio(browser: Any, base: str, page: Any, rounds: int) -> dict[st
             js_medians.append(median(js["times"]))
             ratios.append(py_medians[-1] / js_medians[-1])
         out[name] = {
-            "pyodide_ms": median(py_medians), "js_ms": median(js_medians),
-            "ratio": median(ratios), "ratio_per_round": ratios, "verdicts": sorted(verdicts),
+            "pyodide_ms": median(py_medians),
+            "js_ms": median(js_medians),
+            "ratio": median(ratios),
+            "ratio_per_round": ratios,
+            "verdicts": sorted(verdicts),
         }
     js_context.close()
     return out
@@ -374,8 +396,10 @@ def measure_drop(page: Any, samples: list[dict[str, Any]], runs: int) -> dict[st
     if not pool:
         return {"skipped": "no samples"}
     files = [
-        {"name": f"{i:02d}-{pool[i % len(pool)]['file']}",
-         "text": pool[i % len(pool)]["bytes"].decode("utf-8")}
+        {
+            "name": f"{i:02d}-{pool[i % len(pool)]['file']}",
+            "text": pool[i % len(pool)]["bytes"].decode("utf-8"),
+        }
         for i in range(20)
     ]
     times: list[float] = []
@@ -391,8 +415,9 @@ def measure_drop(page: Any, samples: list[dict[str, Any]], runs: int) -> dict[st
         page.evaluate("() => { document.getElementById('cv-announce').textContent = ''; }")
         t0 = time.perf_counter()
         page.dispatch_event("#cv-drop", "drop", {"dataTransfer": handle})
-        page.wait_for_selector("#cv-announce:has-text('20 results')", state="attached",
-                               timeout=120_000)
+        page.wait_for_selector(
+            "#cv-announce:has-text('20 results')", state="attached", timeout=120_000
+        )
         times.append((time.perf_counter() - t0) * 1000)
         count = page.locator("#cv-results > .cv-result").count()
         if count != 20:
@@ -414,8 +439,9 @@ def measure_bytes(browser: Any, base: str, path: str, *, wait_ready: bool) -> di
     page.on("request", lambda r: None if _origin(r.url) == origin else foreign.append(r.url))
     page.goto(base + path)
     if wait_ready:
-        page.wait_for_selector("#credsite-verifier[data-state=ready]", state="attached",
-                               timeout=120_000)
+        page.wait_for_selector(
+            "#credsite-verifier[data-state=ready]", state="attached", timeout=120_000
+        )
     page.wait_for_load_state("networkidle")
     total = 0
     runtime = 0
@@ -426,8 +452,12 @@ def measure_bytes(browser: Any, base: str, path: str, *, wait_ready: bool) -> di
         if "/verify/runtime/" in request.url:
             runtime += size
     context.close()
-    return {"bytes": total, "requests": len(finished), "runtime_bytes": runtime,
-            "foreign_requests": foreign}
+    return {
+        "bytes": total,
+        "requests": len(finished),
+        "runtime_bytes": runtime,
+        "foreign_requests": foreign,
+    }
 
 
 # --------------------------------------------------------------------------- main
@@ -456,10 +486,13 @@ def main(argv: list[str] | None = None) -> int:
         prepare_bench_files(root)
         samples = load_samples(root)
         with serve(root, prefix) as base, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=CHROMIUM_ARGS)
-            log(f"Chromium {browser.version}; site at {base}; "
-                f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            log(
+                f"Chromium {browser.version}; site at {base}; "
+                f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+            )
             log("1-2. start-up (fresh context per load, interleaved):")
             startup = measure_startup(browser, base, args.runs)
             context, page = ready_verifier_page(browser, base)
@@ -483,35 +516,51 @@ def main(argv: list[str] | None = None) -> int:
     log("Results")
     log(f"  navigation -> ready (median of {args.runs}):  {fmt_ms(median(startup['ready_ms']))}")
     log(f"  bare loadPyodide, same page (median):   {fmt_ms(median(startup['bare_ms']))}")
-    log(f"  ratio of medians: {ratio:.2f}; median of per-run ratios "
+    log(
+        f"  ratio of medians: {ratio:.2f}; median of per-run ratios "
         f"{median(startup['ratio_per_run']):.2f} (runs "
-        f"{', '.join(f'{r:.2f}' for r in startup['ratio_per_run'])}; goal <= 1.25)")
+        f"{', '.join(f'{r:.2f}' for r in startup['ratio_per_run'])}; goal <= 1.25)"
+    )
     names = sorted({k for s in startup["steps"] for k in s})
-    log("  verifier start-up marks (median ms from navigation): " + ", ".join(
-        f"{k} {median([s[k] for s in startup['steps'] if k in s]):,.0f}" for k in names))
-    log(f"  longest main-thread task before ready: max {max(startup['longest_task_ms']):.0f} ms "
-        f"(bare page: {max(startup['longest_task_bare_ms']):.0f} ms; goal <= 200 ms)")
+    log(
+        "  verifier start-up marks (median ms from navigation): "
+        + ", ".join(f"{k} {median([s[k] for s in startup['steps'] if k in s]):,.0f}" for k in names)
+    )
+    log(
+        f"  longest main-thread task before ready: max {max(startup['longest_task_ms']):.0f} ms "
+        f"(bare page: {max(startup['longest_task_bare_ms']):.0f} ms; goal <= 200 ms)"
+    )
     for fmt, info in formats.items():
         kind = "JWS" if any(h in fmt for h in JWS_FORMATS_HINT) else "Data Integrity"
         goal = 50 if kind == "JWS" else 250
-        log(f"  warm verify {fmt:<28} {fmt_ms(info['median_ms']):>10}  "
-            f"({info['verdict']}; {kind}, goal <= {goal} ms)")
+        log(
+            f"  warm verify {fmt:<28} {fmt_ms(info['median_ms']):>10}  "
+            f"({info['verdict']}; {kind}, goal <= {goal} ms)"
+        )
     if not formats:
         log("  warm verify: no samples in samples/index.json")
     for name, info in db.items():
-        log(f"  eddsa-rdfc-2022 {name:<15} Pyodide {fmt_ms(info['pyodide_ms'])}, "
+        log(
+            f"  eddsa-rdfc-2022 {name:<15} Pyodide {fmt_ms(info['pyodide_ms'])}, "
             f"JS {fmt_ms(info['js_ms'])}, ratio {info['ratio']:.1f}x "
             f"(rounds {', '.join(f'{r:.1f}' for r in info['ratio_per_round'])}; goal <= 3x; "
-            f"verdict {'/'.join(info['verdicts'])})")
+            f"verdict {'/'.join(info['verdicts'])})"
+        )
     if "median_ms" in drop:
-        log(f"  20-file drop -> 20 results announced: {fmt_ms(drop['median_ms'])} "
-            f"(runs {', '.join(f'{t:,.0f}' for t in drop['runs_ms'])})")
-    log(f"  verifier page: {verify_bytes['bytes']:,} B in {verify_bytes['requests']} requests "
+        log(
+            f"  20-file drop -> 20 results announced: {fmt_ms(drop['median_ms'])} "
+            f"(runs {', '.join(f'{t:,.0f}' for t in drop['runs_ms'])})"
+        )
+    log(
+        f"  verifier page: {verify_bytes['bytes']:,} B in {verify_bytes['requests']} requests "
         f"({verify_bytes['runtime_bytes']:,} B of runtime); foreign requests: "
-        f"{len(verify_bytes['foreign_requests'])}")
-    log(f"  catalogue index page: {index_bytes['bytes']:,} B in {index_bytes['requests']} "
+        f"{len(verify_bytes['foreign_requests'])}"
+    )
+    log(
+        f"  catalogue index page: {index_bytes['bytes']:,} B in {index_bytes['requests']} "
         f"requests; Pyodide/runtime bytes: {index_bytes['runtime_bytes']:,}; foreign requests: "
-        f"{len(index_bytes['foreign_requests'])}")
+        f"{len(index_bytes['foreign_requests'])}"
+    )
     return 0
 
 

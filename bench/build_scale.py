@@ -209,8 +209,10 @@ def main() -> None:
             cat = work / f"catalogue-{n}"
             synthetic_catalogue(cat, n)
             page_bytes = average_offer_page_bytes(cat)
-            print(f"{n:>6} offers: the average offer page has {page_bytes} bytes of Markdown; "
-                  "the plain pages match it.")
+            print(
+                f"{n:>6} offers: the average offer page has {page_bytes} bytes of Markdown; "
+                "the plain pages match it."
+            )
             full = measure(
                 [
                     sys.executable,

@@ -166,9 +166,7 @@ def main() -> int:
         print(f"{label:34}{cells}{('<= ' + str(goal)) if goal else '':>10}")
     largest = max(args.sizes)
     missed = [
-        label
-        for label, key, goal in rows
-        if goal is not None and results[largest][key] > goal
+        label for label, key, goal in rows if goal is not None and results[largest][key] > goal
     ]
     print(f"goals missed at {largest:,} offers: {', '.join(missed) if missed else 'none'}")
     return 0

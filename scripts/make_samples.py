@@ -62,14 +62,25 @@ LIST_SIGNED = dt.datetime(2026, 10, 15, 10, 0, tzinfo=dt.UTC)
 COMPLETED = dt.date(2026, 6, 30)
 
 LEARNERS = {
-    "valid": Learner("Anna", "Bērziņa", COMPLETED, dt.date(2001, 3, 14), "Student ID",
-                     "LU-DEMO-0001", "anna.berzina@example.org", "9"),
-    "revoked": Learner("Jānis", "Ozols", COMPLETED, dt.date(1999, 11, 2), "Student ID",
-                       "LU-DEMO-0002", "", "6"),
-    "expired": Learner("Maija", "Kalniņa", COMPLETED, dt.date(2000, 7, 21), "Student ID",
-                       "LU-DEMO-0003", "", "8"),
-    "unknown-key": Learner("Pēteris", "Liepa", COMPLETED, dt.date(1998, 1, 5), "Student ID",
-                           "LU-DEMO-0004", "", "7"),
+    "valid": Learner(
+        "Anna",
+        "Bērziņa",
+        COMPLETED,
+        dt.date(2001, 3, 14),
+        "Student ID",
+        "LU-DEMO-0001",
+        "anna.berzina@example.org",
+        "9",
+    ),
+    "revoked": Learner(
+        "Jānis", "Ozols", COMPLETED, dt.date(1999, 11, 2), "Student ID", "LU-DEMO-0002", "", "6"
+    ),
+    "expired": Learner(
+        "Maija", "Kalniņa", COMPLETED, dt.date(2000, 7, 21), "Student ID", "LU-DEMO-0003", "", "8"
+    ),
+    "unknown-key": Learner(
+        "Pēteris", "Liepa", COMPLETED, dt.date(1998, 1, 5), "Student ID", "LU-DEMO-0004", "", "7"
+    ),
 }
 
 DESCRIPTIONS = {
@@ -80,10 +91,16 @@ DESCRIPTIONS = {
 }
 # A forger's key: correctly signed, but the university never registered it.
 UNKNOWN_KEY = {
-    "edc": ("invalid", "Claims to come from the University of Latvia, but is sealed with a key "
-                       "the university never registered."),
-    "ob3": ("invalid", "Claims to come from the University of Latvia, but is signed with "
-                       "a key the university never published."),
+    "edc": (
+        "invalid",
+        "Claims to come from the University of Latvia, but is sealed with a key "
+        "the university never registered.",
+    ),
+    "ob3": (
+        "invalid",
+        "Claims to come from the University of Latvia, but is signed with "
+        "a key the university never published.",
+    ),
 }
 
 
@@ -126,10 +143,15 @@ def make_samples(catalogue_dir: Path, out: Path) -> list[dict[str, str]]:
     edc_key = signing_key_for(catalogue, load_private_key(ROOT / EDC_KEY), at=EXPIRED_ISSUED)
     ob3_key = signing_key_for(catalogue, load_private_key(ROOT / OB3_KEY), at=EXPIRED_ISSUED)
     list_key = list_signer(ob3_key)
-    rogue = unregistered_signing_key(catalogue, issuer, _unregistered_key(),
-                                     kid="lu-not-registered", valid_from=ISSUED)
-    store = StatusStore(catalogue_dir, slug=ISSUER, site_url=catalogue.alliance.site_url,
-                        issuer_did=ob3_key.verification_method.split("#")[0])
+    rogue = unregistered_signing_key(
+        catalogue, issuer, _unregistered_key(), kid="lu-not-registered", valid_from=ISSUED
+    )
+    store = StatusStore(
+        catalogue_dir,
+        slug=ISSUER,
+        site_url=catalogue.alliance.site_url,
+        issuer_did=ob3_key.verification_method.split("#")[0],
+    )
 
     # Release the status indexes of a previous run, so that this run draws the same ones.
     previous = out / "index.json"
@@ -146,13 +168,28 @@ def make_samples(catalogue_dir: Path, out: Path) -> list[dict[str, str]]:
     index: list[dict[str, str]] = []
     now = LIST_SIGNED + dt.timedelta(days=1)
     for fmt, signing, ext in (("edc", edc_key, "jsonld"), ("ob3", ob3_key, "json")):
-        def one(case: str, *, key: Any = signing, issued: dt.datetime = ISSUED,
-                until: dt.datetime | None = None, with_status: bool = True,
-                fmt: str = fmt) -> dict[str, Any]:
-            items = issue_credentials(catalogue, offer, [LEARNERS[case]], key,
-                                      fmt=fmt,  # type: ignore[arg-type]
-                                      issued=issued, valid_until=until,
-                                      store=store if with_status else None, rng=rng, now=now)
+
+        def one(
+            case: str,
+            *,
+            key: Any = signing,
+            issued: dt.datetime = ISSUED,
+            until: dt.datetime | None = None,
+            with_status: bool = True,
+            fmt: str = fmt,
+        ) -> dict[str, Any]:
+            items = issue_credentials(
+                catalogue,
+                offer,
+                [LEARNERS[case]],
+                key,
+                fmt=fmt,  # type: ignore[arg-type]
+                issued=issued,
+                valid_until=until,
+                store=store if with_status else None,
+                rng=rng,
+                now=now,
+            )
             return items[0].document
 
         indent = None if fmt == "edc" else 2
@@ -161,33 +198,48 @@ def make_samples(catalogue_dir: Path, out: Path) -> list[dict[str, str]]:
         expired = one("expired", issued=EXPIRED_ISSUED, until=EXPIRED_UNTIL)
         unknown = one("unknown-key", key=rogue, with_status=False)
         tampered = _tamper_edc(valid) if fmt == "edc" else _tamper_ob3(valid)
-        revoked_payload = (json.loads(revoked_doc["payload"]) if fmt == "edc" else revoked_doc)
+        revoked_payload = json.loads(revoked_doc["payload"]) if fmt == "edc" else revoked_doc
         entry = store.locate(revoked_payload["id"])
         assert entry is not None
         store.set_status(entry, True)
-        for case, document in (("valid", valid), ("tampered", tampered),
-                               ("revoked", revoked_doc), ("expired", expired),
-                               ("unknown-key", unknown)):
+        for case, document in (
+            ("valid", valid),
+            ("tampered", tampered),
+            ("revoked", revoked_doc),
+            ("expired", expired),
+            ("unknown-key", unknown),
+        ):
             name = f"{fmt}-{case}.{ext}"
             _write(out / name, document, indent=indent)
-            verdict, description = (UNKNOWN_KEY[fmt] if case == "unknown-key"
-                                    else DESCRIPTIONS[case])
+            verdict, description = UNKNOWN_KEY[fmt] if case == "unknown-key" else DESCRIPTIONS[case]
             payload = json.loads(document["payload"]) if fmt == "edc" else document
-            index.append({"file": name,
-                          "format": "edc-jades" if fmt == "edc" else "vc-di-eddsa-rdfc-2022",
-                          "kind": KINDS[fmt],
-                          "case": case.replace("-", " "),
-                          "expected": verdict,
-                          "description": description,
-                          "credential_id": payload["id"]})
+            index.append(
+                {
+                    "file": name,
+                    "format": "edc-jades" if fmt == "edc" else "vc-di-eddsa-rdfc-2022",
+                    "kind": KINDS[fmt],
+                    "case": case.replace("-", " "),
+                    "expected": verdict,
+                    "description": description,
+                    "credential_id": payload["id"],
+                }
+            )
     store.save(list_key, now=LIST_SIGNED)
-    (out / "index.json").write_text(json.dumps({
-        "format": "credsite-samples/1",
-        "note": "Demo credentials made by scripts/make_samples.py with the public demo keys "
+    (out / "index.json").write_text(
+        json.dumps(
+            {
+                "format": "credsite-samples/1",
+                "note": "Demo credentials made by scripts/make_samples.py with the public demo keys "
                 "in examples/demo-keys/. Expected verdicts assume the published registry and "
                 "status lists of the demo site.",
-        "samples": index,
-    }, indent=2, ensure_ascii=False) + "\n", "utf-8")
+                "samples": index,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n",
+        "utf-8",
+    )
     return index
 
 

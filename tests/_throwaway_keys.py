@@ -49,4 +49,3 @@ def private_jwk() -> dict[str, str]:
         "x": _b64u(_ED25519.public_key().public_bytes(raw, serialization.PublicFormat.Raw)),
         "d": _b64u(_ED25519.private_bytes(raw, serialization.PrivateFormat.Raw, _NO_PASSWORD)),
     }
-

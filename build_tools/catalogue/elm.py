@@ -74,6 +74,7 @@ _SUPERVISION_LABELS = {
 # --------------------------------------------------------------------------------------------
 # Identifiers
 
+
 def offer_base(site_url: str, offer_id: str) -> str:
     """The offer's ELM document; its nodes are fragments of it."""
     return f"{site_url}offers/{offer_id}/elm.jsonld"
@@ -90,6 +91,7 @@ def organisation_id(site_url: str, slug: str) -> str:
 
 # --------------------------------------------------------------------------------------------
 # Small nodes and values
+
 
 def lang(text: LangMap | None) -> dict[str, str]:
     """A language map with the empty entries dropped (ELM uses `@container: @language`)."""
@@ -155,6 +157,7 @@ def vc_keys(node: Any) -> Any:
 # --------------------------------------------------------------------------------------------
 # The specification
 
+
 def uses_qualification(catalogue: Catalogue, offer: Offer) -> bool:
     """Qualification when the offer has an EQF level, else a LearningAchievementSpecification.
 
@@ -172,8 +175,9 @@ def nqf_unknown(catalogue: Catalogue, offer: Offer) -> list[str]:
     return [c for c in offer_countries(catalogue, offer) if not vocab.nqf_levels([c], offer.eqf)]
 
 
-def specification(catalogue: Catalogue, offer: Offer, *, esco_scheme: bool = False
-                  ) -> dict[str, Any]:
+def specification(
+    catalogue: Catalogue, offer: Offer, *, esco_scheme: bool = False
+) -> dict[str, Any]:
     """The offer's `Qualification` or `LearningAchievementSpecification` node.
 
     `esco_scheme` states that each ESCO skill is in the ESCO skills scheme, which the EDC shapes
@@ -186,12 +190,17 @@ def specification(catalogue: Catalogue, offer: Offer, *, esco_scheme: bool = Fal
     qualification = uses_qualification(catalogue, offer)
     # The catalogue records ESCO skills per offer, not per outcome: each outcome of the offer is
     # related to the offer's skills.
-    skills = [concept(s.uri, _ESCO_SKILLS if esco_scheme else None, lang(s.label) or {"en": s.uri})
-              for s in offer.esco_skills]
+    skills = [
+        concept(s.uri, _ESCO_SKILLS if esco_scheme else None, lang(s.label) or {"en": s.uri})
+        for s in offer.esco_skills
+    ]
     outcomes: list[dict[str, Any]] = []
     for n, outcome in enumerate(offer.learning_outcomes, start=1):
-        node: dict[str, Any] = {"@id": f"{base}#outcome-{n}", "@type": "LearningOutcome",
-                                "title": lang(outcome)}
+        node: dict[str, Any] = {
+            "@id": f"{base}#outcome-{n}",
+            "@type": "LearningOutcome",
+            "title": lang(outcome),
+        }
         if skills:
             node["relatedESCOSkill"] = skills
         outcomes.append(node)
@@ -249,12 +258,16 @@ def _notes(catalogue: Catalogue, offer: Offer, base: str) -> list[dict[str, Any]
     notes = []
     cycle = vocab.eqf_cycle(offer.eqf) if offer.eqf else None
     if cycle:
-        notes.append(note(f"{base}#cycle",
-                          {"en": f"QF-EHEA cycle: {cycle} cycle (EQF level {offer.eqf})."}))
+        notes.append(
+            note(f"{base}#cycle", {"en": f"QF-EHEA cycle: {cycle} cycle (EQF level {offer.eqf})."})
+        )
     if offer.stackability.integration == "stackable":
         names = [p.title.get("en", p.id) for p in catalogue.pathways_of(offer.id)]
-        sentence = ("Stackable: counts towards "
-                    + (", ".join(names) if names else "a larger credential") + ".")
+        sentence = (
+            "Stackable: counts towards "
+            + (", ".join(names) if names else "a larger credential")
+            + "."
+        )
     else:
         sentence = "Standalone micro-credential."
     stackability = {"en": sentence}
@@ -280,9 +293,12 @@ def _assessment(offer: Offer, base: str) -> dict[str, Any]:
         node["dcType"] = vocab_concept("assessment", types[0])
     elif types:  # one type per specification (EDC shapes): several types are its parts
         node["hasPart"] = [
-            {"@id": f"{base}#assessment-{code}", "@type": "LearningAssessmentSpecification",
-             "title": {"en": vocab.label("assessment", code)},
-             "dcType": vocab_concept("assessment", code)}
+            {
+                "@id": f"{base}#assessment-{code}",
+                "@type": "LearningAssessmentSpecification",
+                "title": {"en": vocab.label("assessment", code)},
+                "dcType": vocab_concept("assessment", code),
+            }
             for code in types
         ]
     node["gradingScheme"] = {
@@ -300,9 +316,14 @@ def _assessment(offer: Offer, base: str) -> dict[str, Any]:
     if a.supervision:
         # ELM records supervision on an awarded LearningAssessment (`idVerification`, which an
         # EDC carries), not on the specification; the offer states it as a note.
-        node["additionalNote"] = [note(f"{base}#supervision", {
-            "en": f"Supervision and identity verification: {_SUPERVISION_LABELS[a.supervision]}."
-        })]
+        node["additionalNote"] = [
+            note(
+                f"{base}#supervision",
+                {
+                    "en": f"Supervision and identity verification: {_SUPERVISION_LABELS[a.supervision]}."
+                },
+            )
+        ]
     return node
 
 
@@ -314,20 +335,32 @@ def _accreditation(catalogue: Catalogue, offer: Offer, base: str) -> dict[str, A
         return None
     agency = english(qa.agency)
     known = vocab.is_code("accreditation", qa.type)
-    title = f"{vocab.label('accreditation', qa.type)}: {agency}" if known and agency else (
-        vocab.label("accreditation", qa.type) if known else agency or qa.type)
+    title = (
+        f"{vocab.label('accreditation', qa.type)}: {agency}"
+        if known and agency
+        else (vocab.label("accreditation", qa.type) if known else agency or qa.type)
+    )
     agent: dict[str, Any] = {
         "@id": f"{base}#accrediting-agent",
         "@type": "Organisation",
         "legalName": lang(qa.agency) or {"en": "Quality assurance body"},
-        "location": {"@id": f"{base}#accrediting-agent-location", "@type": "Location",
-                     "address": {"@id": f"{base}#accrediting-agent-address", "@type": "Address",
-                                 "countryCode": vocab_concept("country", lead.country)}},
+        "location": {
+            "@id": f"{base}#accrediting-agent-location",
+            "@type": "Location",
+            "address": {
+                "@id": f"{base}#accrediting-agent-address",
+                "@type": "Address",
+                "countryCode": vocab_concept("country", lead.country),
+            },
+        },
     }
     if qa.agency_url:
         agent["homepage"] = web_resource(f"{base}#accrediting-agent-homepage", qa.agency_url)
-    node: dict[str, Any] = {"@id": f"{base}#accreditation", "@type": "Accreditation",
-                            "title": {"en": title}}
+    node: dict[str, Any] = {
+        "@id": f"{base}#accreditation",
+        "@type": "Accreditation",
+        "title": {"en": title},
+    }
     qa_type = vocab_concept("accreditation", qa.type)
     if qa_type:
         node["dcType"] = qa_type

@@ -22,6 +22,7 @@ from build_tools.findings import Location
 # --------------------------------------------------------------------------------------------
 # Locations
 
+
 @dataclass(frozen=True, slots=True)
 class Located:
     """Mixin data: the file an object came from and where each of its keys sits.
@@ -77,6 +78,7 @@ OpportunityType = Literal[
 # --------------------------------------------------------------------------------------------
 # Alliance (catalogue/alliance.yaml)
 
+
 @dataclass(frozen=True, slots=True)
 class RecognitionPolicy:
     automatic_requires_rigid_pathway: bool = True
@@ -120,6 +122,7 @@ class Alliance(Located):
 
 # --------------------------------------------------------------------------------------------
 # Issuers (catalogue/issuers/<slug>.yaml, keys in catalogue/issuers/<slug>/keys/<kid>.yaml)
+
 
 @dataclass(frozen=True, slots=True)
 class QualityAssurance:
@@ -176,6 +179,7 @@ class Issuer(Located):
 
 # --------------------------------------------------------------------------------------------
 # Offers (catalogue/offers/<issuer>/<id>.yaml)
+
 
 @dataclass(frozen=True, slots=True)
 class Skill:
@@ -288,6 +292,7 @@ class Offer(Located):
 # --------------------------------------------------------------------------------------------
 # Pathways (catalogue/pathways/<id>.yaml)
 
+
 @dataclass(frozen=True, slots=True)
 class StacksInto:
     """The larger credential a pathway leads to."""
@@ -316,6 +321,7 @@ class Pathway(Located):
 
 # --------------------------------------------------------------------------------------------
 # The whole catalogue
+
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:

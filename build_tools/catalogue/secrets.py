@@ -77,8 +77,12 @@ class PrivateKeyFinding:
 # Folders never scanned when a folder is walked: version control, dependencies, caches.
 SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
 _TEXT_LIMIT = 20_000_000
-_KEY_STORES = {".p12": "PKCS#12 key store", ".pfx": "PKCS#12 key store",
-               ".jks": "Java key store", ".keystore": "Java key store"}
+_KEY_STORES = {
+    ".p12": "PKCS#12 key store",
+    ".pfx": "PKCS#12 key store",
+    ".jks": "Java key store",
+    ".keystore": "Java key store",
+}
 _DER_SUFFIXES = frozenset({".der", ".key", ".p8", ".pk8"})
 _STRUCTURED = frozenset({".json", ".jsonld", ".yaml", ".yml"})
 
@@ -89,27 +93,37 @@ _PUTTY = re.compile(rb"PuTTY-User-Key-File-\d+:")
 # Lines are joined across real line breaks (with indentation) and escaped ones (`\n`).
 _B64_DER = re.compile(
     rb"(?<![A-Za-z0-9+/_-])M[A-Za-z0-9+/_-]{40,}"
-    rb"(?:(?:[ \t]*\r?\n[ \t]*|\\r\\n|\\n)[A-Za-z0-9+/_-]{4,})*={0,2}")
+    rb"(?:(?:[ \t]*\r?\n[ \t]*|\\r\\n|\\n)[A-Za-z0-9+/_-]{4,})*={0,2}"
+)
 _HEX_DER = re.compile(rb"(?<![0-9A-Fa-f])30[0-9A-Fa-f]{60,}(?![0-9A-Fa-f])")
 _HEX_SEED = re.compile(
     rb"(?i)(?<![\w.-])([\w.-]*(?:private|secret|seed|key)[\w.-]*)[\"']?\s*[:=]\s*[\"']?"
-    rb"(?:0x)?([0-9a-f]{64})(?![0-9a-f])")
+    rb"(?:0x)?([0-9a-f]{64})(?![0-9a-f])"
+)
 _KTY = re.compile(rb"""kty\s*["']?\s*[:=]\s*["']?\s*(?:EC|OKP|RSA|oct)\b""")
 _JWK_PRIVATE = re.compile(
-    rb"""(?m)(?:^|[\s{,"'])(d|p|q|dp|dq|qi|k)\s*["']?\s*[:=]\s*["']?\s*[A-Za-z0-9_-]{16,}""")
+    rb"""(?m)(?:^|[\s{,"'])(d|p|q|dp|dq|qi|k)\s*["']?\s*[:=]\s*["']?\s*[A-Za-z0-9_-]{16,}"""
+)
 _NAMED_SECRET = re.compile(
     rb"""["']?((?:private|secret)Key(?:Multibase|Base58|Pem|Hex|Jwk)?)["']?\s*:\s*["']?"""
-    rb"""[A-Za-z0-9+/_=-]{30,}""")
+    rb"""[A-Za-z0-9+/_=-]{30,}"""
+)
 _MULTIBASE = re.compile(rb"(?<![A-Za-z0-9_])z[1-9A-HJ-NP-Za-km-z]{44,120}\b")
-_MULTIKEY_SECRET = {b"\x80\x26": "Ed25519", b"\x86\x26": "P-256", b"\x87\x26": "P-384",
-                    b"\x85\x26": "RSA"}
+_MULTIKEY_SECRET = {
+    b"\x80\x26": "Ed25519",
+    b"\x86\x26": "P-256",
+    b"\x87\x26": "P-384",
+    b"\x85\x26": "RSA",
+}
 _PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "k")
 
 
 # --------------------------------------------------------------------------- entry points
 
-def find_private_key_material(source: str | os.PathLike[str] | bytes, *,
-                              name: str = "<data>") -> list[PrivateKeyFinding]:
+
+def find_private_key_material(
+    source: str | os.PathLike[str] | bytes, *, name: str = "<data>"
+) -> list[PrivateKeyFinding]:
     """Private key material in bytes (reported under `name`), a file, or a folder (walked
     recursively, skipping hidden folders and `SKIP_DIRS`; paths relative to it). Unreadable
     files are skipped; nothing raises."""
@@ -151,6 +165,7 @@ def public_thumbprints(key: Any) -> tuple[str, ...]:
 
 # --------------------------------------------------------------------------- scanning
 
+
 def _scan_file(path: Path, label: str) -> list[PrivateKeyFinding]:
     suffix = path.suffix.lower()
     if suffix in _KEY_STORES:
@@ -190,8 +205,11 @@ def _text_hits(data: bytes, suffix: str) -> Iterator[tuple[int, str, tuple[str, 
             end = _PEM_END.search(data, match.end())
             stop = end.end() if end else match.end()
             pem_spans.append((match.start(), stop))
-            yield match.start(), _pem_kind(match.group(1)), _pem_thumbprints(
-                data[match.start():stop])
+            yield (
+                match.start(),
+                _pem_kind(match.group(1)),
+                _pem_thumbprints(data[match.start() : stop]),
+            )
     for match in _PUTTY.finditer(data):
         yield match.start(), "PuTTY private key", ()
     for match in _B64_DER.finditer(data):
@@ -208,8 +226,11 @@ def _text_hits(data: bytes, suffix: str) -> Iterator[tuple[int, str, tuple[str, 
                 yield match.start(), found[0] + " (hex)", found[1]
     for match in _HEX_SEED.finditer(data):
         if b"pub" not in match.group(1).lower():
-            yield match.start(2), "32-byte private key or seed (hex)", _seed_thumbprints(
-                bytes.fromhex(match.group(2).decode("ascii")))
+            yield (
+                match.start(2),
+                "32-byte private key or seed (hex)",
+                _seed_thumbprints(bytes.fromhex(match.group(2).decode("ascii"))),
+            )
     if b"kty" in data:
         yield from _jwk_hits(data, suffix)
     if b"privateKey" in data or b"secretKey" in data:
@@ -233,6 +254,7 @@ def _pem_kind(label: bytes) -> str:
 
 # --------------------------------------------------------------------------- JSON Web Keys
 
+
 def _jwk_hits(data: bytes, suffix: str) -> Iterator[tuple[int, str, tuple[str, ...]]]:
     # Escaped quotes (`\"`, and YAML's doubled `''`) become a quote and a space: the same
     # length, so positions stay true.
@@ -241,11 +263,15 @@ def _jwk_hits(data: bytes, suffix: str) -> Iterator[tuple[int, str, tuple[str, .
     if suffix in _STRUCTURED:
         for obj in _private_jwks(_parse(data, suffix)):
             member = next(m for m in _PRIVATE_MEMBERS if m in obj)
-            found = next((f for f in _JWK_PRIVATE.finditer(text)
-                          if f.group(1).decode() == member), None)
+            found = next(
+                (f for f in _JWK_PRIVATE.finditer(text) if f.group(1).decode() == member), None
+            )
             reported = True
-            yield (found.start(1) if found else 0, f"JWK with a private member '{member}'",
-                   _jwk_thumbprints(obj))
+            yield (
+                found.start(1) if found else 0,
+                f"JWK with a private member '{member}'",
+                _jwk_thumbprints(obj),
+            )
     if reported:
         return
     seen: set[int] = set()
@@ -256,8 +282,11 @@ def _jwk_hits(data: bytes, suffix: str) -> Iterator[tuple[int, str, tuple[str, .
             continue
         seen.add(private.start(1))
         enclosing = _enclosing_object(data, kty.start())
-        yield (private.start(1), f"JWK with a private member '{private.group(1).decode()}'",
-               _jwk_thumbprints(enclosing) if enclosing else ())
+        yield (
+            private.start(1),
+            f"JWK with a private member '{private.group(1).decode()}'",
+            _jwk_thumbprints(enclosing) if enclosing else (),
+        )
 
 
 def _enclosing_object(text: bytes, pos: int) -> dict[str, Any] | None:
@@ -266,7 +295,7 @@ def _enclosing_object(text: bytes, pos: int) -> dict[str, Any] | None:
     close_at = text.find(b"}", pos, pos + 20_000)
     if open_at < 0 or close_at < 0:
         return None
-    raw = text[open_at:close_at + 1].replace(b'\\"', b'"').replace(b"\\'", b"'")
+    raw = text[open_at : close_at + 1].replace(b'\\"', b'"').replace(b"\\'", b"'")
     raw = raw.replace(b"''", b"'")
     chunk = raw.decode("utf-8", "replace").replace("'", '"')
     for loader in (json.loads, yaml.safe_load):
@@ -304,14 +333,14 @@ def _private_jwks(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
 
 def _jwk_thumbprints(obj: dict[str, Any]) -> tuple[str, ...]:
     try:
-        public = jwcrypto_jwk.JWK(**{str(k): v for k, v in obj.items()}).export_public(
-            as_dict=True)
+        public = jwcrypto_jwk.JWK(**{str(k): v for k, v in obj.items()}).export_public(as_dict=True)
         return (jwk_thumbprint(public),)
     except Exception:  # incomplete or not a key jwcrypto reads
         return ()
 
 
 # --------------------------------------------------------------------------- DER, PEM, seeds
+
 
 def _b64(token: bytes) -> bytes:
     cleaned = re.sub(rb"\\r|\\n|\s", b"", token).translate(bytes.maketrans(b"-_", b"+/"))
@@ -359,4 +388,3 @@ def _seed_thumbprints(seed: bytes) -> tuple[str, ...]:
 
 # The order of the P-256 group (FIPS 186-4 D.1.2.3): a scalar must be below it.
 _P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
-

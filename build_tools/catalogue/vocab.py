@@ -192,8 +192,9 @@ def language_authority_code(code: str) -> str:
 
 @cache
 def _nqf_table() -> dict[tuple[str, int], tuple[str, str]]:
-    return {(r["country"], int(r["eqf"])): (r["uri"], r["label_en"])
-            for r in _rows("nqf-levels.csv")}
+    return {
+        (r["country"], int(r["eqf"])): (r["uri"], r["label_en"]) for r in _rows("nqf-levels.csv")
+    }
 
 
 def nqf_levels(countries: Iterable[str], eqf: int) -> list[tuple[str, str]]:

@@ -27,6 +27,7 @@ class IssuingError(CredsiteError):
 # --------------------------------------------------------------------------------------------
 # Time: UTC everywhere, ISO 8601 with "Z", whole seconds.
 
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
@@ -54,16 +55,20 @@ def parse_utc(value: object, *, what: str = "date") -> dt.datetime:
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     if not isinstance(value, str) or not value.strip():
-        raise IssuingError(f"The {what} is missing or not a date.",
-                           hint="Write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ.")
+        raise IssuingError(
+            f"The {what} is missing or not a date.",
+            hint="Write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ.",
+        )
     text = value.strip()
     try:
         if _DATE_RE.match(text):
             return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise IssuingError(f"The {what} {text!r} is not a valid date.",
-                           hint="Write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ.") from None
+        raise IssuingError(
+            f"The {what} {text!r} is not a valid date.",
+            hint="Write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ.",
+        ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed.astimezone(dt.UTC).replace(microsecond=0)

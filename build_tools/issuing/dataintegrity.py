@@ -39,18 +39,24 @@ def cryptosuite_for(key: PrivateKey | PublicKey) -> str:
     if isinstance(key, ed25519.Ed25519PrivateKey | ed25519.Ed25519PublicKey):
         return "eddsa-rdfc-2022"
     if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) and isinstance(
-            key.curve, ec.SECP256R1):
+        key.curve, ec.SECP256R1
+    ):
         return "ecdsa-rdfc-2019"
     raise IssuingError(
         "This key cannot make a Data Integrity proof.",
         hint="Use an EdDSA (Ed25519) or ES256 (P-256) key; RSA keys have no Data Integrity "
-             "cryptosuite.",
+        "cryptosuite.",
         code="KEY_NOT_DATA_INTEGRITY",
     )
 
 
-def proof_options(*, cryptosuite: str, created: dt.datetime | str, verification_method: str,
-                  proof_purpose: str = "assertionMethod") -> dict[str, str]:
+def proof_options(
+    *,
+    cryptosuite: str,
+    created: dt.datetime | str,
+    verification_method: str,
+    proof_purpose: str = "assertionMethod",
+) -> dict[str, str]:
     """The proof without `proofValue`, members in the order of the W3C test vectors."""
     return {
         "type": "DataIntegrityProof",
@@ -70,21 +76,29 @@ def hash_data(document: dict[str, Any], options: dict[str, Any]) -> tuple[bytes,
     config["@context"] = copy.deepcopy(unsecured["@context"])
     canonical_config = canonize(config)
     canonical_document = canonize(unsecured)
-    digest = (hashlib.sha256(canonical_config.encode("utf-8")).digest()
-              + hashlib.sha256(canonical_document.encode("utf-8")).digest())
+    digest = (
+        hashlib.sha256(canonical_config.encode("utf-8")).digest()
+        + hashlib.sha256(canonical_document.encode("utf-8")).digest()
+    )
     return digest, canonical_config, canonical_document
 
 
-def add_proof(document: dict[str, Any], *, private_key: PrivateKey, verification_method: str,
-              created: dt.datetime | str) -> dict[str, Any]:
+def add_proof(
+    document: dict[str, Any],
+    *,
+    private_key: PrivateKey,
+    verification_method: str,
+    created: dt.datetime | str,
+) -> dict[str, Any]:
     """A copy of `document` with a Data Integrity proof appended.
 
     An existing single proof becomes a proof set; the 1EdTech OB 3.0 JSON Schema wants `proof`
     as an array, so the result always holds a list.
     """
     suite = cryptosuite_for(private_key)
-    options = proof_options(cryptosuite=suite, created=created,
-                            verification_method=verification_method)
+    options = proof_options(
+        cryptosuite=suite, created=created, verification_method=verification_method
+    )
     digest, _, _ = hash_data(document, options)
     proof = {**options, "proofValue": "z" + b58encode(sign(private_key, digest))}
     signed = copy.deepcopy(document)
@@ -94,10 +108,16 @@ def add_proof(document: dict[str, Any], *, private_key: PrivateKey, verification
     return signed
 
 
-def sign_single(document: dict[str, Any], *, private_key: PrivateKey, verification_method: str,
-                created: dt.datetime | str) -> dict[str, Any]:
+def sign_single(
+    document: dict[str, Any],
+    *,
+    private_key: PrivateKey,
+    verification_method: str,
+    created: dt.datetime | str,
+) -> dict[str, Any]:
     """Like `add_proof`, but `proof` is one object (as in the W3C test vectors)."""
-    signed = add_proof(document, private_key=private_key,
-                       verification_method=verification_method, created=created)
+    signed = add_proof(
+        document, private_key=private_key, verification_method=verification_method, created=created
+    )
     signed["proof"] = signed["proof"][-1]
     return signed

@@ -107,34 +107,54 @@ def _organisation(catalogue: Catalogue, issuer: Issuer, *, sealer: bool) -> dict
     if issuer.short_name:
         org["altLabel"] = {"en": issuer.short_name}
     if issuer.homepage:
-        org["homepage"] = {"id": f"{base}#homepage", "type": "WebResource",
-                           "contentURL": issuer.homepage}
+        org["homepage"] = {
+            "id": f"{base}#homepage",
+            "type": "WebResource",
+            "contentURL": issuer.homepage,
+        }
     identifiers = []
-    for scheme, value, tag in (("Erasmus institution code", issuer.erasmus_code, "erasmus"),
-                               ("SCHAC home organisation", issuer.schac, "schac"),
-                               ("DEQAR institution id", issuer.deqar_id, "deqar")):
+    for scheme, value, tag in (
+        ("Erasmus institution code", issuer.erasmus_code, "erasmus"),
+        ("SCHAC home organisation", issuer.schac, "schac"),
+        ("DEQAR institution id", issuer.deqar_id, "deqar"),
+    ):
         if value:
-            identifiers.append({"id": f"{base}#id-{tag}", "type": "Identifier",
-                                "schemeName": scheme, "notation": value})
+            identifiers.append(
+                {
+                    "id": f"{base}#id-{tag}",
+                    "type": "Identifier",
+                    "schemeName": scheme,
+                    "notation": value,
+                }
+            )
     if identifiers:
         org["identifier"] = identifiers
     if catalogue.alliance.name:
-        org["groupMemberOf"] = {"id": f"{_site(catalogue)}#alliance", "type": "Group",
-                                "prefLabel": {"en": catalogue.alliance.name}}
+        org["groupMemberOf"] = {
+            "id": f"{_site(catalogue)}#alliance",
+            "type": "Group",
+            "prefLabel": {"en": catalogue.alliance.name},
+        }
     if sealer:
         # The EDC issuer needs an eIDAS legal identifier (IssuerNodeShape). A qualified eSeal
         # would carry the organisationIdentifier of its certificate; a project key has none, so
         # the institution's best registry identifier stands in, and says which one it is.
         scheme, notation = "credsite issuer page", f"{base}"
-        for candidate_scheme, value in (("Erasmus institution code", issuer.erasmus_code),
-                                        ("SCHAC home organisation", issuer.schac),
-                                        ("DEQAR institution id", issuer.deqar_id)):
+        for candidate_scheme, value in (
+            ("Erasmus institution code", issuer.erasmus_code),
+            ("SCHAC home organisation", issuer.schac),
+            ("DEQAR institution id", issuer.deqar_id),
+        ):
             if value:
                 scheme, notation = candidate_scheme, value
                 break
-        org["eIDASIdentifier"] = {"id": f"{base}#legal-identifier", "type": "LegalIdentifier",
-                                  "schemeName": scheme, "notation": notation,
-                                  "spatial": country}
+        org["eIDASIdentifier"] = {
+            "id": f"{base}#legal-identifier",
+            "type": "LegalIdentifier",
+            "schemeName": scheme,
+            "notation": notation,
+            "spatial": country,
+        }
     return org
 
 
@@ -149,17 +169,23 @@ def card_text(data: EdcInput) -> CardText:
         body = catalogue.issuers.get(slug)
         if body:
             bodies.append(f"{body.name} ({body.country})")
-    facts = [f"Workload: {elm.number(offer.ects)} ECTS credits"
-             + (f" ({elm.number(offer.workload_hours)} hours)" if offer.workload_hours else "")]
+    facts = [
+        f"Workload: {elm.number(offer.ects)} ECTS credits"
+        + (f" ({elm.number(offer.workload_hours)} hours)" if offer.workload_hours else "")
+    ]
     if offer.eqf:
         cycle = vocab.eqf_cycle(offer.eqf)
         facts.append(f"Level: EQF {offer.eqf}" + (f" (QF-EHEA {cycle} cycle)" if cycle else ""))
-    types = ", ".join(vocab.label("assessment", t).lower() for t in offer.assessment.types
-                      if vocab.is_code("assessment", t))
+    types = ", ".join(
+        vocab.label("assessment", t).lower()
+        for t in offer.assessment.types
+        if vocab.is_code("assessment", t)
+    )
     mode = vocab.label("mode", offer.mode) if vocab.is_code("mode", offer.mode) else offer.mode
     facts.append(f"Assessment: {types or 'see the offer'}; form of participation: {mode.lower()}")
-    facts.append(f"Completed {learner.completion_date.isoformat()} · issued "
-                 f"{data.issued.date().isoformat()}")
+    facts.append(
+        f"Completed {learner.completion_date.isoformat()} · issued {data.issued.date().isoformat()}"
+    )
     if learner.grade:
         scale = english(offer.assessment.grading_scale)
         facts.append(f"Grade: {learner.grade}" + (f" ({scale})" if scale else ""))
@@ -186,8 +212,7 @@ def build_edc(data: EdcInput, *, image_png: bytes | None = None) -> dict[str, An
     awarding_process = {
         "id": f"urn:epass:awardingProcess:{uid}",
         "type": "AwardingProcess",
-        "awardingBody": [_organisation(catalogue, b, sealer=b.slug == issuer.slug)
-                         for b in bodies],
+        "awardingBody": [_organisation(catalogue, b, sealer=b.slug == issuer.slug) for b in bodies],
         "awardingDate": format_utc(learner.completion_date),
     }
 
@@ -215,9 +240,12 @@ def build_edc(data: EdcInput, *, image_png: bytes | None = None) -> dict[str, An
         "awardedBy": awarding_process,
         "provenBy": assessment,
         "specifiedBy": spec,
-        "creditReceived": {"id": f"urn:epass:creditPoint:received:{uid}", "type": "CreditPoint",
-                           "framework": spec["creditPoint"]["framework"],
-                           "point": elm.number(offer.ects)},
+        "creditReceived": {
+            "id": f"urn:epass:creditPoint:received:{uid}",
+            "type": "CreditPoint",
+            "framework": spec["creditPoint"]["framework"],
+            "point": elm.number(offer.ects),
+        },
     }
 
     # -- the learner (Annex I: identification of the learner)
@@ -231,13 +259,18 @@ def build_edc(data: EdcInput, *, image_png: bytes | None = None) -> dict[str, An
     if learner.date_of_birth:
         person["dateOfBirth"] = format_utc(learner.date_of_birth)
     if learner.identifier:
-        person["identifier"] = {"id": f"urn:epass:identifier:learner:{uid}", "type": "Identifier",
-                                "schemeName": learner.identifier_scheme,
-                                "notation": learner.identifier}
+        person["identifier"] = {
+            "id": f"urn:epass:identifier:learner:{uid}",
+            "type": "Identifier",
+            "schemeName": learner.identifier_scheme,
+            "notation": learner.identifier,
+        }
     if learner.email:
-        person["contactPoint"] = {"id": f"urn:epass:contactPoint:{uid}", "type": "ContactPoint",
-                                  "emailAddress": {"id": f"mailto:{learner.email}",
-                                                   "type": "Mailbox"}}
+        person["contactPoint"] = {
+            "id": f"urn:epass:contactPoint:{uid}",
+            "type": "ContactPoint",
+            "emailAddress": {"id": f"mailto:{learner.email}", "type": "Mailbox"},
+        }
     person["hasClaim"] = achievement
 
     if image_png is None:
@@ -261,10 +294,12 @@ def build_edc(data: EdcInput, *, image_png: bytes | None = None) -> dict[str, An
                     "id": f"urn:epass:mediaObject:{uid}",
                     "type": "MediaObject",
                     "content": base64.b64encode(image_png).decode("ascii"),
-                    "contentEncoding": _raw_concept(BASE64, "http://data.europa.eu/snb/"
-                                                    "encoding/25831c2", "base64"),
-                    "contentType": _raw_concept(PNG, "http://publications.europa.eu/resource/"
-                                                "authority/file-type", "PNG"),
+                    "contentEncoding": _raw_concept(
+                        BASE64, "http://data.europa.eu/snb/encoding/25831c2", "base64"
+                    ),
+                    "contentType": _raw_concept(
+                        PNG, "http://publications.europa.eu/resource/authority/file-type", "PNG"
+                    ),
                 },
             },
         },
@@ -278,8 +313,9 @@ def build_edc(data: EdcInput, *, image_png: bytes | None = None) -> dict[str, An
         "@context": contexts,
         "id": f"urn:credential:{uid}",
         "type": ["VerifiableCredential", "EuropeanDigitalCredential"],
-        "credentialProfiles": _raw_concept(PROFILE_GENERIC, "http://data.europa.eu/snb/"
-                                           "credential/25831c2", "Generic"),
+        "credentialProfiles": _raw_concept(
+            PROFILE_GENERIC, "http://data.europa.eu/snb/credential/25831c2", "Generic"
+        ),
         "credentialSchema": {"id": SCHEMA_GENERIC_FULL, "type": "ShaclValidator2017"},
         "issuer": _organisation(catalogue, issuer, sealer=True),
         "issued": issued,

@@ -71,8 +71,9 @@ class SigningKey:
         return alg_of(self.private_key)
 
 
-def signing_key_for(catalogue: Catalogue, private_key: PrivateKey, *, label: str = "",
-                    at: dt.datetime | None = None) -> SigningKey:
+def signing_key_for(
+    catalogue: Catalogue, private_key: PrivateKey, *, label: str = "", at: dt.datetime | None = None
+) -> SigningKey:
     """Find the registered key whose public half matches `private_key` (RFC 7638 thumbprint)
     and check that it may sign at `at` (default: now)."""
     thumbprint = jwk_thumbprint(public_jwk(private_key))
@@ -86,42 +87,73 @@ def signing_key_for(catalogue: Catalogue, private_key: PrivateKey, *, label: str
                 continue
             if matches:
                 _check_lifecycle(key, at or utc_now())
-                cert = load_certificate(key.certificate_pem, name=key.source.file) \
-                    if key.certificate_pem else None
-                return SigningKey(private_key, issuer, key.kid, cert,
-                                  did_url(catalogue.alliance.site_url, issuer.slug, key.kid), key)
+                cert = (
+                    load_certificate(key.certificate_pem, name=key.source.file)
+                    if key.certificate_pem
+                    else None
+                )
+                return SigningKey(
+                    private_key,
+                    issuer,
+                    key.kid,
+                    cert,
+                    did_url(catalogue.alliance.site_url, issuer.slug, key.kid),
+                    key,
+                )
     raise IssuingError(
-        "This private key is not registered for any issuer in the catalogue.", file=label,
+        "This private key is not registered for any issuer in the catalogue.",
+        file=label,
         code="KEY_NOT_REGISTERED",
         hint="Create keys with `credsite keys new`, commit the public key file, and sign with "
-             "the matching private key.")
+        "the matching private key.",
+    )
 
 
 def _check_lifecycle(key: IssuerKey, at: dt.datetime) -> None:
     where = key.source.file
     if key.status == "compromised":
-        raise IssuingError(f"The key {key.kid} is marked compromised and must not sign.",
-                           file=where, code="KEY_COMPROMISED",
-                           hint="Create a new key with `credsite keys new`.")
+        raise IssuingError(
+            f"The key {key.kid} is marked compromised and must not sign.",
+            file=where,
+            code="KEY_COMPROMISED",
+            hint="Create a new key with `credsite keys new`.",
+        )
     if key.status == "retired" and (key.valid_until is None or at >= key.valid_until):
-        raise IssuingError(f"The key {key.kid} is retired.", file=where, code="KEY_RETIRED",
-                           hint="Sign with the issuer's active key.")
+        raise IssuingError(
+            f"The key {key.kid} is retired.",
+            file=where,
+            code="KEY_RETIRED",
+            hint="Sign with the issuer's active key.",
+        )
     if key.valid_from and at < parse_utc(key.valid_from):
-        raise IssuingError(f"The key {key.kid} is valid only from "
-                           f"{format_utc(key.valid_from)}.", file=where,
-                           code="KEY_NOT_YET_VALID")
+        raise IssuingError(
+            f"The key {key.kid} is valid only from {format_utc(key.valid_from)}.",
+            file=where,
+            code="KEY_NOT_YET_VALID",
+        )
     if key.valid_until and at >= parse_utc(key.valid_until):
-        raise IssuingError(f"The key {key.kid} was valid only until "
-                           f"{format_utc(key.valid_until)}.", file=where, code="KEY_EXPIRED")
+        raise IssuingError(
+            f"The key {key.kid} was valid only until {format_utc(key.valid_until)}.",
+            file=where,
+            code="KEY_EXPIRED",
+        )
 
 
-def unregistered_signing_key(catalogue: Catalogue, issuer: Issuer, private_key: PrivateKey, *,
-                             kid: str, valid_from: dt.datetime) -> SigningKey:
+def unregistered_signing_key(
+    catalogue: Catalogue,
+    issuer: Issuer,
+    private_key: PrivateKey,
+    *,
+    kid: str,
+    valid_from: dt.datetime,
+) -> SigningKey:
     """A signing key the registry does not know (for the "unknown key" demo sample)."""
-    cert = self_signed_certificate(private_key, legal_name=issuer.name, country=issuer.country,
-                                   valid_from=valid_from, serial=1)
-    return SigningKey(private_key, issuer, kid, cert,
-                      did_url(catalogue.alliance.site_url, issuer.slug, kid), None)
+    cert = self_signed_certificate(
+        private_key, legal_name=issuer.name, country=issuer.country, valid_from=valid_from, serial=1
+    )
+    return SigningKey(
+        private_key, issuer, kid, cert, did_url(catalogue.alliance.site_url, issuer.slug, kid), None
+    )
 
 
 def list_signer(signing: SigningKey) -> ListSigner | None:
@@ -161,48 +193,73 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "learner"
 
 
-def issue_credentials(catalogue: Catalogue, offer: Offer, learners: Iterable[Learner],
-                      signing: SigningKey, *, fmt: Format, issued: dt.datetime,
-                      valid_until: dt.datetime | None = None, store: StatusStore | None = None,
-                      status_purpose: str = "revocation", rng: random.Random | None = None,
-                      timing: Timing | None = None,
-                      progress: Callable[[int], None] | None = None,
-                      now: dt.datetime | None = None) -> list[IssuedCredential]:
+def issue_credentials(
+    catalogue: Catalogue,
+    offer: Offer,
+    learners: Iterable[Learner],
+    signing: SigningKey,
+    *,
+    fmt: Format,
+    issued: dt.datetime,
+    valid_until: dt.datetime | None = None,
+    store: StatusStore | None = None,
+    status_purpose: str = "revocation",
+    rng: random.Random | None = None,
+    timing: Timing | None = None,
+    progress: Callable[[int], None] | None = None,
+    now: dt.datetime | None = None,
+) -> list[IssuedCredential]:
     """Build and sign one credential per learner. Raises IssuingError before signing anything
     when the key, the dates or the offer do not allow issuing."""
     now = now or utc_now()
     issued = parse_utc(issued)
     if issued > now + dt.timedelta(minutes=5):
-        raise IssuingError(f"The issuing date {format_utc(issued)} is in the future.",
-                           code="ISSUED_IN_FUTURE", hint="Leave --issued out to use now.")
+        raise IssuingError(
+            f"The issuing date {format_utc(issued)} is in the future.",
+            code="ISSUED_IN_FUTURE",
+            hint="Leave --issued out to use now.",
+        )
     if valid_until is not None and parse_utc(valid_until) <= issued:
-        raise IssuingError("--valid-until must be later than the issuing date.",
-                           code="VALID_UNTIL_BEFORE_ISSUED")
+        raise IssuingError(
+            "--valid-until must be later than the issuing date.", code="VALID_UNTIL_BEFORE_ISSUED"
+        )
     if signing.record is not None:
         _check_lifecycle(signing.record, issued)
     if signing.issuer.slug not in offer.awarding_bodies:
-        raise IssuingError(f"The key belongs to {signing.issuer.name} "
-                           f"({signing.issuer.slug}), which is not an awarding body of "
-                           f"'{offer.id}'.", code="ISSUER_NOT_AWARDING_BODY",
-                           hint="Use a key of: " + ", ".join(offer.awarding_bodies) + ".")
+        raise IssuingError(
+            f"The key belongs to {signing.issuer.name} "
+            f"({signing.issuer.slug}), which is not an awarding body of "
+            f"'{offer.id}'.",
+            code="ISSUER_NOT_AWARDING_BODY",
+            hint="Use a key of: " + ", ".join(offer.awarding_bodies) + ".",
+        )
     if fmt == "ob3" and not isinstance(signing.private_key, ed25519.Ed25519PrivateKey):
-        raise IssuingError("Open Badges 3.0 credentials need an EdDSA (Ed25519) key.",
-                           code="OB3_NEEDS_EDDSA",
-                           hint="Create one with `credsite keys new --alg EdDSA` and pass it "
-                                "with --key.")
+        raise IssuingError(
+            "Open Badges 3.0 credentials need an EdDSA (Ed25519) key.",
+            code="OB3_NEEDS_EDDSA",
+            hint="Create one with `credsite keys new --alg EdDSA` and pass it with --key.",
+        )
     if fmt == "edc" and signing.certificate is None:
-        raise IssuingError(f"The key {signing.kid} has no certificate for the EDC seal.",
-                           code="KEY_NO_CERTIFICATE")
+        raise IssuingError(
+            f"The key {signing.kid} has no certificate for the EDC seal.", code="KEY_NO_CERTIFICATE"
+        )
     learner_list = list(learners)
     for learner in learner_list:
         if offer.assessment.grading == "graded" and not learner.grade:
-            raise IssuingError("The offer is graded, but this learner has no grade.",
-                               file=learner.file, line=learner.line,
-                               code="LEARNER_GRADE_MISSING", hint="Add the learner's grade.")
+            raise IssuingError(
+                "The offer is graded, but this learner has no grade.",
+                file=learner.file,
+                line=learner.line,
+                code="LEARNER_GRADE_MISSING",
+                hint="Add the learner's grade.",
+            )
         if learner.completion_date > issued.date():
-            raise IssuingError("The completion date is after the issuing date.",
-                               file=learner.file, line=learner.line,
-                               code="COMPLETION_AFTER_ISSUED")
+            raise IssuingError(
+                "The completion date is after the issuing date.",
+                file=learner.file,
+                line=learner.line,
+                code="COMPLETION_AFTER_ISSUED",
+            )
     timing = timing or Timing()
     out: list[IssuedCredential] = []
     for number, learner in enumerate(learner_list, start=1):
@@ -211,29 +268,51 @@ def issue_credentials(catalogue: Catalogue, offer: Offer, learners: Iterable[Lea
         credential_id = f"urn:credential:{uid}" if fmt == "edc" else f"urn:uuid:{uid}"
         entry = store.allocate(credential_id, purpose=status_purpose, rng=rng) if store else None
         if fmt == "edc":
-            document = build_edc(EdcInput(catalogue, offer, learner, signing.issuer, uid,
-                                          issued, valid_until, entry))
+            document = build_edc(
+                EdcInput(catalogue, offer, learner, signing.issuer, uid, issued, valid_until, entry)
+            )
             built = time.perf_counter()
             assert signing.certificate is not None
-            signed = seal(document, private_key=signing.private_key,
-                          certificate=signing.certificate, signing_time=issued)
+            signed = seal(
+                document,
+                private_key=signing.private_key,
+                certificate=signing.certificate,
+                signing_time=issued,
+            )
             content = _json_bytes(signed)
             extension = "jsonld"
         else:
             salt = f"{rng.getrandbits(64):016x}" if rng else ""
-            document = build_ob3(Ob3Input(catalogue, offer, learner, signing.issuer, uid,
-                                          issued, valid_until, entry, salt=salt))
+            document = build_ob3(
+                Ob3Input(
+                    catalogue,
+                    offer,
+                    learner,
+                    signing.issuer,
+                    uid,
+                    issued,
+                    valid_until,
+                    entry,
+                    salt=salt,
+                )
+            )
             built = time.perf_counter()
-            signed = add_proof(document, private_key=signing.private_key,
-                               verification_method=signing.verification_method, created=issued)
+            signed = add_proof(
+                document,
+                private_key=signing.private_key,
+                verification_method=signing.verification_method,
+                created=issued,
+            )
             content = _json_bytes(signed, indent=2)
             extension = "json"
         finished = time.perf_counter()
         timing.building += built - started
         timing.signing += finished - built
         timing.count += 1
-        name = (f"{number:04d}-{_slug(learner.family_name)}-{_slug(learner.given_name)}-"
-                f"{uid[:8]}.{fmt}.{extension}")
+        name = (
+            f"{number:04d}-{_slug(learner.family_name)}-{_slug(learner.given_name)}-"
+            f"{uid[:8]}.{fmt}.{extension}"
+        )
         out.append(IssuedCredential(credential_id, name, content, learner, entry, signed))
         if progress:
             progress(1)

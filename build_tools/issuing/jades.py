@@ -47,16 +47,20 @@ def payload_text(credential: dict[str, Any]) -> str:
 def issuer_serial_kid(cert: x509.Certificate) -> str:
     """base64 (standard alphabet) of DER IssuerSerial {issuer GeneralNames, serialNumber}."""
     parsed = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-    issuer_serial = asn1_cms.IssuerSerial({
-        "issuer": asn1_x509.GeneralNames([
-            asn1_x509.GeneralName(name="directory_name", value=parsed.issuer)]),
-        "serial": parsed.serial_number,
-    })
+    issuer_serial = asn1_cms.IssuerSerial(
+        {
+            "issuer": asn1_x509.GeneralNames(
+                [asn1_x509.GeneralName(name="directory_name", value=parsed.issuer)]
+            ),
+            "serial": parsed.serial_number,
+        }
+    )
     return base64.b64encode(issuer_serial.dump()).decode("ascii")
 
 
-def protected_header(*, alg: str, cert: x509.Certificate, signing_time: dt.datetime
-                     ) -> dict[str, Any]:
+def protected_header(
+    *, alg: str, cert: x509.Certificate, signing_time: dt.datetime
+) -> dict[str, Any]:
     der = cert.public_bytes(serialization.Encoding.DER)
     return {
         "alg": alg,
@@ -76,20 +80,32 @@ def signing_input(protected_b64: str, payload: str) -> bytes:
     return protected_b64.encode("ascii") + b"." + payload.encode("utf-8")
 
 
-def seal(credential: dict[str, Any] | str, *, private_key: PrivateKey,
-         certificate: x509.Certificate, signing_time: dt.datetime) -> dict[str, Any]:
+def seal(
+    credential: dict[str, Any] | str,
+    *,
+    private_key: PrivateKey,
+    certificate: x509.Certificate,
+    signing_time: dt.datetime,
+) -> dict[str, Any]:
     """Seal a credential: the JAdES JSON document `{"payload", "signatures"}`."""
     cert_key = certificate.public_key()
-    own = private_key.public_key().public_bytes(serialization.Encoding.DER,
-                                                serialization.PublicFormat.SubjectPublicKeyInfo)
-    if cert_key.public_bytes(serialization.Encoding.DER,
-                             serialization.PublicFormat.SubjectPublicKeyInfo) != own:
-        raise IssuingError("The certificate does not belong to the signing key.",
-                           code="CERTIFICATE_KEY_MISMATCH")
+    own = private_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    if (
+        cert_key.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        != own
+    ):
+        raise IssuingError(
+            "The certificate does not belong to the signing key.", code="CERTIFICATE_KEY_MISMATCH"
+        )
     payload = credential if isinstance(credential, str) else payload_text(credential)
-    header = protected_header(alg=alg_of(private_key), cert=certificate,
-                              signing_time=signing_time)
+    header = protected_header(alg=alg_of(private_key), cert=certificate, signing_time=signing_time)
     protected = b64url_encode(json.dumps(header, separators=(",", ":")).encode("utf-8"))
     signature = sign(private_key, signing_input(protected, payload))
-    return {"payload": payload, "signatures": [{"protected": protected,
-                                                 "signature": b64url_encode(signature)}]}
+    return {
+        "payload": payload,
+        "signatures": [{"protected": protected, "signature": b64url_encode(signature)}],
+    }

@@ -74,6 +74,7 @@ CERT_YEARS = 10
 # --------------------------------------------------------------------------------------------
 # Generation and (de)serialisation
 
+
 def generate_private_key(alg: str) -> PrivateKey:
     """A new key pair for `alg` (ES256: P-256, EdDSA: Ed25519, RS256: RSA-3072)."""
     if alg == "ES256":
@@ -94,8 +95,10 @@ def alg_of(key: PrivateKey | PublicKey) -> str:
             return "ES256"
         if isinstance(key.curve, ec.SECP384R1):
             return "ES384"
-        raise IssuingError(f"Unsupported elliptic curve {key.curve.name}.",
-                           hint="Use a P-256 (ES256) or Ed25519 (EdDSA) key.")
+        raise IssuingError(
+            f"Unsupported elliptic curve {key.curve.name}.",
+            hint="Use a P-256 (ES256) or Ed25519 (EdDSA) key.",
+        )
     if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
         return "RS256"
     raise IssuingError("Unsupported key type.", hint="Use an ES256, EdDSA or RS256 key.")
@@ -118,8 +121,9 @@ def sign(key: PrivateKey, data: bytes) -> bytes:
         return r.to_bytes(size, "big") + s.to_bytes(size, "big")
     if isinstance(key, rsa.RSAPrivateKey):
         return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
-    raise IssuingError("Unsupported key type for signing.",
-                       hint="Use an ES256, EdDSA or RS256 key.")
+    raise IssuingError(
+        "Unsupported key type for signing.", hint="Use an ES256, EdDSA or RS256 key."
+    )
 
 
 def private_key_pem(key: PrivateKey) -> bytes:
@@ -150,12 +154,18 @@ def load_private_key(source: str | os.PathLike[str] | bytes, *, name: str = "") 
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise IssuingError("The private key file does not exist.", file=label,
-                               hint="Pass the file written by `credsite keys new --private-out`.",
-                               code="KEY_FILE_MISSING") from None
+            raise IssuingError(
+                "The private key file does not exist.",
+                file=label,
+                hint="Pass the file written by `credsite keys new --private-out`.",
+                code="KEY_FILE_MISSING",
+            ) from None
         except OSError as exc:
-            raise IssuingError(f"The private key file cannot be read ({exc.strerror}).",
-                               file=label, code="KEY_FILE_UNREADABLE") from None
+            raise IssuingError(
+                f"The private key file cannot be read ({exc.strerror}).",
+                file=label,
+                code="KEY_FILE_UNREADABLE",
+            ) from None
     stripped = data.strip()
     if stripped.startswith(b"{"):
         return _private_key_from_jwk_bytes(stripped, label)
@@ -164,20 +174,31 @@ def load_private_key(source: str | os.PathLike[str] | bytes, *, name: str = "") 
     try:
         key = serialization.load_pem_private_key(data, password=password)
     except TypeError:
-        raise IssuingError("The private key is encrypted.", file=label,
-                           hint="Set CREDSITE_KEY_PASSWORD to its password.",
-                           code="KEY_ENCRYPTED") from None
+        raise IssuingError(
+            "The private key is encrypted.",
+            file=label,
+            hint="Set CREDSITE_KEY_PASSWORD to its password.",
+            code="KEY_ENCRYPTED",
+        ) from None
     except ValueError:
         try:
             key = serialization.load_der_private_key(data, password=password)
         except (ValueError, TypeError):
-            raise IssuingError("The file does not hold a private key in PEM or JWK form.",
-                               file=label, code="KEY_UNREADABLE",
-                               hint="Use the PEM file written by `credsite keys new`.") from None
-    if not isinstance(key, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
-                      | rsa.RSAPrivateKey):
-        raise IssuingError("Unsupported private key type.", file=label, code="KEY_UNSUPPORTED",
-                           hint="Use an ES256, EdDSA or RS256 key.")
+            raise IssuingError(
+                "The file does not hold a private key in PEM or JWK form.",
+                file=label,
+                code="KEY_UNREADABLE",
+                hint="Use the PEM file written by `credsite keys new`.",
+            ) from None
+    if not isinstance(
+        key, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+    ):
+        raise IssuingError(
+            "Unsupported private key type.",
+            file=label,
+            code="KEY_UNSUPPORTED",
+            hint="Use an ES256, EdDSA or RS256 key.",
+        )
     alg_of(key)  # rejects unsupported curves with a plain message
     return key
 
@@ -187,23 +208,32 @@ def _private_key_from_jwk_bytes(data: bytes, label: str) -> PrivateKey:
         parsed = json.loads(data)
         key = jwcrypto_jwk.JWK(**parsed)
     except Exception:
-        raise IssuingError("The JSON file is not a JSON Web Key.", file=label,
-                           code="KEY_UNREADABLE") from None
+        raise IssuingError(
+            "The JSON file is not a JSON Web Key.", file=label, code="KEY_UNREADABLE"
+        ) from None
     if not key.has_private:
-        raise IssuingError("The JSON Web Key has no private part.", file=label,
-                           code="KEY_NOT_PRIVATE",
-                           hint="Pass the private key, not the public JWK from the catalogue.")
+        raise IssuingError(
+            "The JSON Web Key has no private part.",
+            file=label,
+            code="KEY_NOT_PRIVATE",
+            hint="Pass the private key, not the public JWK from the catalogue.",
+        )
     pyca = key.get_op_key("sign")
-    if not isinstance(pyca, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
-                      | rsa.RSAPrivateKey):
+    if not isinstance(
+        pyca, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+    ):
         raise IssuingError("Unsupported private key type.", file=label, code="KEY_UNSUPPORTED")
     return pyca
 
 
 # Multicodec headers (varint) of Multikey values (CID 1.0 §2.2.2 "Multikey").
 _MULTIKEY_PUBLIC = {"ed25519": b"\xed\x01", "p256": b"\x80\x24", "p384": b"\x81\x24"}
-_MULTIKEY_SECRET = {b"\x80\x26": "Ed25519", b"\x86\x26": "P-256", b"\x87\x26": "P-384",
-                    b"\x85\x26": "RSA"}
+_MULTIKEY_SECRET = {
+    b"\x80\x26": "Ed25519",
+    b"\x86\x26": "P-256",
+    b"\x87\x26": "P-384",
+    b"\x85\x26": "RSA",
+}
 
 
 def multikey(key: PrivateKey | PublicKey) -> str | None:
@@ -213,8 +243,9 @@ def multikey(key: PrivateKey | PublicKey) -> str | None:
         raw = pub.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         return "z" + b58encode(_MULTIKEY_PUBLIC["ed25519"] + raw)
     if isinstance(pub, ec.EllipticCurvePublicKey):
-        point = pub.public_bytes(serialization.Encoding.X962,
-                                 serialization.PublicFormat.CompressedPoint)
+        point = pub.public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint
+        )
         header = _MULTIKEY_PUBLIC["p256" if isinstance(pub.curve, ec.SECP256R1) else "p384"]
         return "z" + b58encode(header + point)
     return None
@@ -233,8 +264,11 @@ def private_key_from_multibase(text: str) -> ed25519.Ed25519PrivateKey:
 # --------------------------------------------------------------------------------------------
 # JWK and thumbprints
 
-_JWK_PUBLIC_MEMBERS = {"EC": ("kty", "crv", "x", "y"), "OKP": ("kty", "crv", "x"),
-                       "RSA": ("kty", "n", "e")}
+_JWK_PUBLIC_MEMBERS = {
+    "EC": ("kty", "crv", "x", "y"),
+    "OKP": ("kty", "crv", "x"),
+    "RSA": ("kty", "n", "e"),
+}
 
 
 def public_jwk(key: PrivateKey | PublicKey) -> dict[str, str]:
@@ -249,8 +283,9 @@ def public_key_from_jwk(jwk: Mapping[str, Any]) -> PublicKey:
     if members is None or any(name not in jwk for name in members):
         raise IssuingError("The JWK is incomplete or of an unsupported type.")
     pyca = jwcrypto_jwk.JWK(**{name: jwk[name] for name in members}).get_op_key("verify")
-    if not isinstance(pyca, ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
-                      | rsa.RSAPublicKey):
+    if not isinstance(
+        pyca, ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey
+    ):
         raise IssuingError("Unsupported public key type.")
     return pyca
 
@@ -258,19 +293,28 @@ def public_key_from_jwk(jwk: Mapping[str, Any]) -> PublicKey:
 # --------------------------------------------------------------------------------------------
 # Certificates
 
-def self_signed_certificate(key: PrivateKey, *, legal_name: str, country: str,
-                            valid_from: dt.datetime, years: int = CERT_YEARS,
-                            serial: int | None = None) -> x509.Certificate:
+
+def self_signed_certificate(
+    key: PrivateKey,
+    *,
+    legal_name: str,
+    country: str,
+    valid_from: dt.datetime,
+    years: int = CERT_YEARS,
+    serial: int | None = None,
+) -> x509.Certificate:
     """A self-signed certificate for an issuer key: subject CN = O = legal name, C = country.
 
     It is what EDC's JAdES seal carries in `x5c`; trust comes from the registry pinning its
     SHA-256 fingerprint, not from a CA.
     """
-    subject = x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, country.upper()),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, legal_name),
-        x509.NameAttribute(NameOID.COMMON_NAME, legal_name),
-    ])
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, country.upper()),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, legal_name),
+            x509.NameAttribute(NameOID.COMMON_NAME, legal_name),
+        ]
+    )
     not_before = parse_utc(valid_from)
     not_after = not_before.replace(year=not_before.year + years)
     pub = key.public_key()
@@ -284,10 +328,17 @@ def self_signed_certificate(key: PrivateKey, *, legal_name: str, country: str,
         .not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
-            x509.KeyUsage(digital_signature=True, content_commitment=True,
-                          key_encipherment=False, data_encipherment=False, key_agreement=False,
-                          key_cert_sign=False, crl_sign=False, encipher_only=False,
-                          decipher_only=False),
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(pub), critical=False)
@@ -307,9 +358,12 @@ def load_certificate(pem: str | bytes, *, name: str = "") -> x509.Certificate:
             return x509.load_pem_x509_certificate(data)
         return x509.load_der_x509_certificate(data)
     except ValueError:
-        raise IssuingError("The certificate cannot be parsed.", file=name,
-                           code="CERTIFICATE_UNREADABLE",
-                           hint="Give a PEM certificate (-----BEGIN CERTIFICATE-----).") from None
+        raise IssuingError(
+            "The certificate cannot be parsed.",
+            file=name,
+            code="CERTIFICATE_UNREADABLE",
+            hint="Give a PEM certificate (-----BEGIN CERTIFICATE-----).",
+        ) from None
 
 
 def cert_sha256(cert: x509.Certificate | str | bytes) -> str:
@@ -329,14 +383,17 @@ def cert_subject(cert: x509.Certificate | str | bytes) -> str:
 # --------------------------------------------------------------------------------------------
 # did:web
 
+
 def issuer_did(site_url: str, slug: str) -> str:
     """`did:web:<host>[:<path segments>]:issuers:<slug>`, the DID of an issuer of the site."""
     try:
         return did_web(site_url, "issuers", slug)
     except ValueError:
-        raise IssuingError(f"site_url {site_url!r} is not an absolute https URL.",
-                           file="alliance.yaml",
-                           hint="Set site_url to https://host/path/.") from None
+        raise IssuingError(
+            f"site_url {site_url!r} is not an absolute https URL.",
+            file="alliance.yaml",
+            hint="Set site_url to https://host/path/.",
+        ) from None
 
 
 def did_url(site_url: str, slug: str, kid: str) -> str:
@@ -363,8 +420,10 @@ def new_kid(slug: str, alg: str, valid_from: dt.datetime, existing: Iterable[str
 
 def check_kid(kid: str) -> None:
     if not _KID_RE.match(kid):
-        raise IssuingError(f"The key id {kid!r} is not URL-safe.",
-                           hint="Use letters, digits, '.', '_' and '-' (at most 80).")
+        raise IssuingError(
+            f"The key id {kid!r} is not URL-safe.",
+            hint="Use letters, digits, '.', '_' and '-' (at most 80).",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,16 +470,21 @@ def read_key_file(path: Path) -> KeyRecord:
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
     except FileNotFoundError:
-        raise IssuingError("The key file does not exist.", file=label,
-                           code="KEY_FILE_MISSING") from None
+        raise IssuingError(
+            "The key file does not exist.", file=label, code="KEY_FILE_MISSING"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise IssuingError("The key file is not valid YAML.", file=label,
-                           line=(mark.line + 1) if mark else 0,
-                           code="KEY_FILE_INVALID") from None
+        raise IssuingError(
+            "The key file is not valid YAML.",
+            file=label,
+            line=(mark.line + 1) if mark else 0,
+            code="KEY_FILE_INVALID",
+        ) from None
     if not isinstance(data, dict):
-        raise IssuingError("The key file must be a YAML mapping.", file=label,
-                           code="KEY_FILE_INVALID")
+        raise IssuingError(
+            "The key file must be a YAML mapping.", file=label, code="KEY_FILE_INVALID"
+        )
     comment_lines = []
     for line in path.read_text("utf-8").splitlines():
         if not line.startswith("#"):
@@ -440,8 +504,9 @@ def read_key_file(path: Path) -> KeyRecord:
             comment="\n".join(comment_lines),
         )
     except KeyError as exc:
-        raise IssuingError(f"The key file has no {exc.args[0]!r}.", file=label,
-                           code="KEY_FILE_INVALID") from None
+        raise IssuingError(
+            f"The key file has no {exc.args[0]!r}.", file=label, code="KEY_FILE_INVALID"
+        ) from None
     except IssuingError as exc:
         exc.file = label
         raise
@@ -449,6 +514,7 @@ def read_key_file(path: Path) -> KeyRecord:
 
 # --------------------------------------------------------------------------------------------
 # Where private keys may go
+
 
 def _resolved_target(path: Path) -> Path:
     """The absolute path a new file would get (symlinks in existing parents resolved)."""
@@ -478,14 +544,13 @@ def check_private_key_path(path: Path, *, catalogue_dir: Path, demo: bool = Fals
     root = repository_root(catalogue_dir) or catalogue_dir.resolve()
     inside = target == root or root in target.parents
     if inside:
-        if demo and target.parent.name == "demo-keys" and not _in_catalogue(target,
-                                                                             catalogue_dir):
+        if demo and target.parent.name == "demo-keys" and not _in_catalogue(target, catalogue_dir):
             return target
         raise IssuingError(
             f"Refusing to write a private key inside the repository ({root}).",
             file=str(path),
             hint="Write it outside the repository, e.g. --private-out ~/credsite-keys/KID.pem; "
-                 "anything inside the repository could be committed and published.",
+            "anything inside the repository could be committed and published.",
             code="PRIVATE_KEY_IN_REPOSITORY",
         )
     return target
@@ -502,9 +567,12 @@ def write_private_key(target: Path, pem: bytes) -> None:
     try:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise IssuingError("A file already exists there; refusing to overwrite a key.",
-                           file=str(target), code="PRIVATE_KEY_EXISTS",
-                           hint="Choose a new file name.") from None
+        raise IssuingError(
+            "A file already exists there; refusing to overwrite a key.",
+            file=str(target),
+            code="PRIVATE_KEY_EXISTS",
+            hint="Choose a new file name.",
+        ) from None
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
     os.chmod(target, 0o600)  # in case the umask interfered

@@ -42,10 +42,25 @@ from ._common import IssuingError
 
 __all__ = ["Learner", "LearnerFileError", "check_award", "load_learners"]
 
-_FIELDS = ("given_name", "family_name", "date_of_birth", "identifier", "email", "grade",
-           "completion_date")
-_CSV_FIELDS = ("given_name", "family_name", "date_of_birth", "identifier_scheme", "identifier",
-               "email", "grade", "completion_date")
+_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "identifier",
+    "email",
+    "grade",
+    "completion_date",
+)
+_CSV_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "identifier_scheme",
+    "identifier",
+    "email",
+    "grade",
+    "completion_date",
+)
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_LEARNERS = 100_000
 
@@ -77,8 +92,14 @@ class LearnerFileError(IssuingError):
 
     def __init__(self, errors: list[IssuingError]) -> None:
         first = errors[0]
-        super().__init__(first.message, file=first.file, line=first.line, column=first.column,
-                         hint=first.hint, code="LEARNER_INVALID")
+        super().__init__(
+            first.message,
+            file=first.file,
+            line=first.line,
+            column=first.column,
+            hint=first.hint,
+            code="LEARNER_INVALID",
+        )
         self.errors = errors
 
     def __str__(self) -> str:
@@ -91,27 +112,40 @@ def load_learners(path: Path, *, today: dt.date | None = None) -> list[Learner]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise IssuingError("The learner file does not exist.", file=label,
-                           code="LEARNER_FILE_MISSING") from None
+        raise IssuingError(
+            "The learner file does not exist.", file=label, code="LEARNER_FILE_MISSING"
+        ) from None
     except OSError as exc:
-        raise IssuingError(f"The learner file cannot be read ({exc.strerror}).",
-                           file=label, code="LEARNER_FILE_UNREADABLE") from None
+        raise IssuingError(
+            f"The learner file cannot be read ({exc.strerror}).",
+            file=label,
+            code="LEARNER_FILE_UNREADABLE",
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise IssuingError("The learner file is not UTF-8 text.", file=label, line=line,
-                           hint="Save it as UTF-8 (spreadsheet programs: 'CSV UTF-8').",
-                           code="LEARNER_FILE_ENCODING") from None
+        raise IssuingError(
+            "The learner file is not UTF-8 text.",
+            file=label,
+            line=line,
+            hint="Save it as UTF-8 (spreadsheet programs: 'CSV UTF-8').",
+            code="LEARNER_FILE_ENCODING",
+        ) from None
     if path.suffix.lower() == ".csv":
         return _from_csv(text, label, today)
     if path.suffix.lower() in (".yaml", ".yml", ".json"):
         return _from_yaml(text, label, today)
-    raise IssuingError("Unknown learner file type.", file=label, code="LEARNER_FILE_TYPE",
-                       hint="Use .yaml or .json for one learner, .csv for a batch.")
+    raise IssuingError(
+        "Unknown learner file type.",
+        file=label,
+        code="LEARNER_FILE_TYPE",
+        hint="Use .yaml or .json for one learner, .csv for a batch.",
+    )
 
 
 # --------------------------------------------------------------------------------------------
+
 
 class _Collector:
     def __init__(self, label: str) -> None:
@@ -119,8 +153,16 @@ class _Collector:
         self.errors: list[IssuingError] = []
 
     def add(self, message: str, line: int = 0, column: int = 0, hint: str = "") -> None:
-        self.errors.append(IssuingError(message, file=self.label, line=line, column=column,
-                                        hint=hint, code="LEARNER_INVALID"))
+        self.errors.append(
+            IssuingError(
+                message,
+                file=self.label,
+                line=line,
+                column=column,
+                hint=hint,
+                code="LEARNER_INVALID",
+            )
+        )
 
     def raise_if_any(self) -> None:
         if self.errors:
@@ -134,25 +176,32 @@ def _from_yaml(text: str, label: str, today: dt.date | None) -> list[Learner]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "syntax error"
-        raise IssuingError(f"The learner file is not valid YAML/JSON ({problem}).", file=label,
-                           line=mark.line + 1 if mark else 0,
-                           column=mark.column + 1 if mark else 0,
-                           code="LEARNER_FILE_SYNTAX") from None
+        raise IssuingError(
+            f"The learner file is not valid YAML/JSON ({problem}).",
+            file=label,
+            line=mark.line + 1 if mark else 0,
+            column=mark.column + 1 if mark else 0,
+            code="LEARNER_FILE_SYNTAX",
+        ) from None
     if node is None:
         raise IssuingError("The learner file is empty.", file=label, code="LEARNER_FILE_EMPTY")
     items: list[yaml.Node]
     if isinstance(node, yaml.SequenceNode):
         items = list(node.value)
     elif isinstance(node, yaml.MappingNode) and any(
-            isinstance(k, yaml.ScalarNode) and k.value == "learners" for k, _ in node.value):
+        isinstance(k, yaml.ScalarNode) and k.value == "learners" for k, _ in node.value
+    ):
         items = []
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value == "learners":
                 if isinstance(value, yaml.SequenceNode):
                     items = list(value.value)
                 else:
-                    errors.add("'learners' must be a list of learners.",
-                               value.start_mark.line + 1, value.start_mark.column + 1)
+                    errors.add(
+                        "'learners' must be a list of learners.",
+                        value.start_mark.line + 1,
+                        value.start_mark.column + 1,
+                    )
     else:
         items = [node]
     if len(items) > MAX_LEARNERS:
@@ -161,8 +210,11 @@ def _from_yaml(text: str, label: str, today: dt.date | None) -> list[Learner]:
     for item in items:
         line = item.start_mark.line + 1
         if not isinstance(item, yaml.MappingNode):
-            errors.add("A learner must be a mapping of fields (given_name: …).", line,
-                       item.start_mark.column + 1)
+            errors.add(
+                "A learner must be a mapping of fields (given_name: …).",
+                line,
+                item.start_mark.column + 1,
+            )
             continue
         values: dict[str, Any] = {}
         positions: dict[str, tuple[int, int]] = {}
@@ -181,19 +233,25 @@ def _from_yaml(text: str, label: str, today: dt.date | None) -> list[Learner]:
             ident_value = str(ident.get("value") or "").strip()
             extra = sorted(set(map(str, ident)) - {"scheme", "value"})
             if extra:
-                errors.add(f"Unknown field '{extra[0]}' in identifier.",
-                           *positions["identifier"], hint="Use scheme and value.")
+                errors.add(
+                    f"Unknown field '{extra[0]}' in identifier.",
+                    *positions["identifier"],
+                    hint="Use scheme and value.",
+                )
         elif ident not in (None, ""):
-            errors.add("identifier must be a mapping with scheme and value.",
-                       *positions["identifier"],
-                       hint='Write identifier: {scheme: Student ID, value: "12345"}.')
+            errors.add(
+                "identifier must be a mapping with scheme and value.",
+                *positions["identifier"],
+                hint='Write identifier: {scheme: Student ID, value: "12345"}.',
+            )
         learner = _make(values, scheme, ident_value, label, line, positions, errors, today)
         if learner:
             learners.append(learner)
     errors.raise_if_any()
     if not learners:
-        raise IssuingError("The learner file lists no learner.", file=label,
-                           code="LEARNER_FILE_EMPTY")
+        raise IssuingError(
+            "The learner file lists no learner.", file=label, code="LEARNER_FILE_EMPTY"
+        )
     return learners
 
 
@@ -203,19 +261,27 @@ def _from_csv(text: str, label: str, today: dt.date | None) -> list[Learner]:
     try:
         header = next(reader)
     except StopIteration:
-        raise IssuingError("The CSV file is empty.", file=label, line=1,
-                           code="LEARNER_FILE_EMPTY") from None
+        raise IssuingError(
+            "The CSV file is empty.", file=label, line=1, code="LEARNER_FILE_EMPTY"
+        ) from None
     except csv.Error as exc:
-        raise IssuingError(f"The CSV header cannot be read ({exc}).", file=label, line=1,
-                           code="LEARNER_FILE_SYNTAX") from None
+        raise IssuingError(
+            f"The CSV header cannot be read ({exc}).",
+            file=label,
+            line=1,
+            code="LEARNER_FILE_SYNTAX",
+        ) from None
     names = [h.strip() for h in header]
     for col, name in enumerate(names, start=1):
         if name not in _CSV_FIELDS:
             errors.add(f"Unknown column '{name}'.", 1, col, hint=_hint(name, _CSV_FIELDS))
     for required in ("given_name", "family_name", "completion_date"):
         if required not in names:
-            errors.add(f"The column '{required}' is missing.", 1,
-                       hint="The header needs: " + ",".join(_CSV_FIELDS))
+            errors.add(
+                f"The column '{required}' is missing.",
+                1,
+                hint="The header needs: " + ",".join(_CSV_FIELDS),
+            )
     errors.raise_if_any()
     learners: list[Learner] = []
     try:
@@ -224,14 +290,19 @@ def _from_csv(text: str, label: str, today: dt.date | None) -> list[Learner]:
             if not any(cell.strip() for cell in row):
                 continue
             if len(learners) >= MAX_LEARNERS:
-                raise IssuingError(f"The file lists more than {MAX_LEARNERS} learners.",
-                                   file=label, line=line)
+                raise IssuingError(
+                    f"The file lists more than {MAX_LEARNERS} learners.", file=label, line=line
+                )
             if len(row) != len(names):
-                errors.add(f"This row has {len(row)} cells; the header has {len(names)}.",
-                           line, hint="Check for a missing or extra comma.")
+                errors.add(
+                    f"This row has {len(row)} cells; the header has {len(names)}.",
+                    line,
+                    hint="Check for a missing or extra comma.",
+                )
                 continue
-            values: dict[str, Any] = {n: (c.strip() or None) for n, c in zip(names, row,
-                                                                             strict=True)}
+            values: dict[str, Any] = {
+                n: (c.strip() or None) for n, c in zip(names, row, strict=True)
+            }
             positions = {n: (line, col) for col, n in enumerate(names, start=1)}
             positions["identifier"] = positions.get("identifier", (line, 0))
             scheme = str(values.pop("identifier_scheme", None) or "")
@@ -243,14 +314,20 @@ def _from_csv(text: str, label: str, today: dt.date | None) -> list[Learner]:
         errors.add(f"The CSV file cannot be read ({exc}).", reader.line_num)
     errors.raise_if_any()
     if not learners:
-        raise IssuingError("The CSV file lists no learner.", file=label,
-                           code="LEARNER_FILE_EMPTY")
+        raise IssuingError("The CSV file lists no learner.", file=label, code="LEARNER_FILE_EMPTY")
     return learners
 
 
-def _make(values: dict[str, Any], scheme: str, ident: str, label: str, line: int,
-          positions: dict[str, tuple[int, int]], errors: _Collector,
-          today: dt.date | None) -> Learner | None:
+def _make(
+    values: dict[str, Any],
+    scheme: str,
+    ident: str,
+    label: str,
+    line: int,
+    positions: dict[str, tuple[int, int]],
+    errors: _Collector,
+    today: dt.date | None,
+) -> Learner | None:
     before = len(errors.errors)
 
     def pos(name: str) -> tuple[int, int]:
@@ -266,17 +343,27 @@ def _make(values: dict[str, Any], scheme: str, ident: str, label: str, line: int
         if value and (len(value) > 200 or any(ord(c) < 32 for c in value)):
             errors.add(f"{name} is too long or contains control characters.", *pos(name))
     dob = _date(values.get("date_of_birth"), "date_of_birth", pos("date_of_birth"), errors)
-    completion = _date(values.get("completion_date"), "completion_date",
-                       pos("completion_date"), errors)
+    completion = _date(
+        values.get("completion_date"), "completion_date", pos("completion_date"), errors
+    )
     if values.get("completion_date") in (None, ""):
-        errors.add("completion_date is missing.", *pos("completion_date"),
-                   hint="Write the date the learner completed the offer, YYYY-MM-DD.")
+        errors.add(
+            "completion_date is missing.",
+            *pos("completion_date"),
+            hint="Write the date the learner completed the offer, YYYY-MM-DD.",
+        )
     if bool(scheme) != bool(ident):
-        errors.add("An identifier needs both a scheme and a value.", *pos("identifier"),
-                   hint="For example scheme 'Student ID' and value 'LU-2027-0042'.")
+        errors.add(
+            "An identifier needs both a scheme and a value.",
+            *pos("identifier"),
+            hint="For example scheme 'Student ID' and value 'LU-2027-0042'.",
+        )
     if dob is None and not ident and values.get("date_of_birth") in (None, ""):
-        errors.add("The learner needs a date of birth or an identifier.", line,
-                   hint="The credential must identify its holder (Annex I element 1).")
+        errors.add(
+            "The learner needs a date of birth or an identifier.",
+            line,
+            hint="The credential must identify its holder (Annex I element 1).",
+        )
     now = today or dt.datetime.now(dt.UTC).date()
     if dob and not (dt.date(1900, 1, 1) <= dob < now):
         errors.add("date_of_birth is not a plausible date of birth.", *pos("date_of_birth"))
@@ -292,9 +379,18 @@ def _make(values: dict[str, Any], scheme: str, ident: str, label: str, line: int
         errors.add("grade is longer than 50 characters.", *pos("grade"))
     if len(errors.errors) > before or completion is None:
         return None
-    return Learner(given_name=given, family_name=family, completion_date=completion,
-                   date_of_birth=dob, identifier_scheme=scheme, identifier=ident,
-                   email=email, grade=grade, file=label, line=line)
+    return Learner(
+        given_name=given,
+        family_name=family,
+        completion_date=completion,
+        date_of_birth=dob,
+        identifier_scheme=scheme,
+        identifier=ident,
+        email=email,
+        grade=grade,
+        file=label,
+        line=line,
+    )
 
 
 def _plain(node: yaml.Node) -> Any:
@@ -343,10 +439,16 @@ def check_award(offer: Offer, issuer: Issuer, learner: Learner) -> None:
     """Refuse a credential that `issuer` may not award, or that would lack the learner's grade
     (the same rule for every credential format)."""
     if issuer.slug not in offer.awarding_bodies:
-        raise IssuingError(f"{issuer.name or issuer.slug} is not an awarding body of the offer "
-                           f"'{offer.id}'.", code="ISSUER_NOT_AWARDING_BODY",
-                           hint="Sign with a key of one of: " + ", ".join(offer.awarding_bodies))
+        raise IssuingError(
+            f"{issuer.name or issuer.slug} is not an awarding body of the offer '{offer.id}'.",
+            code="ISSUER_NOT_AWARDING_BODY",
+            hint="Sign with a key of one of: " + ", ".join(offer.awarding_bodies),
+        )
     if offer.assessment.grading == "graded" and not learner.grade:
-        raise IssuingError("The offer is graded, but the learner has no grade.",
-                           file=learner.file, line=learner.line, code="LEARNER_GRADE_MISSING",
-                           hint="Add a grade for this learner.")
+        raise IssuingError(
+            "The offer is graded, but the learner has no grade.",
+            file=learner.file,
+            line=learner.line,
+            code="LEARNER_GRADE_MISSING",
+            hint="Add a grade for this learner.",
+        )

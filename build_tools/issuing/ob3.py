@@ -68,11 +68,13 @@ def issuer_profile(catalogue: Catalogue, issuer: Issuer) -> dict[str, Any]:
         address["addressLocality"] = issuer.city
     profile["address"] = address
     others = []
-    for value, kind in ((issuer.erasmus_code, "ext:ErasmusCode"), (issuer.schac, "ext:SCHAC"),
-                        (issuer.deqar_id, "ext:DEQAR")):
+    for value, kind in (
+        (issuer.erasmus_code, "ext:ErasmusCode"),
+        (issuer.schac, "ext:SCHAC"),
+        (issuer.deqar_id, "ext:DEQAR"),
+    ):
         if value:
-            others.append({"type": "IdentifierEntry", "identifier": value,
-                           "identifierType": kind})
+            others.append({"type": "IdentifierEntry", "identifier": value, "identifierType": kind})
     if others:
         profile["otherIdentifier"] = others
     return profile
@@ -90,35 +92,48 @@ def _ext(text: str) -> str:
 
 def _hashed(kind: str, value: str, salt: str) -> dict[str, Any]:
     digest = hashlib.sha256((value + salt).encode("utf-8")).hexdigest()
-    return {"type": "IdentityObject", "identityType": kind, "hashed": True,
-            "identityHash": f"sha256${digest}", "salt": salt}
+    return {
+        "type": "IdentityObject",
+        "identityType": kind,
+        "hashed": True,
+        "identityHash": f"sha256${digest}",
+        "salt": salt,
+    }
 
 
 def _criteria(catalogue: Catalogue, offer: Offer) -> str:
     lines = ["Learning outcomes:"]
     lines += [f"- {english(outcome)}" for outcome in offer.learning_outcomes]
-    types = [vocab.label("assessment", t).lower() for t in offer.assessment.types
-             if vocab.is_code("assessment", t)]
+    types = [
+        vocab.label("assessment", t).lower()
+        for t in offer.assessment.types
+        if vocab.is_code("assessment", t)
+    ]
     if types:
         lines += ["", "Assessment: " + ", ".join(types) + "."]
     if len(offer.awarding_bodies) > 1:
-        names = [catalogue.issuers[s].name for s in offer.awarding_bodies
-                 if s in catalogue.issuers]
+        names = [catalogue.issuers[s].name for s in offer.awarding_bodies if s in catalogue.issuers]
         lines += ["", "Awarded jointly by " + ", ".join(names) + "."]
     return "\n".join(lines)
 
 
-def _vocab_alignment(scheme: str, code: str, framework: str, target_type: str
-                     ) -> dict[str, Any] | None:
+def _vocab_alignment(
+    scheme: str, code: str, framework: str, target_type: str
+) -> dict[str, Any] | None:
     """An alignment to an ELM vocabulary concept (None for unknown codes or no URI)."""
     if not vocab.is_code(scheme, code):
         return None
     concept_uri = vocab.uri(scheme, code)
     if not concept_uri:
         return None
-    return {"type": ["Alignment"], "targetName": vocab.label(scheme, code),
-            "targetUrl": concept_uri, "targetFramework": framework, "targetCode": code,
-            "targetType": target_type}
+    return {
+        "type": ["Alignment"],
+        "targetName": vocab.label(scheme, code),
+        "targetUrl": concept_uri,
+        "targetFramework": framework,
+        "targetCode": code,
+        "targetType": target_type,
+    }
 
 
 def _annex_i_alignments(catalogue: Catalogue, offer: Offer) -> list[dict[str, Any]]:
@@ -133,14 +148,16 @@ def _annex_i_alignments(catalogue: Catalogue, offer: Offer) -> list[dict[str, An
         item = _vocab_alignment("assessment", code, "ELM assessment types", "ext:AssessmentType")
         if item:
             out.append(item)
-    item = _vocab_alignment("mode", offer.mode, "ELM modes of learning and assessment",
-                            "ext:LearningMode")
+    item = _vocab_alignment(
+        "mode", offer.mode, "ELM modes of learning and assessment", "ext:LearningMode"
+    )
     if item:
         out.append(item)
     qa = catalogue.qa_of(offer)
     if qa is not None:
-        item = _vocab_alignment("accreditation", qa.type, "ELM quality assurance types",
-                                "ext:QualityAssurance")
+        item = _vocab_alignment(
+            "accreditation", qa.type, "ELM quality assurance types", "ext:QualityAssurance"
+        )
         if item:
             agency = english(qa.agency)
             if agency:
@@ -157,25 +174,43 @@ def build_ob3(data: Ob3Input) -> dict[str, Any]:
     achievement_id = f"{site}offers/{offer.id}/"
     alignments: list[dict[str, Any]] = []
     if offer.eqf:
-        alignments.append({"type": ["Alignment"], "targetName": f"EQF level {offer.eqf}",
-                           "targetUrl": f"http://data.europa.eu/snb/eqf/{offer.eqf}",
-                           "targetFramework": "European Qualifications Framework",
-                           "targetCode": str(offer.eqf), "targetType": "ext:EQFLevel"})
+        alignments.append(
+            {
+                "type": ["Alignment"],
+                "targetName": f"EQF level {offer.eqf}",
+                "targetUrl": f"http://data.europa.eu/snb/eqf/{offer.eqf}",
+                "targetFramework": "European Qualifications Framework",
+                "targetCode": str(offer.eqf),
+                "targetType": "ext:EQFLevel",
+            }
+        )
     fields = []
     for code in offer.isced:
         if not vocab.is_code("isced", code):
             continue
         name = vocab.label("isced", code)
         fields.append(name)
-        alignments.append({"type": ["Alignment"], "targetName": name,
-                           "targetUrl": vocab.uri("isced", code),
-                           "targetFramework": "ISCED-F 2013", "targetCode": code,
-                           "targetType": "ext:ISCEDF"})
+        alignments.append(
+            {
+                "type": ["Alignment"],
+                "targetName": name,
+                "targetUrl": vocab.uri("isced", code),
+                "targetFramework": "ISCED-F 2013",
+                "targetCode": code,
+                "targetType": "ext:ISCEDF",
+            }
+        )
     for skill in offer.esco_skills:
-        alignments.append({"type": ["Alignment"], "targetName": english(skill.label) or skill.uri,
-                           "targetUrl": skill.uri, "targetFramework": "ESCO",
-                           "targetCode": skill.uri.rsplit("/", 1)[-1],
-                           "targetType": "ext:ESCOSkill"})
+        alignments.append(
+            {
+                "type": ["Alignment"],
+                "targetName": english(skill.label) or skill.uri,
+                "targetUrl": skill.uri,
+                "targetFramework": "ESCO",
+                "targetCode": skill.uri.rsplit("/", 1)[-1],
+                "targetType": "ext:ESCOSkill",
+            }
+        )
     alignments += _annex_i_alignments(catalogue, offer)
     achievement: dict[str, Any] = {
         "id": achievement_id,
@@ -194,21 +229,33 @@ def build_ob3(data: Ob3Input) -> dict[str, Any]:
         achievement["alignment"] = alignments
     graded = offer.assessment.grading == "graded"
     if graded:
-        achievement["resultDescription"] = [{
-            "id": f"{achievement_id}#grade",
-            "type": ["ResultDescription"],
-            "name": english(offer.assessment.grading_scale) or "Grade",
-            "resultType": "Result",
-        }]
+        achievement["resultDescription"] = [
+            {
+                "id": f"{achievement_id}#grade",
+                "type": ["ResultDescription"],
+                "name": english(offer.assessment.grading_scale) or "Grade",
+                "resultType": "Result",
+            }
+        ]
 
     salt = data.salt or secrets.token_hex(16)
     identity: list[dict[str, Any]] = [
-        {"type": "IdentityObject", "identityType": "name", "hashed": False,
-         "identityHash": learner.full_name},
+        {
+            "type": "IdentityObject",
+            "identityType": "name",
+            "hashed": False,
+            "identityHash": learner.full_name,
+        },
     ]
     if learner.identifier:
-        identity.append({"type": "IdentityObject", "identityType": _ext(learner.identifier_scheme),
-                         "hashed": False, "identityHash": learner.identifier})
+        identity.append(
+            {
+                "type": "IdentityObject",
+                "identityType": _ext(learner.identifier_scheme),
+                "hashed": False,
+                "identityHash": learner.identifier,
+            }
+        )
     if learner.date_of_birth:
         identity.append(_hashed("ext:DateOfBirth", learner.date_of_birth.isoformat(), salt))
     if learner.email:
@@ -221,8 +268,13 @@ def build_ob3(data: Ob3Input) -> dict[str, Any]:
         "activityEndDate": format_utc(learner.completion_date),
     }
     if graded:
-        subject["result"] = [{"type": ["Result"], "resultDescription": f"{achievement_id}#grade",
-                              "value": learner.grade}]
+        subject["result"] = [
+            {
+                "type": ["Result"],
+                "resultDescription": f"{achievement_id}#grade",
+                "value": learner.grade,
+            }
+        ]
 
     credential: dict[str, Any] = {
         "@context": [CONTEXT_VC2, CONTEXT_OB3],

@@ -46,8 +46,9 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(io.BytesIO(data), size)
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont,
-          width: int, max_lines: int) -> list[str]:
+def _wrap(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int
+) -> list[str]:
     words = text.split()
     lines: list[str] = []
     current = ""
@@ -78,12 +79,20 @@ def render_card_png(text: CardText) -> bytes:
     draw.text((_MARGIN, 32), text.alliance, font=_font(40, bold=True), fill=(255, 255, 255))
     label = "Micro-credential"
     label_font = _font(28)
-    draw.text((WIDTH - _MARGIN - draw.textlength(label, font=label_font), 42), label,
-              font=label_font, fill=(255, 255, 255))
+    draw.text(
+        (WIDTH - _MARGIN - draw.textlength(label, font=label_font), 42),
+        label,
+        font=label_font,
+        fill=(255, 255, 255),
+    )
     y = 150
     if text.demo:
-        draw.text((_MARGIN, y), "DEMONSTRATION CREDENTIAL: example data, not a real award",
-                  font=_font(22, bold=True), fill=_WARN)
+        draw.text(
+            (_MARGIN, y),
+            "DEMONSTRATION CREDENTIAL: example data, not a real award",
+            font=_font(22, bold=True),
+            fill=_WARN,
+        )
         y += 44
     draw.text((_MARGIN, y), "This is to certify that", font=_font(26), fill=_MUTED)
     y += 44
@@ -109,8 +118,7 @@ def render_card_png(text: CardText) -> bytes:
             y += 34
     draw.line((_MARGIN, HEIGHT - 100, WIDTH - _MARGIN, HEIGHT - 100), fill=_ACCENT, width=2)
     small = _font(18)
-    draw.text((_MARGIN, HEIGHT - 85), "Credential " + text.credential_id, font=small,
-              fill=_MUTED)
+    draw.text((_MARGIN, HEIGHT - 85), "Credential " + text.credential_id, font=small, fill=_MUTED)
     for i, line in enumerate(_wrap(draw, text.verify_hint, small, inner, 1)):
         draw.text((_MARGIN, HEIGHT - 55 + 24 * i), line, font=small, fill=_MUTED)
     # A fixed palette (16 shades from white to each ink colour) keeps anti-aliased edges and

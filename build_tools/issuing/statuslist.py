@@ -61,6 +61,7 @@ PURPOSES: tuple[str, ...] = ("revocation", "suspension")
 # --------------------------------------------------------------------------------------------
 # The bitstring
 
+
 class Bitstring:
     """A mutable bitstring; index 0 is the most significant bit of byte 0."""
 
@@ -140,6 +141,7 @@ def decode_list(encoded: str, *, max_bytes: int = MAX_DECODED) -> bytes:
 # --------------------------------------------------------------------------------------------
 # Entries and list credentials
 
+
 @dataclass(frozen=True, slots=True)
 class StatusEntry:
     list_id: str
@@ -153,7 +155,8 @@ class StatusEntry:
         node, so the entry needs an `id`; BSL forbids only the list URL itself)."""
         return {
             "id": f"{self.list_url}#{self.index}",
-            "type": ["CredentialStatus", "BitstringStatusListEntry"] if edc
+            "type": ["CredentialStatus", "BitstringStatusListEntry"]
+            if edc
             else "BitstringStatusListEntry",
             "statusPurpose": self.purpose,
             "statusListIndex": str(self.index),
@@ -161,8 +164,9 @@ class StatusEntry:
         }
 
 
-def status_list_credential(*, list_url: str, issuer: str, purpose: str, bits: Bitstring,
-                           valid_from: dt.datetime) -> dict[str, Any]:
+def status_list_credential(
+    *, list_url: str, issuer: str, purpose: str, bits: Bitstring, valid_from: dt.datetime
+) -> dict[str, Any]:
     """An unsigned BitstringStatusListCredential (VC 2.0, BSL §2.2)."""
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
@@ -186,6 +190,7 @@ def credential_id_hash(credential_id: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Used indexes (no personal data)
 
+
 @dataclass
 class UsedIndexes:
     list_id: str
@@ -202,15 +207,18 @@ class UsedIndexes:
             used = {int(k): str(v) for k, v in data["used"].items()}
             return cls(list_id, int(data.get("size", LIST_SIZE)), used)
         except (ValueError, KeyError, TypeError, AttributeError):
-            raise IssuingError("The used-index file of this status list is damaged.",
-                               file=str(path), code="STATUS_USED_INVALID",
-                               hint="Restore it from git history.") from None
+            raise IssuingError(
+                "The used-index file of this status list is damaged.",
+                file=str(path),
+                code="STATUS_USED_INVALID",
+                hint="Restore it from git history.",
+            ) from None
 
     def save(self, path: Path) -> None:
         data = {
             "list": self.list_id,
             "note": "Status list indexes in use, with the SHA-256 of each credential id. "
-                    "No personal data. Written by credsite; do not edit by hand.",
+            "No personal data. Written by credsite; do not edit by hand.",
             "size": self.size,
             "used": {str(i): self.used[i] for i in sorted(self.used)},
         }
@@ -231,8 +239,10 @@ class UsedIndexes:
             raise IssuingError("The status list is full.", code="STATUS_LIST_FULL")
         digest = credential_id_hash(credential_id)
         if digest in self._reverse():
-            raise IssuingError(f"The credential id {credential_id} already has a status entry.",
-                               code="CREDENTIAL_ID_REUSED")
+            raise IssuingError(
+                f"The credential id {credential_id} already has a status entry.",
+                code="CREDENTIAL_ID_REUSED",
+            )
         while True:
             index = rng.randrange(self.size) if rng else secrets.randbelow(self.size)
             if index not in self.used:
@@ -253,6 +263,7 @@ class UsedIndexes:
 
 # --------------------------------------------------------------------------------------------
 # The per-issuer store
+
 
 @dataclass(frozen=True, slots=True)
 class ListSigner:
@@ -293,7 +304,7 @@ class StatusStore:
             stem = path.name[: -len(".json")]
             if stem.endswith(".used"):
                 continue
-            number = stem[len(purpose) + 1:]
+            number = stem[len(purpose) + 1 :]
             if number.isdigit():
                 ids.append(stem)
         return sorted(ids, key=lambda s: int(s.rsplit("-", 1)[1]))
@@ -315,21 +326,28 @@ class StatusStore:
                     encoded = doc["credentialSubject"]["encodedList"]
                     self._bits[list_id] = Bitstring.decode(encoded)
                 except (ValueError, KeyError, TypeError):
-                    raise IssuingError("The status list file cannot be read.", file=str(path),
-                                       code="STATUS_LIST_INVALID",
-                                       hint="Restore it from git history.") from None
+                    raise IssuingError(
+                        "The status list file cannot be read.",
+                        file=str(path),
+                        code="STATUS_LIST_INVALID",
+                        hint="Restore it from git history.",
+                    ) from None
         return self._bits[list_id]
 
     # allocation
-    def allocate(self, credential_id: str, *, purpose: str = "revocation",
-                 rng: random.Random | None = None) -> StatusEntry:
+    def allocate(
+        self, credential_id: str, *, purpose: str = "revocation", rng: random.Random | None = None
+    ) -> StatusEntry:
         """Reserve a random unused index for a new credential (lists created as needed)."""
         if purpose not in PURPOSES:
-            raise IssuingError(f"Unknown status purpose {purpose!r}.",
-                               hint="Use revocation or suspension.")
+            raise IssuingError(
+                f"Unknown status purpose {purpose!r}.", hint="Use revocation or suspension."
+            )
         if self.locate(credential_id) is not None:
-            raise IssuingError(f"The credential id {credential_id} already has a status entry.",
-                               code="CREDENTIAL_ID_REUSED")
+            raise IssuingError(
+                f"The credential id {credential_id} already has a status entry.",
+                code="CREDENTIAL_ID_REUSED",
+            )
         ids = self._known_ids(purpose)
         list_id = next((i for i in ids if not self.used(i).full), None)
         if list_id is None:
@@ -378,8 +396,9 @@ class StatusStore:
         return bool(self._dirty_lists)
 
     # writing
-    def save(self, signer: ListSigner | None, *, now: dt.datetime,
-             resign_all: bool = False) -> list[Path]:
+    def save(
+        self, signer: ListSigner | None, *, now: dt.datetime, resign_all: bool = False
+    ) -> list[Path]:
         """Write used-index files and (re-)sign changed lists; returns the files written."""
         written: list[Path] = []
         targets = set(self._dirty_lists)
@@ -387,9 +406,11 @@ class StatusStore:
             for purpose in PURPOSES:
                 targets.update(self.list_ids(purpose))
         if targets and signer is None:
-            raise IssuingError("A status list must be signed, but no signing key was given.",
-                               code="STATUS_KEY_MISSING",
-                               hint="Pass --status-key with an EdDSA or ES256 key.")
+            raise IssuingError(
+                "A status list must be signed, but no signing key was given.",
+                code="STATUS_KEY_MISSING",
+                hint="Pass --status-key with an EdDSA or ES256 key.",
+            )
         self.folder.mkdir(parents=True, exist_ok=True)
         for list_id in sorted(self._dirty_used):
             self.used(list_id).save(self.used_path(list_id))
@@ -398,13 +419,22 @@ class StatusStore:
             assert signer is not None
             cryptosuite_for(signer.private_key)
             purpose = list_id.rsplit("-", 1)[0]
-            doc = status_list_credential(list_url=self.list_url(list_id),
-                                         issuer=self.issuer_did, purpose=purpose,
-                                         bits=self.bits(list_id), valid_from=now)
-            signed = sign_single(doc, private_key=signer.private_key,
-                               verification_method=signer.verification_method, created=now)
+            doc = status_list_credential(
+                list_url=self.list_url(list_id),
+                issuer=self.issuer_did,
+                purpose=purpose,
+                bits=self.bits(list_id),
+                valid_from=now,
+            )
+            signed = sign_single(
+                doc,
+                private_key=signer.private_key,
+                verification_method=signer.verification_method,
+                created=now,
+            )
             self.list_path(list_id).write_text(
-                json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
+                json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8"
+            )
             written.append(self.list_path(list_id))
         self._dirty_used.clear()
         self._dirty_lists.clear()

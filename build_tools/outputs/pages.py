@@ -391,9 +391,7 @@ def _catalogue_index(catalogue: Catalogue) -> dict[str, bytes]:
             facets=facets,
             ects_min=c.fmt_number(min(ects_values)),
             ects_max=c.fmt_number(max(ects_values)),
-            university_count=len(
-                {s for o in catalogue.offers.values() for s in o.awarding_bodies}
-            ),
+            university_count=len({s for o in catalogue.offers.values() for s in o.awarding_bodies}),
             script=c.relative_url(page, "assets/javascripts/catalogue-filter.js"),
         )
     files["offers/index.json"] = _catalogue_json(rows)

@@ -73,7 +73,8 @@ def size(request: pytest.FixtureRequest) -> tuple[int, int]:
 
 def _context_page(browser: Browser, size: tuple[int, int], scheme: str = "light") -> Iterator[Page]:
     context = browser.new_context(
-        viewport={"width": size[0], "height": size[1]}, color_scheme=scheme  # type: ignore[arg-type]
+        viewport={"width": size[0], "height": size[1]},
+        color_scheme=scheme,  # type: ignore[arg-type]
     )
     try:
         yield context.new_page()

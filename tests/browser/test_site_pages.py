@@ -145,9 +145,7 @@ def test_search_finds_an_offer_offline_from_the_keyboard(
     assert "result" in page.get_by_role("status").inner_text()
     assert axe_violations(page) == []
     page.keyboard.press("ArrowDown")
-    assert page.evaluate("document.activeElement.href") == site_server.url(
-        f"offers/{JOINT_OFFER}/"
-    )
+    assert page.evaluate("document.activeElement.href") == site_server.url(f"offers/{JOINT_OFFER}/")
     page.keyboard.press("Enter")
     page.wait_for_url(site_server.url(f"offers/{JOINT_OFFER}/"))
     assert [u for u in page.requests if "/pagefind/" in u]

@@ -151,9 +151,7 @@ def test_unexpected_and_misnamed_files(factory: CatalogueFactory) -> None:
 
 def _jwk_with_d_on_line_2() -> bytes:
     jwk = private_jwk()
-    return (
-        f'{{"kty": "OKP", "crv": "Ed25519", "x": "{jwk["x"]}",\n "d": "{jwk["d"]}"}}'
-    ).encode()
+    return (f'{{"kty": "OKP", "crv": "Ed25519", "x": "{jwk["x"]}",\n "d": "{jwk["d"]}"}}').encode()
 
 
 @pytest.mark.parametrize(

@@ -108,9 +108,9 @@ def test_every_form_in_a_built_page(form: str, secret: str, key: Any, tmp_path: 
 def test_the_catalogue_check_reports_file_line_column_and_hint(
     factory: CatalogueFactory,
 ) -> None:
-    factory.raw["issuers/aa/notes.md"] = b"# Notes\n\nseed: " + _b64(
-        ED.private_bytes(DER, B.PKCS8, NONE)
-    ).encode() + b"\n"
+    factory.raw["issuers/aa/notes.md"] = (
+        b"# Notes\n\nseed: " + _b64(ED.private_bytes(DER, B.PKCS8, NONE)).encode() + b"\n"
+    )
     found = [f for f in factory.load().findings if f.code == "PRIVATE_KEY_MATERIAL"]
     assert [(f.file, f.line, f.column) for f in found] == [("issuers/aa/notes.md", 3, 7)]
     assert "only public keys belong in the catalogue" in found[0].hint

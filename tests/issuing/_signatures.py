@@ -34,8 +34,9 @@ def proof_verifies(document: dict[str, Any], public_key: PublicKey) -> bool:
             return False
         digest, _, _ = hash_data(unsecured, proof)
         try:
-            if not verify_signature_sync(jwk=jwk, alg=alg, message=digest,
-                                         signature=b58decode(value[1:])):
+            if not verify_signature_sync(
+                jwk=jwk, alg=alg, message=digest, signature=b58decode(value[1:])
+            ):
                 return False
         except ValueError:  # a key of the other kind, or a proof value that is not base58
             return False

@@ -62,18 +62,28 @@ def _offer(offer_id: str, bodies: list[str], **extra: Any) -> dict[str, Any]:
 def write_catalogue(root: Path) -> Path:
     files: dict[str, dict[str, Any]] = {
         "alliance.yaml": {
-            "name": "TESTA", "full_name": {"en": "Test Alliance"},
-            "description": {"en": "A test alliance."}, "site_url": SITE,
-            "homepage": "https://example.org/", "languages": ["en", "lv"], "demo": True,
+            "name": "TESTA",
+            "full_name": {"en": "Test Alliance"},
+            "description": {"en": "A test alliance."},
+            "site_url": SITE,
+            "homepage": "https://example.org/",
+            "languages": ["en", "lv"],
+            "demo": True,
             "contact": {"email": "office@example.org", "name": "Office"},
         },
         "issuers/aa.yaml": _issuer("aa", "University A", "LV", "LV AAAA01"),
         "issuers/bb.yaml": _issuer("bb", "University B", "NO", None),
         "offers/aa/aa-one.yaml": _offer("aa-one", ["aa"]),
         "offers/aa/aa-passfail.yaml": _offer(
-            "aa-passfail", ["aa"],
-            assessment={"types": ["portfolio"], "description": {"en": "A portfolio."},
-                        "grading": "pass-fail", "supervision": "unsupervised-no-id"}),
+            "aa-passfail",
+            ["aa"],
+            assessment={
+                "types": ["portfolio"],
+                "description": {"en": "A portfolio."},
+                "grading": "pass-fail",
+                "supervision": "unsupervised-no-id",
+            },
+        ),
         "offers/bb/bb-joint.yaml": _offer("bb-joint", ["bb", "aa"], eqf=7, cycle="second"),
     }
     for rel, data in files.items():
@@ -108,12 +118,28 @@ class IssuingWorld:
 def _make_world(root: Path) -> IssuingWorld:
     catalogue_dir = write_catalogue(root / "catalogue")
     private = root / "private"
-    for slug, alg, name in (("aa", "EdDSA", "aa-eddsa"), ("aa", "ES256", "aa-es256"),
-                            ("aa", "RS256", "aa-rs256"), ("bb", "EdDSA", "bb-eddsa")):
-        code = main(["keys", "new", "--issuer", slug, "--alg", alg,
-                     "--valid-from", "2026-09-01T00:00:00Z",
-                     "--private-out", str(private / f"{name}.pem"),
-                     "--catalogue", str(catalogue_dir)])
+    for slug, alg, name in (
+        ("aa", "EdDSA", "aa-eddsa"),
+        ("aa", "ES256", "aa-es256"),
+        ("aa", "RS256", "aa-rs256"),
+        ("bb", "EdDSA", "bb-eddsa"),
+    ):
+        code = main(
+            [
+                "keys",
+                "new",
+                "--issuer",
+                slug,
+                "--alg",
+                alg,
+                "--valid-from",
+                "2026-09-01T00:00:00Z",
+                "--private-out",
+                str(private / f"{name}.pem"),
+                "--catalogue",
+                str(catalogue_dir),
+            ]
+        )
         assert code == 0
     return IssuingWorld(root, catalogue_dir, private)
 
@@ -122,8 +148,9 @@ def make_world(root: Path) -> IssuingWorld:
     return _make_world(root)
 
 
-def verify_report(catalogue: Catalogue, data: bytes, *,
-                  now: dt.datetime | None = None) -> dict[str, Any]:
+def verify_report(
+    catalogue: Catalogue, data: bytes, *, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """Verify with the project's verifier and a registry built from `catalogue`, at the real
     current time by default (the CLI stamps status lists with it)."""
     now = now or dt.datetime.now(dt.UTC)
@@ -133,13 +160,19 @@ def verify_report(catalogue: Catalogue, data: bytes, *,
     from build_tools.verifier.crypto_cpython import CPythonCrypto
 
     site = catalogue.alliance.site_url
-    lists = {site + path: content for path, content in render_issuer_listings(catalogue).items()
-             if "/status/" in path}
+    lists = {
+        site + path: content
+        for path, content in render_issuer_listings(catalogue).items()
+        if "/status/" in path
+    }
     registry = Registry.from_json(build_registry(catalogue), status_lists=lists)
     report = verify(data, registry, now=now, crypto=CPythonCrypto())
     return report.to_dict()
 
 
 def failing(report: dict[str, Any]) -> list[str]:
-    return [f"{c['id']}:{c['status']}:{c['code']}" for c in report["checks"]
-            if c["status"] not in ("pass", "skip")]
+    return [
+        f"{c['id']}:{c['status']}:{c['code']}"
+        for c in report["checks"]
+        if c["status"] not in ("pass", "skip")
+    ]

@@ -32,8 +32,16 @@ from build_tools.verifier.jsonld import canonize, expand_strict
 from ._world import ISSUED, NOW, VECTORS, IssuingWorld, failing, verify_report
 
 SHAPES = VECTORS / "shacl" / "edc"
-LEARNER = Learner("Anna", "Bērziņa", dt.date(2026, 6, 30), dt.date(2001, 3, 14), "Student ID",
-                  "AA-0001", "anna@example.org", "9")
+LEARNER = Learner(
+    "Anna",
+    "Bērziņa",
+    dt.date(2026, 6, 30),
+    dt.date(2001, 3, 14),
+    "Student ID",
+    "AA-0001",
+    "anna@example.org",
+    "9",
+)
 UID = "0b9c4f6e-1f0c-4a8b-9d55-111111111111"
 
 
@@ -61,24 +69,39 @@ def _entry() -> StatusEntry:
 
 def _build(world: IssuingWorld, offer: str = "aa-one", **changes: Any) -> dict[str, Any]:
     catalogue = world.load()
-    data = EdcInput(catalogue, catalogue.offers[offer], changes.pop("learner", LEARNER),
-                    catalogue.issuers["aa"], UID, ISSUED, changes.pop("valid_until", None),
-                    changes.pop("status", _entry()))
+    data = EdcInput(
+        catalogue,
+        catalogue.offers[offer],
+        changes.pop("learner", LEARNER),
+        catalogue.issuers["aa"],
+        UID,
+        ISSUED,
+        changes.pop("valid_until", None),
+        changes.pop("status", _entry()),
+    )
     return build_edc(data)
 
 
 @pytest.mark.parametrize("offer", ["aa-one", "aa-passfail", "bb-joint"])
-def test_edc_carries_every_annex_i_mandatory_element(world_template: IssuingWorld,
-                                                     offer: str) -> None:
-    learner = LEARNER if offer != "aa-passfail" else Learner(
-        "Jānis", "Ozols", dt.date(2026, 6, 30), None, "Student ID", "AA-2")
+def test_edc_carries_every_annex_i_mandatory_element(
+    world_template: IssuingWorld, offer: str
+) -> None:
+    learner = (
+        LEARNER
+        if offer != "aa-passfail"
+        else Learner("Jānis", "Ozols", dt.date(2026, 6, 30), None, "Student ID", "AA-2")
+    )
     catalogue = world_template.load()
-    signing = signing_key_for(catalogue, load_private_key(world_template.key("aa-es256")),
-                              at=ISSUED)
+    signing = signing_key_for(
+        catalogue, load_private_key(world_template.key("aa-es256")), at=ISSUED
+    )
     assert signing.certificate is not None
-    sealed = seal(_build(world_template, offer, learner=learner),
-                  private_key=signing.private_key, certificate=signing.certificate,
-                  signing_time=ISSUED)
+    sealed = seal(
+        _build(world_template, offer, learner=learner),
+        private_key=signing.private_key,
+        certificate=signing.certificate,
+        signing_time=ISSUED,
+    )
     report = verify_report(catalogue, json.dumps(sealed).encode(), now=NOW)
     eu = next(c for c in report["checks"] if c["id"] == "eu_elements")
     assert (eu["status"], eu["code"]) == ("pass", "EU_ELEMENTS_COMPLETE"), eu
@@ -93,19 +116,30 @@ def test_edc_structure(world_template: IssuingWorld) -> None:
     ]
     assert credential["type"] == ["VerifiableCredential", "EuropeanDigitalCredential"]
     assert credential["credentialSchema"] == {
-        "id": "http://data.europa.eu/snb/model/ap/edc-generic-full", "type": "ShaclValidator2017"}
-    assert credential["credentialProfiles"]["id"] == \
-        "http://data.europa.eu/snb/credential/e34929035b"
-    assert credential["issued"] == credential["issuanceDate"] == credential["validFrom"] == \
-        "2026-10-01T09:00:00Z"
+        "id": "http://data.europa.eu/snb/model/ap/edc-generic-full",
+        "type": "ShaclValidator2017",
+    }
+    assert (
+        credential["credentialProfiles"]["id"] == "http://data.europa.eu/snb/credential/e34929035b"
+    )
+    assert (
+        credential["issued"]
+        == credential["issuanceDate"]
+        == credential["validFrom"]
+        == "2026-10-01T09:00:00Z"
+    )
     assert credential["validUntil"] == credential["expirationDate"] == "2031-01-01T00:00:00Z"
     claim = credential["credentialSubject"]["hasClaim"]
     # the specification is the offer's own ELM node (docs/interfaces.md)
-    assert claim["specifiedBy"]["id"] == \
-        "https://example.org/credentials/offers/aa-one/elm.jsonld#specification"
+    assert (
+        claim["specifiedBy"]["id"]
+        == "https://example.org/credentials/offers/aa-one/elm.jsonld#specification"
+    )
     assert claim["specifiedBy"]["learningOutcome"][0]["id"].endswith("elm.jsonld#outcome-1")
-    assert claim["awardedBy"]["awardingBody"][0]["id"] == \
-        "https://example.org/credentials/issuers/aa/#org"
+    assert (
+        claim["awardedBy"]["awardingBody"][0]["id"]
+        == "https://example.org/credentials/issuers/aa/#org"
+    )
     assert claim["provenBy"]["grade"]["noteLiteral"] == {"en": "9"}
     assert credential["issuer"]["eIDASIdentifier"]["notation"] == "LV AAAA01"
     assert credential["credentialStatus"]["statusListIndex"] == "4242"
@@ -121,17 +155,22 @@ def test_edc_building_is_deterministic(world_template: IssuingWorld) -> None:
 
 @pytest.mark.parametrize("offer", ["aa-one", "aa-passfail", "bb-joint"])
 def test_edc_conforms_to_the_official_edc_generic_full_shapes(
-        world_template: IssuingWorld, shapes: rdflib.Graph, offer: str) -> None:
-    learner = LEARNER if offer != "aa-passfail" else Learner(
-        "Jānis", "Ozols", dt.date(2026, 6, 30), dt.date(2000, 1, 1))
+    world_template: IssuingWorld, shapes: rdflib.Graph, offer: str
+) -> None:
+    learner = (
+        LEARNER
+        if offer != "aa-passfail"
+        else Learner("Jānis", "Ozols", dt.date(2026, 6, 30), dt.date(2000, 1, 1))
+    )
     credential = _build(world_template, offer, learner=learner)
     expand_strict(credential)  # no term lost on expansion
     conforms, text = shacl(credential, shapes)
     assert conforms, text
 
 
-def test_the_shapes_do_reject_a_broken_edc(world_template: IssuingWorld,
-                                           shapes: rdflib.Graph) -> None:
+def test_the_shapes_do_reject_a_broken_edc(
+    world_template: IssuingWorld, shapes: rdflib.Graph
+) -> None:
     credential = _build(world_template)
     del credential["issued"]
     credential["displayParameter"]["individualDisplay"]["displayDetail"].pop("image")
@@ -140,8 +179,9 @@ def test_the_shapes_do_reject_a_broken_edc(world_template: IssuingWorld,
     assert "issued" in text and "image" in text
 
 
-def test_edc_without_status_has_no_status_context(world_template: IssuingWorld,
-                                                  shapes: rdflib.Graph) -> None:
+def test_edc_without_status_has_no_status_context(
+    world_template: IssuingWorld, shapes: rdflib.Graph
+) -> None:
     credential = _build(world_template, status=None)
     assert "credentialStatus" not in credential
     assert len(credential["@context"]) == 2
@@ -151,29 +191,35 @@ def test_edc_without_status_has_no_status_context(world_template: IssuingWorld,
 # --------------------------------------------------------------------------------------------
 # The seal
 
+
 def _sample_header() -> dict[str, Any]:
-    data = json.loads((VECTORS / "issuing/europass-edc/"
-                       "sample-mc-annex1-protected-header.json").read_text())
+    data = json.loads(
+        (VECTORS / "issuing/europass-edc/sample-mc-annex1-protected-header.json").read_text()
+    )
     return data
 
 
 @pytest.mark.parametrize("key_name", ["aa-es256", "aa-eddsa", "aa-rs256"])
 def test_seal_has_the_shape_of_the_eu_sample(world_template: IssuingWorld, key_name: str) -> None:
     catalogue = world_template.load()
-    signing = signing_key_for(catalogue, load_private_key(world_template.key(key_name)),
-                              at=ISSUED)
+    signing = signing_key_for(catalogue, load_private_key(world_template.key(key_name)), at=ISSUED)
     credential = _build(world_template)
     assert signing.certificate is not None
-    sealed = seal(credential, private_key=signing.private_key, certificate=signing.certificate,
-                  signing_time=ISSUED)
+    sealed = seal(
+        credential,
+        private_key=signing.private_key,
+        certificate=signing.certificate,
+        signing_time=ISSUED,
+    )
     sample = _sample_header()
     assert sorted(sealed) == sample["document_members"]
     assert sorted(sealed["signatures"][0]) == ["protected", "signature"]  # no unprotected etsiU
     header = json.loads(b64url_decode(sealed["signatures"][0]["protected"]))
     expected_order = [k for k in sample["protected_header"] if k != "adoTst"]
     assert list(header) == expected_order
-    assert header["alg"] == {"aa-es256": "ES256", "aa-eddsa": "EdDSA",
-                             "aa-rs256": "RS256"}[key_name]
+    assert (
+        header["alg"] == {"aa-es256": "ES256", "aa-eddsa": "EdDSA", "aa-rs256": "RS256"}[key_name]
+    )
     for same in ("cty", "typ", "b64"):
         assert header[same] == sample["protected_header"][same]
     assert header["crit"] == ["b64", "sigT"]
@@ -202,11 +248,16 @@ def _signature_check(catalogue: Any, sealed: dict[str, Any]) -> tuple[str, str]:
 
 def test_the_verifier_rejects_changes_to_a_seal(world_template: IssuingWorld) -> None:
     catalogue = world_template.load()
-    signing = signing_key_for(catalogue, load_private_key(world_template.key("aa-es256")),
-                              at=ISSUED)
+    signing = signing_key_for(
+        catalogue, load_private_key(world_template.key("aa-es256")), at=ISSUED
+    )
     assert signing.certificate is not None
-    sealed = seal(_build(world_template), private_key=signing.private_key,
-                  certificate=signing.certificate, signing_time=ISSUED)
+    sealed = seal(
+        _build(world_template),
+        private_key=signing.private_key,
+        certificate=signing.certificate,
+        signing_time=ISSUED,
+    )
     changed = copy.deepcopy(sealed)
     changed["payload"] = changed["payload"].replace('"9"', '"10"', 1)
     assert _signature_check(catalogue, sealed) == ("pass", "SIGNATURE_VALID")
@@ -220,17 +271,31 @@ def test_the_verifier_rejects_changes_to_a_seal(world_template: IssuingWorld) ->
 # --------------------------------------------------------------------------------------------
 # Round trip through the project's verifier
 
+
 def _issue(world: IssuingWorld, key: str, **kwargs: Any) -> tuple[Any, Any]:
     catalogue = world.load()
     signing = signing_key_for(catalogue, load_private_key(world.key(key)), at=ISSUED)
-    store = StatusStore(world.catalogue_dir, slug="aa", site_url=catalogue.alliance.site_url,
-                        issuer_did=signing.verification_method.split("#")[0])
+    store = StatusStore(
+        world.catalogue_dir,
+        slug="aa",
+        site_url=catalogue.alliance.site_url,
+        issuer_did=signing.verification_method.split("#")[0],
+    )
     eddsa = signing_key_for(catalogue, load_private_key(world.key("aa-eddsa")), at=ISSUED)
     from build_tools.issuing.issue import list_signer
 
-    items = issue_credentials(catalogue, catalogue.offers["aa-one"], [LEARNER], signing,
-                              fmt="edc", issued=ISSUED, store=store, rng=random.Random(5),
-                              now=NOW, **kwargs)
+    items = issue_credentials(
+        catalogue,
+        catalogue.offers["aa-one"],
+        [LEARNER],
+        signing,
+        fmt="edc",
+        issued=ISSUED,
+        store=store,
+        rng=random.Random(5),
+        now=NOW,
+        **kwargs,
+    )
     store.save(list_signer(eddsa), now=ISSUED)
     return world.load(), items[0]
 
@@ -250,9 +315,18 @@ def test_round_trip_revoked_and_tampered(world: IssuingWorld) -> None:
     report = verify_report(catalogue, json.dumps(tampered).encode())
     assert report["verdict"] == "invalid"
     assert "signature:fail:SIGNATURE_INVALID" in failing(report)
-    code = world.cli("status", "revoke", "--issuer", "aa", "--credential", item.credential_id,
-                     "--key", str(world.key("aa-eddsa")), "--catalogue",
-                     str(world.catalogue_dir))
+    code = world.cli(
+        "status",
+        "revoke",
+        "--issuer",
+        "aa",
+        "--credential",
+        item.credential_id,
+        "--key",
+        str(world.key("aa-eddsa")),
+        "--catalogue",
+        str(world.catalogue_dir),
+    )
     assert code == 0
     report = verify_report(world.load(), item.content)
     assert report["verdict"] == "invalid"
@@ -261,12 +335,15 @@ def test_round_trip_revoked_and_tampered(world: IssuingWorld) -> None:
 
 def test_payload_hash_is_stable_across_reruns(world_template: IssuingWorld) -> None:
     first = payload_text(_build(world_template))
-    assert hashlib.sha256(first.encode()).hexdigest() == hashlib.sha256(
-        payload_text(_build(world_template)).encode()).hexdigest()
+    assert (
+        hashlib.sha256(first.encode()).hexdigest()
+        == hashlib.sha256(payload_text(_build(world_template)).encode()).hexdigest()
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # The offer's specification: the same node in the credential and on the site
+
 
 def _without_skill_scheme(spec: dict[str, Any]) -> dict[str, Any]:
     """The node less the one triple only credentials state (see catalogue/elm.py)."""
@@ -279,23 +356,34 @@ def _without_skill_scheme(spec: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("offer", ["aa-one", "aa-passfail", "bb-joint"])
 def test_the_credential_and_the_site_say_the_same_about_the_specification(
-        world_template: IssuingWorld, offer: str) -> None:
+    world_template: IssuingWorld, offer: str
+) -> None:
     catalogue = world_template.load()
     hours = dataclasses.replace(catalogue.offers[offer], workload_hours=37.5)
     catalogue.offers[offer] = hours
     data = EdcInput(catalogue, hours, LEARNER, catalogue.issuers["aa"], UID, ISSUED)
     in_credential = build_edc(data, image_png=b"png")["credentialSubject"]["hasClaim"][
-        "specifiedBy"]
-    on_site = next(node for node in elm_output.offer_document(catalogue, hours)["@graph"]
-                   if node["@id"].endswith("#specification"))
+        "specifiedBy"
+    ]
+    on_site = next(
+        node
+        for node in elm_output.offer_document(catalogue, hours)["@graph"]
+        if node["@id"].endswith("#specification")
+    )
     assert _without_skill_scheme(in_credential) == vc_keys(on_site)
     # the points where the two used to differ
     assert in_credential["type"] == "Qualification" == on_site["@type"]
     framework = in_credential["creditPoint"]["framework"]
-    assert framework["id"] == on_site["creditPoint"]["framework"]["@id"] == \
-        "http://data.europa.eu/snb/education-credit/6fcec5c5af"
-    assert framework["prefLabel"] == on_site["creditPoint"]["framework"]["prefLabel"] == \
-        {"en": "European Credit Transfer System"}
+    assert (
+        framework["id"]
+        == on_site["creditPoint"]["framework"]["@id"]
+        == "http://data.europa.eu/snb/education-credit/6fcec5c5af"
+    )
+    assert (
+        framework["prefLabel"]
+        == on_site["creditPoint"]["framework"]["prefLabel"]
+        == {"en": "European Credit Transfer System"}
+    )
     accreditation = in_credential["accreditation"]
     assert accreditation["dcType"]["id"] == on_site["accreditation"]["dcType"]["@id"]
     assert not any("Quality assurance" in str(n) for n in on_site["additionalNote"])
@@ -306,7 +394,8 @@ def test_the_credential_and_the_site_say_the_same_about_the_specification(
 
 
 def test_an_offer_without_a_national_level_states_its_eqf_level_in_both(
-        world_template: IssuingWorld) -> None:
+    world_template: IssuingWorld,
+) -> None:
     # Annex I "level": ELM states it on a Qualification, so the EDC and the site carry the EQF
     # level even where the awarding country's framework has no single level for it.
     catalogue = world_template.load()

@@ -47,11 +47,14 @@ from ._world import NOW, REPO, VECTORS, IssuingWorld
 VALID_FROM = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize(("alg", "kty", "members"), [
-    ("EdDSA", "OKP", ["kty", "crv", "x"]),
-    ("ES256", "EC", ["kty", "crv", "x", "y"]),
-    ("RS256", "RSA", ["kty", "n", "e"]),
-])
+@pytest.mark.parametrize(
+    ("alg", "kty", "members"),
+    [
+        ("EdDSA", "OKP", ["kty", "crv", "x"]),
+        ("ES256", "EC", ["kty", "crv", "x", "y"]),
+        ("RS256", "RSA", ["kty", "n", "e"]),
+    ],
+)
 def test_generated_keys_give_public_jwks_only(alg: str, kty: str, members: list[str]) -> None:
     key = generate_private_key(alg)
     assert alg_of(key) == alg
@@ -67,10 +70,10 @@ def test_rfc7638_thumbprint_example() -> None:
     jwk = {
         "kty": "RSA",
         "n": "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6"
-             "tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ"
-             "5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbI"
-             "SD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-"
-             "kEgU8awapJzKnqDKgw",
+        "tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ"
+        "5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbI"
+        "SD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-"
+        "kEgU8awapJzKnqDKgw",
         "e": "AQAB",
     }
     assert jwk_thumbprint(jwk) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
@@ -94,8 +97,9 @@ def test_multikey_p256_is_a_compressed_point() -> None:
 @pytest.mark.parametrize("alg", ["EdDSA", "ES256", "RS256"])
 def test_self_signed_certificate(alg: str) -> None:
     key = generate_private_key(alg)
-    cert = self_signed_certificate(key, legal_name="Latvijas Universitāte", country="lv",
-                                   valid_from=VALID_FROM)
+    cert = self_signed_certificate(
+        key, legal_name="Latvijas Universitāte", country="lv", valid_from=VALID_FROM
+    )
     assert cert_subject(cert) == "CN=Latvijas Universitāte,O=Latvijas Universitāte,C=LV"
     assert cert.issuer == cert.subject
     cert.verify_directly_issued_by(cert)  # the self-signature is valid
@@ -108,12 +112,17 @@ def test_self_signed_certificate(alg: str) -> None:
     assert usage.digital_signature and usage.content_commitment and not usage.key_cert_sign
 
 
-@pytest.mark.parametrize(("site", "did"), [
-    ("https://forthem-alliance.github.io/credentials/",
-     "did:web:forthem-alliance.github.io:credentials:issuers:lu"),
-    ("https://credentials.example.eu/", "did:web:credentials.example.eu:issuers:lu"),
-    ("http://localhost:8000/site/", "did:web:localhost%3A8000:site:issuers:lu"),
-])
+@pytest.mark.parametrize(
+    ("site", "did"),
+    [
+        (
+            "https://forthem-alliance.github.io/credentials/",
+            "did:web:forthem-alliance.github.io:credentials:issuers:lu",
+        ),
+        ("https://credentials.example.eu/", "did:web:credentials.example.eu:issuers:lu"),
+        ("http://localhost:8000/site/", "did:web:localhost%3A8000:site:issuers:lu"),
+    ],
+)
 def test_did_web(site: str, did: str) -> None:
     assert issuer_did(site, "lu") == did
     assert did_url(site, "lu", "lu-2026-eddsa-1") == did + "#lu-2026-eddsa-1"
@@ -126,12 +135,20 @@ def test_did_web_refuses_a_relative_site_url() -> None:
 
 def test_key_file_round_trip_and_layout(tmp_path: Path) -> None:
     key = generate_private_key("ES256")
-    cert = self_signed_certificate(key, legal_name="University A", country="LV",
-                                   valid_from=VALID_FROM)
-    record = KeyRecord(kid="aa-2026-es256-1", alg="ES256", use="signing", status="active",
-                       valid_from=VALID_FROM, valid_until=None, jwk=public_jwk(key),
-                       certificate=cert.public_bytes(serialization.Encoding.PEM).decode(),
-                       comment="Public key of University A.")
+    cert = self_signed_certificate(
+        key, legal_name="University A", country="LV", valid_from=VALID_FROM
+    )
+    record = KeyRecord(
+        kid="aa-2026-es256-1",
+        alg="ES256",
+        use="signing",
+        status="active",
+        valid_from=VALID_FROM,
+        valid_until=None,
+        jwk=public_jwk(key),
+        certificate=cert.public_bytes(serialization.Encoding.PEM).decode(),
+        comment="Public key of University A.",
+    )
     text = key_file_text(record)
     assert "valid_from: 2026-09-01T00:00:00Z\nvalid_until: null\n" in text
     data = yaml.safe_load(text)
@@ -181,13 +198,18 @@ def test_load_private_key_reads_a_private_jwk(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------------------------
 # Where private keys may go
 
+
 def test_private_key_refused_inside_the_git_work_tree(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)
     catalogue = repo / "catalogue"
     catalogue.mkdir()
-    for inside in (repo / "k.pem", repo / "examples" / "keys" / "k.pem",
-                   catalogue / "issuers" / "k.pem", repo / "new-folder" / "deep" / "k.pem"):
+    for inside in (
+        repo / "k.pem",
+        repo / "examples" / "keys" / "k.pem",
+        catalogue / "issuers" / "k.pem",
+        repo / "new-folder" / "deep" / "k.pem",
+    ):
         with pytest.raises(IssuingError) as info:
             check_private_key_path(inside, catalogue_dir=catalogue)
         assert info.value.code == "PRIVATE_KEY_IN_REPOSITORY"
@@ -230,8 +252,18 @@ def test_without_git_the_catalogue_folder_is_protected(tmp_path: Path) -> None:
 def test_cli_keys_new_refuses_the_repository_and_writes_nothing(world: IssuingWorld) -> None:
     target = world.catalogue_dir / "issuers" / "aa" / "private.pem"
     before = sorted(p.name for p in (world.catalogue_dir / "issuers" / "aa" / "keys").iterdir())
-    code = world.cli("keys", "new", "--issuer", "aa", "--alg", "EdDSA", "--private-out",
-                     str(target), "--catalogue", str(world.catalogue_dir))
+    code = world.cli(
+        "keys",
+        "new",
+        "--issuer",
+        "aa",
+        "--alg",
+        "EdDSA",
+        "--private-out",
+        str(target),
+        "--catalogue",
+        str(world.catalogue_dir),
+    )
     assert code == 1
     assert not target.exists()
     after = sorted(p.name for p in (world.catalogue_dir / "issuers" / "aa" / "keys").iterdir())
@@ -242,12 +274,16 @@ def test_cli_keys_new_refuses_the_repository_and_writes_nothing(world: IssuingWo
 # --------------------------------------------------------------------------------------------
 # Demo keys
 
+
 def test_demo_keys_match_the_catalogue_and_satisfy_the_active_key_rule() -> None:
     result = load_catalogue(REPO / "catalogue", now=NOW)
     assert result.catalogue is not None
     assert not [f for f in result.findings if f.code == "ISSUER_NO_ACTIVE_KEY"]
-    registered = {jwk_thumbprint(k.jwk): (slug, k.kid)
-                  for slug, issuer in result.catalogue.issuers.items() for k in issuer.keys}
+    registered = {
+        jwk_thumbprint(k.jwk): (slug, k.kid)
+        for slug, issuer in result.catalogue.issuers.items()
+        for k in issuer.keys
+    }
     pems = sorted((REPO / "examples" / "demo-keys").glob("*.pem"))
     assert len(pems) >= 11
     for pem in pems:
@@ -263,13 +299,17 @@ def test_demo_keys_match_the_catalogue_and_satisfy_the_active_key_rule() -> None
     assert "PUBLIC TEST KEYS" in readme and "Never use them for real credentials" in readme
 
 
-@pytest.mark.parametrize(("key", "alg", "size"), [
-    (ec.generate_private_key(ec.SECP256R1()), "ES256", 64),
-    (ec.generate_private_key(ec.SECP384R1()), "ES384", 96),
-    (generate_private_key("EdDSA"), "EdDSA", 64),
-])
-def test_signatures_are_raw_and_verify_with_the_verifier_backend(key: PrivateKey, alg: str,
-                                                                 size: int) -> None:
+@pytest.mark.parametrize(
+    ("key", "alg", "size"),
+    [
+        (ec.generate_private_key(ec.SECP256R1()), "ES256", 64),
+        (ec.generate_private_key(ec.SECP384R1()), "ES384", 96),
+        (generate_private_key("EdDSA"), "EdDSA", 64),
+    ],
+)
+def test_signatures_are_raw_and_verify_with_the_verifier_backend(
+    key: PrivateKey, alg: str, size: int
+) -> None:
     """ECDSA signatures are r || s of the curve's size (RFC 7518 §3.4), deterministic."""
     signature = sign(key, b"data")
     assert len(signature) == size

@@ -30,7 +30,10 @@ def test_the_repository_examples_load() -> None:
 
 
 def test_yaml_learner(tmp_path: Path) -> None:
-    path = _write(tmp_path, "l.yaml", """\
+    path = _write(
+        tmp_path,
+        "l.yaml",
+        """\
 given_name: Anna
 family_name: Bērziņa
 date_of_birth: 2002-05-14
@@ -38,7 +41,8 @@ identifier: {scheme: Student ID, value: 0042}
 email: anna@example.org
 grade: 8
 completion_date: 2026-04-30
-""")
+""",
+    )
     [learner] = load_learners(path, today=TODAY)
     assert learner.full_name == "Anna Bērziņa"
     assert learner.date_of_birth == dt.date(2002, 5, 14)
@@ -48,47 +52,84 @@ completion_date: 2026-04-30
 
 
 def test_json_learner_and_yaml_list(tmp_path: Path) -> None:
-    path = _write(tmp_path, "l.json", '{"given_name": "Ada", "family_name": "L", '
-                                      '"identifier": {"scheme": "Passport", "value": "X1"}, '
-                                      '"completion_date": "2026-01-02"}')
+    path = _write(
+        tmp_path,
+        "l.json",
+        '{"given_name": "Ada", "family_name": "L", '
+        '"identifier": {"scheme": "Passport", "value": "X1"}, '
+        '"completion_date": "2026-01-02"}',
+    )
     [learner] = load_learners(path, today=TODAY)
     assert learner.identifier_scheme == "Passport" and learner.date_of_birth is None
-    many = _write(tmp_path, "many.yaml", "learners:\n"
-                  "  - {given_name: A, family_name: B, date_of_birth: 2000-01-01,"
-                  " completion_date: 2026-01-01}\n"
-                  "  - {given_name: C, family_name: D, date_of_birth: 2000-01-02,"
-                  " completion_date: 2026-01-01}\n")
+    many = _write(
+        tmp_path,
+        "many.yaml",
+        "learners:\n"
+        "  - {given_name: A, family_name: B, date_of_birth: 2000-01-01,"
+        " completion_date: 2026-01-01}\n"
+        "  - {given_name: C, family_name: D, date_of_birth: 2000-01-02,"
+        " completion_date: 2026-01-01}\n",
+    )
     assert [x.line for x in load_learners(many, today=TODAY)] == [2, 3]
 
 
 def test_csv_batch_with_located_rows(tmp_path: Path) -> None:
-    path = _write(tmp_path, "b.csv", """\
+    path = _write(
+        tmp_path,
+        "b.csv",
+        """\
 given_name,family_name,date_of_birth,identifier_scheme,identifier,email,grade,completion_date
 Jānis,Bērziņš,1999-03-14,Student ID,LU-1,janis@example.org,8,2026-11-20
 
 Matti,Meikäläinen,,Student ID,JYU-2,,4,2026-11-20
-""")
+""",
+    )
     learners = load_learners(path, today=TODAY)
     assert [(x.given_name, x.line) for x in learners] == [("Jānis", 2), ("Matti", 4)]
     assert learners[1].date_of_birth is None and learners[1].identifier == "JYU-2"
 
 
-@pytest.mark.parametrize(("text", "line", "column", "words"), [
-    ("given_name: A\nfamily_name: B\ndate_of_brith: 2000-01-01\ncompletion_date: 2026-01-01\n",
-     3, 1, "Did you mean 'date_of_birth'?"),
-    ("given_name: A\nfamily_name: B\ndate_of_birth: 2000-13-01\ncompletion_date: 2026-01-01\n",
-     3, 16, "not a date"),
-    ("given_name: A\nfamily_name: B\ndate_of_birth: 2000-01-01\n", 1, 0, "completion_date"),
-    ("given_name: A\nfamily_name: B\ncompletion_date: 2026-01-01\n", 1, 0,
-     "date of birth or an identifier"),
-    ("given_name: A\nfamily_name: B\ndate_of_birth: 2000-01-01\ncompletion_date: 2027-01-01\n",
-     4, 18, "in the future"),
-    ("given_name: A\nfamily_name: B\ndate_of_birth: 2000-01-01\nemail: nope\n"
-     "completion_date: 2026-01-01\n", 4, 8, "not an e-mail address"),
-    ("given_name: [A\n", 2, 1, "not valid YAML"),
-])
-def test_yaml_errors_name_file_line_and_column(tmp_path: Path, text: str, line: int,
-                                               column: int, words: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"),
+    [
+        (
+            "given_name: A\nfamily_name: B\ndate_of_brith: 2000-01-01\ncompletion_date: 2026-01-01\n",
+            3,
+            1,
+            "Did you mean 'date_of_birth'?",
+        ),
+        (
+            "given_name: A\nfamily_name: B\ndate_of_birth: 2000-13-01\ncompletion_date: 2026-01-01\n",
+            3,
+            16,
+            "not a date",
+        ),
+        ("given_name: A\nfamily_name: B\ndate_of_birth: 2000-01-01\n", 1, 0, "completion_date"),
+        (
+            "given_name: A\nfamily_name: B\ncompletion_date: 2026-01-01\n",
+            1,
+            0,
+            "date of birth or an identifier",
+        ),
+        (
+            "given_name: A\nfamily_name: B\ndate_of_birth: 2000-01-01\ncompletion_date: 2027-01-01\n",
+            4,
+            18,
+            "in the future",
+        ),
+        (
+            "given_name: A\nfamily_name: B\ndate_of_birth: 2000-01-01\nemail: nope\n"
+            "completion_date: 2026-01-01\n",
+            4,
+            8,
+            "not an e-mail address",
+        ),
+        ("given_name: [A\n", 2, 1, "not valid YAML"),
+    ],
+)
+def test_yaml_errors_name_file_line_and_column(
+    tmp_path: Path, text: str, line: int, column: int, words: str
+) -> None:
     path = _write(tmp_path, "bad.yaml", text)
     with pytest.raises(IssuingError) as info:
         load_learners(path, today=TODAY)
@@ -99,13 +140,17 @@ def test_yaml_errors_name_file_line_and_column(tmp_path: Path, text: str, line: 
 
 
 def test_csv_errors_are_collected_with_rows(tmp_path: Path) -> None:
-    path = _write(tmp_path, "bad.csv", """\
+    path = _write(
+        tmp_path,
+        "bad.csv",
+        """\
 given_name,family_name,date_of_birth,identifier_scheme,identifier,email,grade,completion_date
 A,B,2000-01-01,,,,,2026-01-01
 ,D,2000-01-01,,,,,2026-01-01
 E,F,2000-01-01,,,,,2026-01-01,extra
 G,H,2000-01-01,Student ID,,,,2026-01-01
-""")
+""",
+    )
     with pytest.raises(LearnerFileError) as info:
         load_learners(path, today=TODAY)
     found = [(e.line, e.message) for e in info.value.errors]

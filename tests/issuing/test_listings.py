@@ -21,8 +21,19 @@ from ._signatures import proof_verifies
 from ._world import ISSUED, NOW, REPO, IssuingWorld
 from .test_learners import TODAY
 
-KEY_FACT_FIELDS = ["kid", "alg", "use", "status", "valid_from", "valid_until", "jwk",
-                   "thumbprint", "did_url", "cert_sha256", "cert_subject"]
+KEY_FACT_FIELDS = [
+    "kid",
+    "alg",
+    "use",
+    "status",
+    "valid_from",
+    "valid_until",
+    "jwk",
+    "thumbprint",
+    "did_url",
+    "cert_sha256",
+    "cert_subject",
+]
 
 
 def test_key_facts_have_the_registry_shape(world_template: IssuingWorld) -> None:
@@ -64,10 +75,20 @@ def test_jwks_and_did_documents(world_template: IssuingWorld) -> None:
         assert find_private_key_material(content, name="x.json") == []
 
 
-def test_compromised_keys_are_not_published_but_stay_in_the_registry(
-        world: IssuingWorld) -> None:
-    assert world.cli("keys", "compromised", "--issuer", "aa", "--kid", "aa-2026-es256-1",
-                     "--catalogue", str(world.catalogue_dir)) == 0
+def test_compromised_keys_are_not_published_but_stay_in_the_registry(world: IssuingWorld) -> None:
+    assert (
+        world.cli(
+            "keys",
+            "compromised",
+            "--issuer",
+            "aa",
+            "--kid",
+            "aa-2026-es256-1",
+            "--catalogue",
+            str(world.catalogue_dir),
+        )
+        == 0
+    )
     catalogue = world.load()
     files = render_issuer_listings(catalogue)
     assert "aa-2026-es256-1" not in files["issuers/aa/jwks.json"].decode()
@@ -82,12 +103,24 @@ def test_status_lists_are_published_byte_for_byte(world: IssuingWorld) -> None:
 
     catalogue = world.load()
     signing = signing_key_for(catalogue, load_private_key(world.key("aa-eddsa")), at=ISSUED)
-    store = StatusStore(world.catalogue_dir, slug="aa", site_url=catalogue.alliance.site_url,
-                        issuer_did=signing.verification_method.split("#")[0])
+    store = StatusStore(
+        world.catalogue_dir,
+        slug="aa",
+        site_url=catalogue.alliance.site_url,
+        issuer_did=signing.verification_method.split("#")[0],
+    )
     learners = load_learners(REPO / "examples" / "learner.yaml", today=TODAY)
-    issue_credentials(catalogue, catalogue.offers["aa-one"], learners, signing, fmt="ob3",
-                      issued=NOW, store=store,
-                      rng=random.Random(1), now=NOW)
+    issue_credentials(
+        catalogue,
+        catalogue.offers["aa-one"],
+        learners,
+        signing,
+        fmt="ob3",
+        issued=NOW,
+        store=store,
+        rng=random.Random(1),
+        now=NOW,
+    )
     store.save(list_signer(signing), now=NOW)
     catalogue = world.load()
     files = render_issuer_listings(catalogue)

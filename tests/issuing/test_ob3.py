@@ -21,8 +21,16 @@ from build_tools.verifier.jsonld import expand_strict
 
 from ._world import ISSUED, NOW, VECTORS, IssuingWorld, failing, verify_report
 
-LEARNER = Learner("Anna", "Bērziņa", dt.date(2026, 6, 30), dt.date(2001, 3, 14), "Student ID",
-                  "AA-0001", "Anna@Example.org", "9")
+LEARNER = Learner(
+    "Anna",
+    "Bērziņa",
+    dt.date(2026, 6, 30),
+    dt.date(2001, 3, 14),
+    "Student ID",
+    "AA-0001",
+    "Anna@Example.org",
+    "9",
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,29 +39,57 @@ def validator() -> jsonschema.Draft201909Validator:
     return jsonschema.Draft201909Validator(schema)
 
 
-def _issue(world: IssuingWorld, offer: str = "aa-one", learner: Learner = LEARNER,
-           key: str = "aa-eddsa", store: bool = True, seed: int = 9, **kwargs: Any) -> Any:
+def _issue(
+    world: IssuingWorld,
+    offer: str = "aa-one",
+    learner: Learner = LEARNER,
+    key: str = "aa-eddsa",
+    store: bool = True,
+    seed: int = 9,
+    **kwargs: Any,
+) -> Any:
     catalogue = world.load()
     signing = signing_key_for(catalogue, load_private_key(world.key(key)), at=ISSUED)
-    status = StatusStore(world.catalogue_dir, slug=signing.issuer.slug,
-                         site_url=catalogue.alliance.site_url,
-                         issuer_did=signing.verification_method.split("#")[0]) if store else None
-    items = issue_credentials(catalogue, catalogue.offers[offer], [learner], signing, fmt="ob3",
-                              issued=ISSUED, store=status, rng=random.Random(seed), now=NOW,
-                              **kwargs)
+    status = (
+        StatusStore(
+            world.catalogue_dir,
+            slug=signing.issuer.slug,
+            site_url=catalogue.alliance.site_url,
+            issuer_did=signing.verification_method.split("#")[0],
+        )
+        if store
+        else None
+    )
+    items = issue_credentials(
+        catalogue,
+        catalogue.offers[offer],
+        [learner],
+        signing,
+        fmt="ob3",
+        issued=ISSUED,
+        store=status,
+        rng=random.Random(seed),
+        now=NOW,
+        **kwargs,
+    )
     if status is not None:
         status.save(list_signer(signing), now=ISSUED)
     return items[0]
 
 
 @pytest.mark.parametrize("offer", ["aa-one", "aa-passfail", "bb-joint"])
-def test_ob3_validates_against_the_1edtech_schema(world: IssuingWorld, offer: str,
-                                                  validator: Any) -> None:
-    learner = LEARNER if offer != "aa-passfail" else Learner(
-        "Jānis", "Ozols", dt.date(2026, 6, 30), dt.date(2000, 1, 1))
+def test_ob3_validates_against_the_1edtech_schema(
+    world: IssuingWorld, offer: str, validator: Any
+) -> None:
+    learner = (
+        LEARNER
+        if offer != "aa-passfail"
+        else Learner("Jānis", "Ozols", dt.date(2026, 6, 30), dt.date(2000, 1, 1))
+    )
     item = _issue(world, offer, learner)
-    errors = [f"{list(e.absolute_path)}: {e.message[:200]}"
-              for e in validator.iter_errors(item.document)]
+    errors = [
+        f"{list(e.absolute_path)}: {e.message[:200]}" for e in validator.iter_errors(item.document)
+    ]
     assert errors == []
     expand_strict(item.document)  # every term defined by the bundled, pinned contexts
 
@@ -69,8 +105,10 @@ def test_the_schema_does_reject_a_broken_badge(world: IssuingWorld, validator: A
 def test_ob3_content(world: IssuingWorld) -> None:
     item = _issue(world)
     doc = item.document
-    assert doc["@context"] == ["https://www.w3.org/ns/credentials/v2",
-                               "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+    assert doc["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
     assert doc["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert doc["issuer"]["id"] == "did:web:example.org:credentials:issuers:aa"
     assert doc["validFrom"] == "2026-10-01T09:00:00Z"
@@ -90,36 +128,49 @@ def test_ob3_content(world: IssuingWorld) -> None:
         by_type.setdefault(align["targetType"], []).append(align)
     assert [(a["targetCode"], a["targetUrl"]) for a in by_type["ext:AssessmentType"]] == [
         ("project-work", "http://data.europa.eu/snb/assessment/795dac4096"),
-        ("written-exam", "http://data.europa.eu/snb/assessment/6e6cb2cc78")]
+        ("written-exam", "http://data.europa.eu/snb/assessment/6e6cb2cc78"),
+    ]
     assert [(a["targetCode"], a["targetUrl"]) for a in by_type["ext:LearningMode"]] == [
-        ("online", "http://data.europa.eu/snb/learning-assessment/920fbb3cbe")]
+        ("online", "http://data.europa.eu/snb/learning-assessment/920fbb3cbe")
+    ]
     [qa] = by_type["ext:QualityAssurance"]
     assert (qa["targetCode"], qa["targetUrl"]) == (
-        "institutional-qa", "http://data.europa.eu/snb/accreditation/bb4618238e")
+        "institutional-qa",
+        "http://data.europa.eu/snb/accreditation/bb4618238e",
+    )
     assert qa["targetName"] == "Institutional Quality Assurance"
     assert qa["targetDescription"] == "Quality assurance body: Test Quality Agency"
-    assert doc["credentialSubject"]["result"] == [{
-        "type": ["Result"], "resultDescription": achievement["resultDescription"][0]["id"],
-        "value": "9"}]
+    assert doc["credentialSubject"]["result"] == [
+        {
+            "type": ["Result"],
+            "resultDescription": achievement["resultDescription"][0]["id"],
+            "value": "9",
+        }
+    ]
     identity = {i["identityType"]: i for i in doc["credentialSubject"]["identifier"]}
     assert identity["name"]["identityHash"] == "Anna Bērziņa"
     assert identity["ext:StudentID"]["identityHash"] == "AA-0001"
     dob = identity["ext:DateOfBirth"]
-    assert dob["hashed"] and dob["identityHash"] == "sha256$" + hashlib.sha256(
-        ("2001-03-14" + dob["salt"]).encode()).hexdigest()
+    assert (
+        dob["hashed"]
+        and dob["identityHash"]
+        == "sha256$" + hashlib.sha256(("2001-03-14" + dob["salt"]).encode()).hexdigest()
+    )
     assert "2001-03-14" not in json.dumps(doc)
     assert identity["emailAddress"]["hashed"]
     proof = doc["proof"][0]
     assert proof["type"] == "DataIntegrityProof" and proof["cryptosuite"] == "eddsa-rdfc-2022"
-    assert proof["verificationMethod"] == \
-        "did:web:example.org:credentials:issuers:aa#aa-2026-eddsa-1"
+    assert (
+        proof["verificationMethod"] == "did:web:example.org:credentials:issuers:aa#aa-2026-eddsa-1"
+    )
     assert proof["proofPurpose"] == "assertionMethod"
     assert doc["credentialStatus"]["type"] == "BitstringStatusListEntry"
 
 
 def test_pass_fail_offers_have_no_result(world: IssuingWorld) -> None:
-    item = _issue(world, "aa-passfail", Learner("J", "O", dt.date(2026, 6, 30),
-                                                dt.date(2000, 1, 1)))
+    item = _issue(
+        world, "aa-passfail", Learner("J", "O", dt.date(2026, 6, 30), dt.date(2000, 1, 1))
+    )
     assert "result" not in item.document["credentialSubject"]
     assert "resultDescription" not in item.document["credentialSubject"]["achievement"]
 
@@ -131,8 +182,9 @@ def test_ob3_needs_an_eddsa_key(world: IssuingWorld) -> None:
 
 
 def test_graded_offers_need_a_grade(world: IssuingWorld) -> None:
-    learner = Learner("No", "Grade", dt.date(2026, 6, 30), dt.date(2000, 1, 1), file="l.csv",
-                      line=3)
+    learner = Learner(
+        "No", "Grade", dt.date(2026, 6, 30), dt.date(2000, 1, 1), file="l.csv", line=3
+    )
     with pytest.raises(IssuingError) as info:
         _issue(world, learner=learner)
     assert info.value.code == "LEARNER_GRADE_MISSING" and info.value.line == 3
@@ -176,8 +228,16 @@ def test_round_trip_tampered_expired_and_suspended(world: IssuingWorld) -> None:
     assert report["verdict"] == "invalid"
     assert "signature:fail:SIGNATURE_INVALID" in failing(report)
 
-    args = ["--issuer", "aa", "--credential", fresh.credential_id, "--key",
-            str(world.key("aa-eddsa")), "--catalogue", str(world.catalogue_dir)]
+    args = [
+        "--issuer",
+        "aa",
+        "--credential",
+        fresh.credential_id,
+        "--key",
+        str(world.key("aa-eddsa")),
+        "--catalogue",
+        str(world.catalogue_dir),
+    ]
     assert world.cli("status", "revoke", *args) == 1  # a suspension entry cannot be revoked
     assert world.cli("status", "suspend", *args) == 0
     report = verify_report(world.load(), fresh.content)

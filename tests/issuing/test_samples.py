@@ -16,8 +16,9 @@ from ._world import REPO, failing, verify_report
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_samples", REPO / "scripts" /
-                                                  "make_samples.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_samples", REPO / "scripts" / "make_samples.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -44,7 +45,8 @@ def test_rerun_reproduces_the_committed_samples(samples: tuple[Path, Path]) -> N
     assert names == sorted(p.name for p in out.iterdir())
     for name in names:
         assert (out / name).read_bytes() == (committed / name).read_bytes(), (
-            f"{name} differs: run `python scripts/make_samples.py` and commit the result")
+            f"{name} differs: run `python scripts/make_samples.py` and commit the result"
+        )
     status = "issuers/lu/status"
     for path in (REPO / "catalogue" / status).iterdir():
         assert (catalogue / status / path.name).read_bytes() == path.read_bytes()
@@ -53,13 +55,25 @@ def test_rerun_reproduces_the_committed_samples(samples: tuple[Path, Path]) -> N
 def test_index_lists_every_case_in_both_formats(samples: tuple[Path, Path]) -> None:
     _, out = samples
     index = json.loads((out / "index.json").read_text())
-    cases = {(s["file"].split("-", 1)[0], s["file"].split("-", 1)[1].rsplit(".", 1)[0])
-             for s in index["samples"]}
-    assert cases == {(fmt, case) for fmt in ("edc", "ob3")
-                     for case in ("valid", "tampered", "revoked", "expired", "unknown-key")}
+    cases = {
+        (s["file"].split("-", 1)[0], s["file"].split("-", 1)[1].rsplit(".", 1)[0])
+        for s in index["samples"]
+    }
+    assert cases == {
+        (fmt, case)
+        for fmt in ("edc", "ob3")
+        for case in ("valid", "tampered", "revoked", "expired", "unknown-key")
+    }
     for sample in index["samples"]:
-        assert set(sample) == {"file", "format", "kind", "case", "expected", "description",
-                               "credential_id"}
+        assert set(sample) == {
+            "file",
+            "format",
+            "kind",
+            "case",
+            "expected",
+            "description",
+            "credential_id",
+        }
         fmt, case = sample["file"].rsplit(".", 1)[0].split("-", 1)
         assert sample["kind"] == {"edc": "European Digital Credential", "ob3": "Open Badge"}[fmt]
         assert sample["case"] == case.replace("-", " ")

@@ -117,8 +117,12 @@ def test_indexes_are_random_unique_and_stored_without_personal_data(tmp_path: Pa
 
 
 def test_a_full_list_is_refused_and_the_store_opens_a_new_one(tmp_path: Path) -> None:
-    store = StatusStore(tmp_path, slug="aa", site_url="https://example.org/",
-                        issuer_did="did:web:example.org:issuers:aa")
+    store = StatusStore(
+        tmp_path,
+        slug="aa",
+        site_url="https://example.org/",
+        issuer_did="did:web:example.org:issuers:aa",
+    )
     first = store.allocate("urn:uuid:first", rng=random.Random(2))
     assert first.list_id == "revocation-1"
     used = store.used("revocation-1")
@@ -131,15 +135,22 @@ def test_a_full_list_is_refused_and_the_store_opens_a_new_one(tmp_path: Path) ->
 
 def test_store_signs_lists_and_records_entries(tmp_path: Path) -> None:
     key = generate_private_key("EdDSA")
-    store = StatusStore(tmp_path, slug="aa", site_url="https://example.org/c/",
-                        issuer_did="did:web:example.org:c:issuers:aa")
+    store = StatusStore(
+        tmp_path,
+        slug="aa",
+        site_url="https://example.org/c/",
+        issuer_did="did:web:example.org:c:issuers:aa",
+    )
     entry = store.allocate("urn:uuid:abc", rng=random.Random(4))
     assert entry.list_url == "https://example.org/c/issuers/aa/status/revocation-1.json"
     as_json = entry.to_json()
-    assert as_json == {"id": f"{entry.list_url}#{entry.index}",
-                       "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-                       "statusListIndex": str(entry.index),
-                       "statusListCredential": entry.list_url}
+    assert as_json == {
+        "id": f"{entry.list_url}#{entry.index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(entry.index),
+        "statusListCredential": entry.list_url,
+    }
     assert entry.to_json(edc=True)["type"] == ["CredentialStatus", "BitstringStatusListEntry"]
     assert store.needs_signature
     signer = ListSigner(key, "did:web:example.org:c:issuers:aa#k")
@@ -152,24 +163,31 @@ def test_store_signs_lists_and_records_entries(tmp_path: Path) -> None:
     assert doc["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
     assert proof_verifies(doc, key.public_key())
     # revoke: the bit is set and the list re-signed
-    reopened = StatusStore(tmp_path, slug="aa", site_url="https://example.org/c/",
-                           issuer_did="did:web:example.org:c:issuers:aa")
+    reopened = StatusStore(
+        tmp_path,
+        slug="aa",
+        site_url="https://example.org/c/",
+        issuer_did="did:web:example.org:c:issuers:aa",
+    )
     located = reopened.locate("urn:uuid:abc")
     assert located == entry
     assert reopened.set_status(located, True)
     assert not reopened.set_status(located, True)  # already set: no change
     reopened.save(signer, now=NOW + dt.timedelta(days=1))
     doc = json.loads((tmp_path / "issuers/aa/status/revocation-1.json").read_text())
-    assert Bitstring.decode(doc["credentialSubject"]["encodedList"]).set_indexes() == [
-        entry.index]
+    assert Bitstring.decode(doc["credentialSubject"]["encodedList"]).set_indexes() == [entry.index]
     assert doc["validFrom"] == "2026-10-02T00:00:00Z"
     assert proof_verifies(doc, key.public_key())
 
 
 def test_es256_keys_sign_lists_with_ecdsa_rdfc_2019(tmp_path: Path) -> None:
     key = generate_private_key("ES256")
-    store = StatusStore(tmp_path, slug="aa", site_url="https://example.org/",
-                        issuer_did="did:web:example.org:issuers:aa")
+    store = StatusStore(
+        tmp_path,
+        slug="aa",
+        site_url="https://example.org/",
+        issuer_did="did:web:example.org:issuers:aa",
+    )
     store.allocate("urn:uuid:x")
     store.save(ListSigner(key, "did:web:example.org:issuers:aa#k"), now=NOW)
     doc = json.loads((tmp_path / "issuers/aa/status/revocation-1.json").read_text())
@@ -178,8 +196,12 @@ def test_es256_keys_sign_lists_with_ecdsa_rdfc_2019(tmp_path: Path) -> None:
 
 
 def test_a_new_list_without_a_signing_key_is_refused(tmp_path: Path) -> None:
-    store = StatusStore(tmp_path, slug="aa", site_url="https://example.org/",
-                        issuer_did="did:web:example.org:issuers:aa")
+    store = StatusStore(
+        tmp_path,
+        slug="aa",
+        site_url="https://example.org/",
+        issuer_did="did:web:example.org:issuers:aa",
+    )
     store.allocate("urn:uuid:x")
     with pytest.raises(IssuingError) as info:
         store.save(None, now=NOW)

@@ -322,9 +322,9 @@ def test_key_tables_shorten_long_values_and_keep_the_full_ones(
         assert summary.group(2) == thumbprint[: pages.FINGERPRINT_SHOWN] + "…"
         assert f'<code class="cs-fp-full">{thumbprint}</code>' in out
         # Timestamps are <time> elements that do not wrap, with the full value as datetime.
-        assert (
-            '<time class="cs-nowrap" datetime="2026-09-01T00:00:00Z">2026-09-01</time>' in out
-        ), path
+        assert '<time class="cs-nowrap" datetime="2026-09-01T00:00:00Z">2026-09-01</time>' in out, (
+            path
+        )
 
 
 def _how_to_apply(md_text: str) -> _Collector:

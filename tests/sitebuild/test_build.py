@@ -324,5 +324,7 @@ def test_catalogue_findings_in_a_failed_build_read_as_credsite_check_writes_them
         build_site(catalogue_dir=cat, out=tmp_path / "site", project=PROJECT)
     expected = [format_text([f]) for f in load_catalogue(cat).errors]
     assert exc.value.details == expected
-    assert any(re.match(r"offers/.+\.yaml:\d+:\d+: error: .+ \[UNKNOWN_KEY\]\n    Did", d)
-               for d in exc.value.details), exc.value.details
+    assert any(
+        re.match(r"offers/.+\.yaml:\d+:\d+: error: .+ \[UNKNOWN_KEY\]\n    Did", d)
+        for d in exc.value.details
+    ), exc.value.details

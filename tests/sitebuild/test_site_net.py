@@ -165,9 +165,7 @@ def test_every_page_was_parsed(example: ExampleSite) -> None:
 
 def test_no_literal_markdown_in_rendered_text(example: ExampleSite) -> None:
     problems = [
-        f"{rel}: {f}"
-        for rel, page in example.pages.items()
-        for f in markdown_left_in(page.texts)
+        f"{rel}: {f}" for rel, page in example.pages.items() for f in markdown_left_in(page.texts)
     ]
     assert problems == []
 

@@ -357,9 +357,7 @@ CASES: tuple[Case, ...] = (
         "ISSUER_NOT_IN_REGISTRY",
         verdict="valid_with_warnings",
     ),
-    Case(
-        "legal-name-impersonation", _name_impersonation, "issuer_key", "ISSUER_IMPERSONATION"
-    ),
+    Case("legal-name-impersonation", _name_impersonation, "issuer_key", "ISSUER_IMPERSONATION"),
     Case(
         "certificate-subject-impersonation",
         _certificate_impersonation,

@@ -10,23 +10,38 @@ from build_tools.verifier import Registry, verify
 from . import _make as m
 
 ALIGNMENTS: list[dict[str, Any]] = [
-    {"type": ["Alignment"], "targetName": "EQF level 6",
-     "targetUrl": "http://data.europa.eu/snb/eqf/6", "targetCode": "6",
-     "targetType": "ext:EQFLevel"},
-    {"type": ["Alignment"], "targetName": "project work",
-     "targetUrl": "http://data.europa.eu/snb/assessment/795dac4096",
-     "targetType": "ext:AssessmentType"},
-    {"type": ["Alignment"], "targetName": "Online",
-     "targetUrl": "http://data.europa.eu/snb/learning-assessment/920fbb3cbe",
-     "targetType": "ext:LearningMode"},
-    {"type": ["Alignment"], "targetName": "Institutional Quality Assurance",
-     "targetUrl": "http://data.europa.eu/snb/accreditation/bb4618238e",
-     "targetType": "ext:QualityAssurance", "targetDescription": "Quality assurance body: AIC"},
+    {
+        "type": ["Alignment"],
+        "targetName": "EQF level 6",
+        "targetUrl": "http://data.europa.eu/snb/eqf/6",
+        "targetCode": "6",
+        "targetType": "ext:EQFLevel",
+    },
+    {
+        "type": ["Alignment"],
+        "targetName": "project work",
+        "targetUrl": "http://data.europa.eu/snb/assessment/795dac4096",
+        "targetType": "ext:AssessmentType",
+    },
+    {
+        "type": ["Alignment"],
+        "targetName": "Online",
+        "targetUrl": "http://data.europa.eu/snb/learning-assessment/920fbb3cbe",
+        "targetType": "ext:LearningMode",
+    },
+    {
+        "type": ["Alignment"],
+        "targetName": "Institutional Quality Assurance",
+        "targetUrl": "http://data.europa.eu/snb/accreditation/bb4618238e",
+        "targetType": "ext:QualityAssurance",
+        "targetDescription": "Quality assurance body: AIC",
+    },
 ]
 
 
-def _micro(alignments: list[dict[str, Any]] | None = None, *, country: bool = True
-           ) -> dict[str, Any]:
+def _micro(
+    alignments: list[dict[str, Any]] | None = None, *, country: bool = True
+) -> dict[str, Any]:
     cred = m.ob3_credential()
     achievement = cred["credentialSubject"]["achievement"]
     achievement["achievementType"] = "MicroCredential"
@@ -37,8 +52,7 @@ def _micro(alignments: list[dict[str, Any]] | None = None, *, country: bool = Tr
 
 
 def _eu(cred: dict[str, Any], registry: Registry, crypto: Any) -> Any:
-    report = verify(m.dumps(m.sign_di(cred, m.keys()["lu-ed"])), registry, now=m.NOW,
-                    crypto=crypto)
+    report = verify(m.dumps(m.sign_di(cred, m.keys()["lu-ed"])), registry, now=m.NOW, crypto=crypto)
     check = report.check("eu_elements")
     assert check is not None
     return report, check
@@ -60,8 +74,10 @@ def test_missing_elements_are_listed_as_a_warning(registry: Registry, crypto: An
     assert (eu.status, eu.code) == ("warn", "EU_ELEMENTS_MISSING")
     assert report.verdict == "valid_with_warnings"
     assert "8 of the 11" in eu.message
-    assert eu.message.endswith("missing: country or region of the issuer, notional workload "
-                               "(ECTS), type of quality assurance.")
+    assert eu.message.endswith(
+        "missing: country or region of the issuer, notional workload "
+        "(ECTS), type of quality assurance."
+    )
     assert "present: identification of the learner, title of the micro-credential" in eu.detail
 
 
@@ -72,8 +88,12 @@ def test_only_elm_concepts_count_for_assessment_mode_and_quality(
     vague = [dict(a, targetUrl=a["targetUrl"].rsplit("/", 1)[0] + "/") for a in ALIGNMENTS]
     _, eu = _eu(_micro(vague), registry, crypto)
     assert eu.code == "EU_ELEMENTS_MISSING"
-    for label in ("level (EQF)", "type of assessment", "form of participation",
-                  "type of quality assurance"):
+    for label in (
+        "level (EQF)",
+        "type of assessment",
+        "form of participation",
+        "type of quality assurance",
+    ):
         assert label in eu.message
 
 

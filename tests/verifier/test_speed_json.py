@@ -237,6 +237,7 @@ def test_shape_checks_match_the_depth_first_reference(monkeypatch: pytest.Monkey
 
 # --------------------------------------------------------------------------- dates
 
+
 def _reference_parse_datetime(value: Any) -> datetime | None:
     """parse_datetime without its direct path for the usual form."""
     if not isinstance(value, str) or len(value) > 64:

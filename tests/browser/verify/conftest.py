@@ -45,7 +45,10 @@ class FreshSite:
 def _credsite(*args: str) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "build_tools.cli", *args],
-        cwd=PROJECT, capture_output=True, text=True, check=False,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, f"credsite {' '.join(args)} failed:\n{done.stdout}{done.stderr}"
     return done.stdout
@@ -53,8 +56,21 @@ def _credsite(*args: str) -> str:
 
 def _issue(cat: Path, out: Path, *, offer: str, key: Path, fmt: str) -> Path:
     target = out / offer
-    _credsite("issue", "--offer", offer, "--learner", str(LEARNER), "--key", str(key),
-              "--format", fmt, "--out", str(target), "--catalogue", str(cat))
+    _credsite(
+        "issue",
+        "--offer",
+        offer,
+        "--learner",
+        str(LEARNER),
+        "--key",
+        str(key),
+        "--format",
+        fmt,
+        "--out",
+        str(target),
+        "--catalogue",
+        str(cat),
+    )
     files = [p for p in target.iterdir() if p.suffix in (".json", ".jsonld")]
     assert len(files) == 1, files
     return files[0]
@@ -69,18 +85,39 @@ def fresh_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FreshSite]:
     keys.mkdir()
     fresh_key = keys / "lu-fresh.pem"
     kid = "lu-test-fresh-1"
-    _credsite("keys", "new", "--issuer", "lu", "--alg", "EdDSA", "--kid", kid,
-              "--private-out", str(fresh_key), "--catalogue", str(cat))
+    _credsite(
+        "keys",
+        "new",
+        "--issuer",
+        "lu",
+        "--alg",
+        "EdDSA",
+        "--kid",
+        kid,
+        "--private-out",
+        str(fresh_key),
+        "--catalogue",
+        str(cat),
+    )
     out = work / "issued"
     issued = {
-        "lu-data-ethics-practice": _issue(cat, out, offer="lu-data-ethics-practice",
-                                          key=fresh_key, fmt="ob3"),
+        "lu-data-ethics-practice": _issue(
+            cat, out, offer="lu-data-ethics-practice", key=fresh_key, fmt="ob3"
+        ),
         "jyu-cyber-security-essentials": _issue(
-            cat, out, offer="jyu-cyber-security-essentials",
-            key=DEMO_KEYS / "jyu-2026-eddsa-1.pem", fmt="ob3"),
+            cat,
+            out,
+            offer="jyu-cyber-security-essentials",
+            key=DEMO_KEYS / "jyu-2026-eddsa-1.pem",
+            fmt="ob3",
+        ),
         "uia-ehealth-welfare-technology": _issue(
-            cat, out, offer="uia-ehealth-welfare-technology",
-            key=DEMO_KEYS / "uia-2026-eddsa-1.pem", fmt="edc"),
+            cat,
+            out,
+            offer="uia-ehealth-welfare-technology",
+            key=DEMO_KEYS / "uia-2026-eddsa-1.pem",
+            fmt="edc",
+        ),
     }
     catalogue, _ = load_valid_catalogue(cat)
     site = work / "site"

@@ -57,8 +57,14 @@ def test_the_archive_holds_the_verifier_and_pure_python_dependencies_only(
     assert "build_tools/verifier/engine.py" in names
     assert "build_tools/verifier/crypto_cpython.py" not in names
     assert any(n.startswith("build_tools/verifier/_internal/jsonld/contexts/") for n in names)
-    assert {"lxml/__init__.py", "lxml/html.py", "pyld/jsonld.py", "cachetools/__init__.py",
-            "frozendict/__init__.py", "asn1crypto/core.py"} <= names
+    assert {
+        "lxml/__init__.py",
+        "lxml/html.py",
+        "pyld/jsonld.py",
+        "cachetools/__init__.py",
+        "frozendict/__init__.py",
+        "asn1crypto/core.py",
+    } <= names
     assert not [n for n in names if n.startswith(("cryptography/", "jwcrypto/", "yaml/"))]
     assert not [n for n in names if n.endswith((".so", ".pyd", ".pyo"))]
     # Bytecode only as __pycache__/<module>.<tag>.pyc beside each module, for every module.
@@ -72,7 +78,10 @@ def test_the_archive_holds_the_verifier_and_pure_python_dependencies_only(
     }
     # The rest of build_tools (catalogue, issuing, outputs, ...) never reaches the browser.
     assert {n.split("/")[1] for n in names if n.startswith("build_tools/")} == {
-        "__init__.py", "__pycache__", "verifier"}
+        "__init__.py",
+        "__pycache__",
+        "verifier",
+    }
     # Licence texts of the bundled distributions travel with them.
     assert [n for n in names if n.startswith("pyld-") and "LICENSE" in n]
 
@@ -88,8 +97,9 @@ def test_missing_or_mismatched_runtime_is_a_plain_error(tmp_path: Path) -> None:
         render_verifier_bundle(None, project_root=tmp_path)
     (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"pyodide": "1.2.3"}}))
     with pytest.raises(VerifierBundleError, match=r"pins 1\.2\.3"):
-        render_verifier_bundle(None, project_root=tmp_path,
-                               pyodide_dir=PROJECT / "node_modules" / "pyodide")
+        render_verifier_bundle(
+            None, project_root=tmp_path, pyodide_dir=PROJECT / "node_modules" / "pyodide"
+        )
     (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"pyodide": "^314"}}))
     with pytest.raises(VerifierBundleError, match="exact version"):
         render_verifier_bundle(None, project_root=tmp_path)
@@ -127,9 +137,18 @@ def test_the_browser_imports_the_verifier_from_its_bytecode(
     node = shutil.which("node")
     assert node, "Node is part of the set-up (npm ci)"
     out = subprocess.run(
-        [node, "--input-type=module", "-e", _IMPORT_IN_PYODIDE,
-         str(PROJECT / "node_modules" / "pyodide"), str(archive)],
-        capture_output=True, text=True, check=True, timeout=300,
+        [
+            node,
+            "--input-type=module",
+            "-e",
+            _IMPORT_IN_PYODIDE,
+            str(PROJECT / "node_modules" / "pyodide"),
+            str(archive),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
 

@@ -45,8 +45,10 @@ try {
 } catch (e) {}
 """
 
-XSS = ('<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
-       '"><svg onload=window.__xss=3>')
+XSS = (
+    '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+    '"><svg onload=window.__xss=3>'
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -56,14 +58,16 @@ def open_verifier(page: Any, url: str, *, wait: bool = True) -> None:
     page.add_init_script(WATCH)
     page.goto(url)
     if wait:
-        page.wait_for_selector("#credsite-verifier[data-state=ready]", state="attached",
-                               timeout=START_TIMEOUT_MS)
+        page.wait_for_selector(
+            "#credsite-verifier[data-state=ready]", state="attached", timeout=START_TIMEOUT_MS
+        )
 
 
 def wait_results(page: Any, count: int) -> list[dict[str, Any]]:
     """Wait for a finished batch of `count` results; their verdicts and check rows."""
-    page.wait_for_selector("#cv-download:not([hidden])", state="attached",
-                           timeout=RESULT_TIMEOUT_MS)
+    page.wait_for_selector(
+        "#cv-download:not([hidden])", state="attached", timeout=RESULT_TIMEOUT_MS
+    )
     results: list[dict[str, Any]] = page.eval_on_selector_all(
         "#cv-results > .cv-result",
         """els => els.map(el => ({
@@ -230,8 +234,11 @@ def test_csp_meta_no_inline_script_and_no_violation(
 
 
 def _hostile_credential(site_root: Path) -> dict[str, Any]:
-    valid = next(s for s in samples(site_root) if s["format"].startswith("vc-di")
-                 and s["expected"] == "valid")
+    valid = next(
+        s
+        for s in samples(site_root)
+        if s["format"].startswith("vc-di") and s["expected"] == "valid"
+    )
     cred = json.loads((site_root / "samples" / valid["file"]).read_text("utf-8"))
     subject = cred["credentialSubject"]
     name = next(i for i in subject["identifier"] if i.get("identityType") == "name")
@@ -253,8 +260,9 @@ def test_hostile_text_is_shown_literally_and_nothing_runs(
     cred = _hostile_credential(root)
     hostile = tmp_path / f"{XSS.replace('/', '_')[:60]}.json"
     hostile.write_text(json.dumps(cred), "utf-8")
-    valid = next(s for s in samples(root) if s["format"].startswith("vc-di")
-                 and s["expected"] == "valid")
+    valid = next(
+        s for s in samples(root) if s["format"].startswith("vc-di") and s["expected"] == "valid"
+    )
     unknown_context = json.loads((root / "samples" / valid["file"]).read_text("utf-8"))
     unknown_context["@context"] = [*unknown_context["@context"], "https://example.org/" + XSS]
     second = tmp_path / "context.json"
@@ -268,8 +276,10 @@ def test_hostile_text_is_shown_literally_and_nothing_runs(
     assert XSS.replace("/", "_")[:60] in text  # the file name
     assert "https://example.org/" + XSS in page.text_content("#cv-results")  # technical detail
     assert page.evaluate("() => window.__xss") is None
-    injected = page.eval_on_selector_all("#cv-results img, #cv-results svg, #cv-results script,"
-                                         " #cv-results iframe", "els => els.length")
+    injected = page.eval_on_selector_all(
+        "#cv-results img, #cv-results svg, #cv-results script, #cv-results iframe",
+        "els => els.length",
+    )
     assert injected == 0
     # Values read from a credential whose signature is not valid are marked as not verified.
     assert page.locator("#cv-results .cv-tag--unsigned").count() >= 2
@@ -344,11 +354,13 @@ def test_start_up_shows_progress_and_keeps_the_runtime_off_the_main_thread(
     # structure that keeps the page responsive: progress is shown and Pyodide lives in a worker.
     page.goto(site_server.url("verify/"))
     status = page.locator("#cv-status")
-    page.wait_for_selector("#cv-status:has-text('Loading the verifier… step')", state="attached",
-                           timeout=30_000)
+    page.wait_for_selector(
+        "#cv-status:has-text('Loading the verifier… step')", state="attached", timeout=30_000
+    )
     assert "Loading the verifier… step" in status.inner_text()
-    page.wait_for_selector("#credsite-verifier[data-state=ready]", state="attached",
-                           timeout=START_TIMEOUT_MS)
+    page.wait_for_selector(
+        "#credsite-verifier[data-state=ready]", state="attached", timeout=START_TIMEOUT_MS
+    )
     assert "ready" in status.inner_text()
     assert len(page.workers) >= 1
     assert page.evaluate("typeof window.loadPyodide === 'undefined' && !('pyodide' in window)")
@@ -359,8 +371,9 @@ def test_missing_runtime_file_shows_an_error_not_a_spinner(
 ) -> None:
     page.route("**/verify/runtime/pyodide.asm.wasm", lambda route: route.fulfill(status=404))
     open_verifier(page, site_server.url("verify/"), wait=False)
-    page.wait_for_selector("#credsite-verifier[data-state=failed]", state="attached",
-                           timeout=60_000)
+    page.wait_for_selector(
+        "#credsite-verifier[data-state=failed]", state="attached", timeout=60_000
+    )
     error = page.locator("#cv-error")
     assert error.is_visible()
     assert "missing" in error.inner_text()
@@ -376,8 +389,9 @@ def test_changed_runtime_file_is_refused(page: RecordingPage, site_server: SiteS
 
     page.route("**/verify/runtime/verifier.zip", corrupt)
     open_verifier(page, site_server.url("verify/"), wait=False)
-    page.wait_for_selector("#credsite-verifier[data-state=failed]", state="attached",
-                           timeout=60_000)
+    page.wait_for_selector(
+        "#credsite-verifier[data-state=failed]", state="attached", timeout=60_000
+    )
     assert "checksum" in page.inner_text("#cv-error")
 
 
@@ -392,8 +406,9 @@ def test_webassembly_blocked_by_policy_shows_an_error(
 
     page.route("**/assets/verifier/worker.mjs", strict)
     open_verifier(page, site_server.url("verify/"), wait=False)
-    page.wait_for_selector("#credsite-verifier[data-state=failed]", state="attached",
-                           timeout=60_000)
+    page.wait_for_selector(
+        "#credsite-verifier[data-state=failed]", state="attached", timeout=60_000
+    )
     assert "blocks WebAssembly" in page.inner_text("#cv-error")
 
 
@@ -402,15 +417,17 @@ def test_start_up_that_never_finishes_times_out_with_a_message(
 ) -> None:
     def short_timeout(route: Any) -> None:
         response = route.fetch()
-        html = response.text().replace('data-max-bytes="5000000"',
-                                       'data-max-bytes="5000000" data-start-timeout="4000"')
+        html = response.text().replace(
+            'data-max-bytes="5000000"', 'data-max-bytes="5000000" data-start-timeout="4000"'
+        )
         route.fulfill(response=response, body=html)
 
     page.route("**/verify/", short_timeout)
     page.route("**/verify/runtime/pyodide.asm.wasm", lambda route: None)  # never answered
     open_verifier(page, site_server.url("verify/"), wait=False)
-    page.wait_for_selector("#credsite-verifier[data-state=failed]", state="attached",
-                           timeout=30_000)
+    page.wait_for_selector(
+        "#credsite-verifier[data-state=failed]", state="attached", timeout=30_000
+    )
     assert "did not start within 30 seconds" in page.inner_text("#cv-error")
 
 
@@ -418,16 +435,19 @@ def test_wasm_disabled_browser_shows_an_error(browser: Any, site_server: SiteSer
     context = browser.new_context()
     try:
         page: Page = context.new_page()
+
         # WebAssembly switched off in the worker as a browser setting or extension would.
         def without_wasm(route: Any) -> None:
             response = route.fetch()
-            route.fulfill(response=response,
-                          body="delete globalThis.WebAssembly;\n" + response.text())
+            route.fulfill(
+                response=response, body="delete globalThis.WebAssembly;\n" + response.text()
+            )
 
         page.route("**/assets/verifier/worker.mjs", without_wasm)
         page.goto(site_server.url("verify/"))
-        page.wait_for_selector("#credsite-verifier[data-state=failed]", state="attached",
-                               timeout=60_000)
+        page.wait_for_selector(
+            "#credsite-verifier[data-state=failed]", state="attached", timeout=60_000
+        )
         assert "WebAssembly turned off" in page.inner_text("#cv-error")
     finally:
         context.close()
@@ -474,8 +494,9 @@ def test_a_file_past_the_time_out_restarts_the_worker_and_the_next_file_verifies
     assert "restarted" in result["text"]
     # a new worker starts; with the usual time-out, a sample verifies
     page.eval_on_selector("#credsite-verifier", "el => { delete el.dataset.verifyTimeout; }")
-    page.wait_for_selector("#credsite-verifier[data-state=ready]", state="attached",
-                           timeout=START_TIMEOUT_MS)
+    page.wait_for_selector(
+        "#credsite-verifier[data-state=ready]", state="attached", timeout=START_TIMEOUT_MS
+    )
     valid = next(s for s in samples(site_server.site.root) if s["expected"] == "valid")
     page.locator(f"#cv-samples button[data-sample='{valid['file']}']").click()
     [again] = wait_results(page, 1)

@@ -75,13 +75,17 @@ def test_browser_and_cpython_agree_on_the_corpus(tmp_path: Path, chromium_browse
         reg_path = entry["registry"]
         key = f"{i}:{entry['file']}"
         rel = reg_path or EMPTY_REGISTRY
-        group = groups.setdefault(rel, {
-            "registry": f"vectors/{rel}",
-            "root": "vectors/" + (rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""),
-            "entries": [],
-        })
-        group["entries"].append({"key": key, "path": f"vectors/{entry['file']}",
-                                 "now": entry["now"]})
+        group = groups.setdefault(
+            rel,
+            {
+                "registry": f"vectors/{rel}",
+                "root": "vectors/" + (rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""),
+                "entries": [],
+            },
+        )
+        group["entries"].append(
+            {"key": key, "path": f"vectors/{entry['file']}", "now": entry["now"]}
+        )
         if reg_path not in registries:
             registries[reg_path] = _registry(reg_path)
         now = dt.datetime.fromisoformat(entry["now"].replace("Z", "+00:00"))

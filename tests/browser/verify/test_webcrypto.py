@@ -54,18 +54,29 @@ def _vectors() -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
 
     def add(name: str, jwk: dict[str, Any], alg: str, message: bytes, sig: bytes) -> None:
-        out.append({"name": name, "jwk": jwk, "alg": alg,
-                    "message": _b64u(message), "signature": _b64u(sig)})
+        out.append(
+            {
+                "name": name,
+                "jwk": jwk,
+                "alg": alg,
+                "message": _b64u(message),
+                "signature": _b64u(sig),
+            }
+        )
 
     ed = ed25519.Ed25519PrivateKey.generate()
-    ed_jwk = {"kty": "OKP", "crv": "Ed25519",
-              "x": _b64u(ed.public_key().public_bytes_raw())}
+    ed_jwk = {"kty": "OKP", "crv": "Ed25519", "x": _b64u(ed.public_key().public_bytes_raw())}
     ed_sig = ed.sign(msg)
     add("ed25519 valid", ed_jwk, "EdDSA", msg, ed_sig)
     add("ed25519 other message", ed_jwk, "EdDSA", other, ed_sig)
     add("ed25519 short signature", ed_jwk, "EdDSA", msg, ed_sig[:63])
-    add("ed25519 with registry alg member", {**ed_jwk, "alg": "EdDSA", "kid": "k"}, "EdDSA",
-        msg, ed_sig)
+    add(
+        "ed25519 with registry alg member",
+        {**ed_jwk, "alg": "EdDSA", "kid": "k"},
+        "EdDSA",
+        msg,
+        ed_sig,
+    )
     add("ed25519 31-byte key", {**ed_jwk, "x": _b64u(b"\x01" * 31)}, "EdDSA", msg, ed_sig)
     add("ed25519 key with ES256", ed_jwk, "ES256", msg, ed_sig)
 
@@ -87,8 +98,9 @@ def _vectors() -> list[dict[str, Any]]:
     rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     rsa_jwk = _rsa_jwk(rsa_key)
     pkcs = rsa_key.sign(msg, padding.PKCS1v15(), hashes.SHA256())
-    pss = rsa_key.sign(msg, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32),
-                       hashes.SHA256())
+    pss = rsa_key.sign(
+        msg, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32), hashes.SHA256()
+    )
     add("RS256 valid", rsa_jwk, "RS256", msg, pkcs)
     add("RS256 other message", rsa_jwk, "RS256", other, pkcs)
     add("RS256 truncated signature", rsa_jwk, "RS256", msg, pkcs[:-1])
@@ -97,8 +109,13 @@ def _vectors() -> list[dict[str, Any]]:
     add("PS256 signature checked as RS256", rsa_jwk, "RS256", msg, pss)
     add("RSA key with EdDSA", rsa_jwk, "EdDSA", msg, pkcs)
     small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
-    add("RSA 1024-bit key refused", _rsa_jwk(small), "RS256", msg,
-        small.sign(msg, padding.PKCS1v15(), hashes.SHA256()))
+    add(
+        "RSA 1024-bit key refused",
+        _rsa_jwk(small),
+        "RS256",
+        msg,
+        small.sign(msg, padding.PKCS1v15(), hashes.SHA256()),
+    )
     add("unknown key type", {"kty": "oct", "k": "AAAA"}, "RS256", msg, pkcs)
     return out
 
@@ -108,9 +125,11 @@ def _cpython_answers(vectors: list[dict[str, Any]]) -> dict[str, str]:
     for v in vectors:
         try:
             ok = verify_signature_sync(
-                jwk=v["jwk"], alg=v["alg"],
+                jwk=v["jwk"],
+                alg=v["alg"],
                 message=base64.urlsafe_b64decode(v["message"] + "=="),
-                signature=base64.urlsafe_b64decode(v["signature"] + "=="))
+                signature=base64.urlsafe_b64decode(v["signature"] + "=="),
+            )
             answers[v["name"]] = "true" if ok else "false"
         except ValueError:
             answers[v["name"]] = "ValueError"
@@ -119,7 +138,6 @@ def _cpython_answers(vectors: list[dict[str, Any]]) -> dict[str, str]:
 
 _PAGE = """<!doctype html><meta charset="utf-8"><title>WebCrypto backend</title>
 <script type="module" src="./harness.mjs"></script>"""
-
 
 
 def test_webcrypto_backend_matches_cpython_backend(tmp_path: Path, chromium_browser: Any) -> None:

@@ -447,14 +447,11 @@ class SignatureCheck:
         if fields.get("proofPurpose") != purpose:
             said = "The signature was not made for issuing credentials."
             if purpose == "authentication":
-                said = (
-                    "The presentation's signature was not made to authenticate its holder"
-                    + (
-                        " (its purpose is assertionMethod, the purpose of an issuer's "
-                        "signature), so it does not show who presented it."
-                        if fields.get("proofPurpose") == "assertionMethod"
-                        else "."
-                    )
+                said = "The presentation's signature was not made to authenticate its holder" + (
+                    " (its purpose is assertionMethod, the purpose of an issuer's "
+                    "signature), so it does not show who presented it."
+                    if fields.get("proofPurpose") == "assertionMethod"
+                    else "."
                 )
             raise KeyProblem(
                 Status.FAIL,
