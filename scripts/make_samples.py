@@ -229,8 +229,8 @@ def make_samples(catalogue_dir: Path, out: Path) -> list[dict[str, str]]:
         json.dumps(
             {
                 "format": "credsite-samples/1",
-                "note": "Demo credentials made by scripts/make_samples.py with the public demo keys "
-                "in examples/demo-keys/. Expected verdicts assume the published registry and "
+                "note": "Demo credentials made by scripts/make_samples.py with the public demo "
+                "keys in examples/demo-keys/. Expected verdicts assume the published registry and "
                 "status lists of the demo site.",
                 "samples": index,
             },

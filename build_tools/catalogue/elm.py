@@ -320,7 +320,8 @@ def _assessment(offer: Offer, base: str) -> dict[str, Any]:
             note(
                 f"{base}#supervision",
                 {
-                    "en": f"Supervision and identity verification: {_SUPERVISION_LABELS[a.supervision]}."
+                    "en": "Supervision and identity verification: "
+                    f"{_SUPERVISION_LABELS[a.supervision]}."
                 },
             )
         ]

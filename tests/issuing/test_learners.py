@@ -93,13 +93,15 @@ Matti,Meikäläinen,,Student ID,JYU-2,,4,2026-11-20
     ("text", "line", "column", "words"),
     [
         (
-            "given_name: A\nfamily_name: B\ndate_of_brith: 2000-01-01\ncompletion_date: 2026-01-01\n",
+            "given_name: A\nfamily_name: B\n"
+            "date_of_brith: 2000-01-01\ncompletion_date: 2026-01-01\n",
             3,
             1,
             "Did you mean 'date_of_birth'?",
         ),
         (
-            "given_name: A\nfamily_name: B\ndate_of_birth: 2000-13-01\ncompletion_date: 2026-01-01\n",
+            "given_name: A\nfamily_name: B\n"
+            "date_of_birth: 2000-13-01\ncompletion_date: 2026-01-01\n",
             3,
             16,
             "not a date",
@@ -112,7 +114,8 @@ Matti,Meikäläinen,,Student ID,JYU-2,,4,2026-11-20
             "date of birth or an identifier",
         ),
         (
-            "given_name: A\nfamily_name: B\ndate_of_birth: 2000-01-01\ncompletion_date: 2027-01-01\n",
+            "given_name: A\nfamily_name: B\n"
+            "date_of_birth: 2000-01-01\ncompletion_date: 2027-01-01\n",
             4,
             18,
             "in the future",
