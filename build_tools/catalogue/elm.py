@@ -26,6 +26,21 @@ The choices, where the two used to differ:
 - ESCO skills: concepts with every label the catalogue has; only credentials add the ESCO skills
   scheme (the official EDC and LOQ MDR shapes disagree on it, see `specification`).
 
+Each awarding body's `Organisation` node, `{site_url}issuers/<slug>/#org`, is likewise built
+once, by `organisation()`, for the site's documents and for credentials (issuer and awarding
+bodies). The choices, where the two used to differ:
+
+- Erasmus code: the organisation's `registration`, a `LegalIdentifier` with its country, not an
+  `identifier`; both the EDC and LOQ shapes accept it there, and the QualityLink profile, which
+  allows only SCHAC and OrgReg identifiers under `identifier`, keeps it;
+- scheme names: "Erasmus Charter for Higher Education (ECHE) code", "SCHAC home organisation",
+  "DEQAR institution ID";
+- node ids: fragments after the organisation's own, `#org-location`, `#org-address`,
+  `#org-homepage`, `#org-erasmus`, `#org-schac`, `#org-deqar` (QualityLink names the SCHAC
+  identifier so); the city as the location's `geographicName`;
+- the alliance `Group` is embedded with its names (a credential must carry it whole);
+- the eIDAS identifier (`#org-eidas`) only on a credential's sealer (`eidas_identifier`).
+
 Nodes are written with the JSON-LD keywords `@id` and `@type`: the site's documents name only
 the edc-ap context, which defines no aliases for them. Credentials, whose VC 1.1 context aliases
 `id` and `type` (the spelling EDC readers expect), rename them with `vc_keys`.
@@ -41,6 +56,8 @@ from .model import Catalogue, Issuer, LangMap, Offer, english, offer_countries
 
 __all__ = [
     "ECTS",
+    "alliance_group",
+    "alliance_id",
     "concept",
     "duration",
     "lang",
@@ -48,6 +65,7 @@ __all__ = [
     "nqf_unknown",
     "number",
     "offer_base",
+    "organisation",
     "organisation_id",
     "specification",
     "specification_id",
@@ -62,6 +80,9 @@ _ECTS_LABEL = "European Credit Transfer System"
 _CREDIT_SCHEME = "http://data.europa.eu/snb/education-credit/25831c2"
 _QDR_SCHEME = "http://data.europa.eu/snb/qdr/25831c2"
 _ESCO_SKILLS = "http://data.europa.eu/esco/concept-scheme/skills"
+_ERASMUS = "Erasmus Charter for Higher Education (ECHE) code"
+_SCHAC = "SCHAC home organisation"
+_DEQAR = "DEQAR institution ID"
 _GRADING_LABELS = {"pass-fail": "Pass or fail", "graded": "Graded"}
 _SUPERVISION_LABELS = {
     "unsupervised-no-id": "Unsupervised, without identity verification",
@@ -87,6 +108,10 @@ def specification_id(site_url: str, offer_id: str) -> str:
 
 def organisation_id(site_url: str, slug: str) -> str:
     return f"{site_url}issuers/{slug}/#org"
+
+
+def alliance_id(site_url: str) -> str:
+    return f"{site_url}#alliance"
 
 
 # --------------------------------------------------------------------------------------------
@@ -152,6 +177,97 @@ def vc_keys(node: Any) -> Any:
         return node
     renamed = {"@id": "id", "@type": "type"}
     return {renamed.get(key, key): vc_keys(value) for key, value in node.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# Organisations
+
+
+def alliance_group(catalogue: Catalogue) -> dict[str, Any]:
+    """The alliance's `Group` node (`{site_url}#alliance`)."""
+    a = catalogue.alliance
+    node: dict[str, Any] = {
+        "@id": alliance_id(a.site_url),
+        "@type": "Group",
+        "prefLabel": {"en": a.name},
+    }
+    if a.full_name:
+        node["altLabel"] = lang(a.full_name)
+    return node
+
+
+def organisation(
+    catalogue: Catalogue, issuer: Issuer, *, eidas_identifier: bool = False
+) -> dict[str, Any]:
+    """The awarding body's `Organisation` node (`{site_url}issuers/<slug>/#org`).
+
+    `eidas_identifier` adds the eIDAS legal identifier that the EDC shapes require of a
+    credential's issuer (the sealer); only credentials ask for it, the site's documents leave it
+    out. That one property is the only difference between the two.
+    """
+    site = catalogue.alliance.site_url
+    org_id = organisation_id(site, issuer.slug)
+    country = vocab_concept("country", issuer.country)
+    node: dict[str, Any] = {
+        "@id": org_id,
+        "@type": "Organisation",
+        "legalName": lang(issuer.legal_name),
+    }
+    if issuer.short_name:
+        node["altLabel"] = {"en": issuer.short_name}
+    node["location"] = {
+        "@id": f"{org_id}-location",
+        "@type": "Location",
+        "address": {"@id": f"{org_id}-address", "@type": "Address", "countryCode": country},
+        **({"geographicName": {"en": issuer.city}} if issuer.city else {}),
+    }
+    if issuer.homepage:
+        node["homepage"] = web_resource(f"{org_id}-homepage", issuer.homepage)
+    if issuer.erasmus_code:
+        node["registration"] = _legal_identifier(
+            f"{org_id}-erasmus", _ERASMUS, issuer.erasmus_code, country
+        )
+    identifiers = [
+        {"@id": f"{org_id}-{tag}", "@type": "Identifier", "notation": value, "schemeName": scheme}
+        for tag, scheme, value in (
+            ("schac", _SCHAC, issuer.schac),
+            ("deqar", _DEQAR, issuer.deqar_id),
+        )
+        if value
+    ]
+    if identifiers:
+        node["identifier"] = identifiers
+    if catalogue.alliance.name:
+        node["groupMemberOf"] = alliance_group(catalogue)
+    if eidas_identifier:
+        # The EDC issuer needs an eIDAS legal identifier (IssuerNodeShape). A qualified eSeal
+        # would carry the organisationIdentifier of its certificate; a project key has none, so
+        # the institution's best registry identifier stands in, and says which one it is.
+        scheme, notation = "credsite issuer page", f"{site}issuers/{issuer.slug}/"
+        for candidate_scheme, value in (
+            (_ERASMUS, issuer.erasmus_code),
+            (_SCHAC, issuer.schac),
+            (_DEQAR, issuer.deqar_id),
+        ):
+            if value:
+                scheme, notation = candidate_scheme, value
+                break
+        node["eIDASIdentifier"] = _legal_identifier(f"{org_id}-eidas", scheme, notation, country)
+    return node
+
+
+def _legal_identifier(
+    node_id: str, scheme: str, notation: str, country: dict[str, Any] | None
+) -> dict[str, Any]:
+    node: dict[str, Any] = {
+        "@id": node_id,
+        "@type": "LegalIdentifier",
+        "notation": notation,
+        "schemeName": scheme,
+    }
+    if country:
+        node["spatial"] = country
+    return node
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ EDC-generic-full 3.2 SHACL shapes (tests/issuing/test_edc_shacl.py) and carries 
 Annex I mandatory elements of the Council Recommendation on micro-credentials (2022/C 243/02)
 plus the optional ones the offer has; `ANNEX_I` maps each to its place (the verifier's
 `eu_elements` check confirms them). The offer's specification node comes from
-`build_tools.catalogue.elm`, the same builder as the site's `elm.jsonld`.
+`build_tools.catalogue.elm`, the same builder as the site's `elm.jsonld`, and so do the
+organisation nodes (with the sealer's eIDAS identifier added, which only credentials need).
 
 Node ids: the specification is the offer's own `{site_url}offers/<id>/elm.jsonld#specification`
 and its outcomes `…#outcome-<n>` (docs/interfaces.md), organisations are
@@ -92,70 +93,8 @@ def org_id(catalogue: Catalogue, slug: str) -> str:
 
 
 def _organisation(catalogue: Catalogue, issuer: Issuer, *, sealer: bool) -> dict[str, Any]:
-    base = f"{_site(catalogue)}issuers/{issuer.slug}/"
-    country = _concept("country", issuer.country)
-    org: dict[str, Any] = {
-        "id": org_id(catalogue, issuer.slug),
-        "type": "Organisation",
-        "legalName": _lang(issuer.legal_name),
-        "location": {
-            "id": f"{base}#location",
-            "type": "Location",
-            "address": {"id": f"{base}#address", "type": "Address", "countryCode": country},
-        },
-    }
-    if issuer.short_name:
-        org["altLabel"] = {"en": issuer.short_name}
-    if issuer.homepage:
-        org["homepage"] = {
-            "id": f"{base}#homepage",
-            "type": "WebResource",
-            "contentURL": issuer.homepage,
-        }
-    identifiers = []
-    for scheme, value, tag in (
-        ("Erasmus institution code", issuer.erasmus_code, "erasmus"),
-        ("SCHAC home organisation", issuer.schac, "schac"),
-        ("DEQAR institution id", issuer.deqar_id, "deqar"),
-    ):
-        if value:
-            identifiers.append(
-                {
-                    "id": f"{base}#id-{tag}",
-                    "type": "Identifier",
-                    "schemeName": scheme,
-                    "notation": value,
-                }
-            )
-    if identifiers:
-        org["identifier"] = identifiers
-    if catalogue.alliance.name:
-        org["groupMemberOf"] = {
-            "id": f"{_site(catalogue)}#alliance",
-            "type": "Group",
-            "prefLabel": {"en": catalogue.alliance.name},
-        }
-    if sealer:
-        # The EDC issuer needs an eIDAS legal identifier (IssuerNodeShape). A qualified eSeal
-        # would carry the organisationIdentifier of its certificate; a project key has none, so
-        # the institution's best registry identifier stands in, and says which one it is.
-        scheme, notation = "credsite issuer page", f"{base}"
-        for candidate_scheme, value in (
-            ("Erasmus institution code", issuer.erasmus_code),
-            ("SCHAC home organisation", issuer.schac),
-            ("DEQAR institution id", issuer.deqar_id),
-        ):
-            if value:
-                scheme, notation = candidate_scheme, value
-                break
-        org["eIDASIdentifier"] = {
-            "id": f"{base}#legal-identifier",
-            "type": "LegalIdentifier",
-            "schemeName": scheme,
-            "notation": notation,
-            "spatial": country,
-        }
-    return org
+    """The site's node of the organisation; the sealer's also carries its eIDAS identifier."""
+    return vc_keys(elm.organisation(catalogue, issuer, eidas_identifier=sealer))
 
 
 def _note(node_id: str, text: Mapping[str, str]) -> dict[str, Any]:

@@ -11,7 +11,8 @@ Each `offers/<id>/elm.jsonld` holds, in one `@graph`:
   languages, mode, entry requirements, the assessment specification and the accreditation.
   The node comes from `build_tools.catalogue.elm`, which also gives it to every issued EDC;
 - one `Organisation` per awarding body (`{site_url}issuers/<slug>/#org`) with legal name,
-  country, home page, identifiers and the alliance group.
+  location, home page, identifiers and the alliance group, from `build_tools.catalogue.elm`,
+  which also gives it to every issued EDC.
 
 The shapes that the output must satisfy are the official ELM 3.2 "LOQ" application profile
 (`tests/vectors/shacl/loq/`). Controlled values are embedded as `Concept` nodes with their
@@ -28,18 +29,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from build_tools.catalogue.elm import concept as _concept
-from build_tools.catalogue.elm import lang as _lang
-from build_tools.catalogue.elm import note as _note
 from build_tools.catalogue.elm import (
+    alliance_group,
+    organisation,
     organisation_id,
     specification,
     specification_id,
     uses_qualification,
 )
+from build_tools.catalogue.elm import concept as _concept
+from build_tools.catalogue.elm import lang as _lang
+from build_tools.catalogue.elm import note as _note
 from build_tools.catalogue.elm import vocab_concept as _vocab_concept
 from build_tools.catalogue.elm import web_resource as _web_resource
-from build_tools.catalogue.model import Catalogue, Issuer, Offer
+from build_tools.catalogue.model import Catalogue, Offer
 
 from .common import dump_json, fmt_number, offer_url
 
@@ -85,10 +88,6 @@ _CURRENCY_SCHEME = "http://publications.europa.eu/resource/authority/currency"
 
 def opportunity_id(site_url: str, offer_id: str) -> str:
     return f"{site_url}{offer_url(offer_id)}elm.jsonld#opportunity"
-
-
-def _alliance_id(site_url: str) -> str:
-    return f"{site_url}#alliance"
 
 
 def _datetime(value: dt.date) -> str:
@@ -174,74 +173,6 @@ def _prices(offer: Offer, base: str) -> list[dict[str, Any]]:
     return out
 
 
-def organisation(catalogue: Catalogue, issuer: Issuer) -> dict[str, Any]:
-    site = catalogue.alliance.site_url
-    org_id = organisation_id(site, issuer.slug)
-    node: dict[str, Any] = {
-        "@id": org_id,
-        "@type": "Organisation",
-        "legalName": _lang(issuer.legal_name),
-    }
-    if issuer.short_name:
-        node["altLabel"] = {"en": issuer.short_name}
-    country = _vocab_concept("country", issuer.country)
-    node["location"] = {
-        "@id": f"{org_id}-location",
-        "@type": "Location",
-        "address": {
-            "@id": f"{org_id}-address",
-            "@type": "Address",
-            "countryCode": country,
-        },
-        **({"geographicName": {"en": issuer.city}} if issuer.city else {}),
-    }
-    if issuer.homepage:
-        node["homepage"] = _web_resource(f"{org_id}-homepage", issuer.homepage)
-    if issuer.erasmus_code:
-        node["registration"] = {
-            "@id": f"{org_id}-erasmus",
-            "@type": "LegalIdentifier",
-            "notation": issuer.erasmus_code,
-            "schemeName": "Erasmus Charter for Higher Education (ECHE) code",
-            "spatial": country,
-        }
-    identifiers = []
-    if issuer.schac:
-        identifiers.append(
-            {
-                "@id": f"{org_id}-schac",
-                "@type": "Identifier",
-                "notation": issuer.schac,
-                "schemeName": "SCHAC home organisation",
-            }
-        )
-    if issuer.deqar_id:
-        identifiers.append(
-            {
-                "@id": f"{org_id}-deqar",
-                "@type": "Identifier",
-                "notation": issuer.deqar_id,
-                "schemeName": "DEQAR institution ID",
-            }
-        )
-    if identifiers:
-        node["identifier"] = identifiers
-    node["groupMemberOf"] = {"@id": _alliance_id(site)}
-    return node
-
-
-def _alliance_group(catalogue: Catalogue) -> dict[str, Any]:
-    a = catalogue.alliance
-    node: dict[str, Any] = {
-        "@id": _alliance_id(a.site_url),
-        "@type": "Group",
-        "prefLabel": {"en": a.name},
-    }
-    if a.full_name:
-        node["altLabel"] = _lang(a.full_name)
-    return node
-
-
 def offer_graph(catalogue: Catalogue, offer: Offer) -> list[dict[str, Any]]:
     """The nodes of one offer: opportunity, specification, awarding bodies, alliance."""
     nodes: list[dict[str, Any]] = [_opportunity(catalogue, offer), specification(catalogue, offer)]
@@ -249,7 +180,7 @@ def offer_graph(catalogue: Catalogue, offer: Offer) -> list[dict[str, Any]]:
         issuer = catalogue.issuers.get(slug)
         if issuer is not None:
             nodes.append(organisation(catalogue, issuer))
-    nodes.append(_alliance_group(catalogue))
+    nodes.append(alliance_group(catalogue))
     return nodes
 
 

@@ -410,3 +410,32 @@ def test_an_offer_without_a_national_level_states_its_eqf_level_in_both(
     levels = [level["id"] for level in spec.get("nqfLevel", [])]
     assert levels == [level["@id"] for level in on_site.get("nqfLevel", [])]
     assert all("NKR" not in level["prefLabel"]["en"] for level in spec.get("nqfLevel", []))
+
+
+def test_organisations_are_the_sites_nodes(world_template: IssuingWorld) -> None:
+    """The credential and the site's elm.jsonld say the same things about each awarding body's
+    IRI; only the sealer's eIDAS identifier, which the EDC shapes require, is the credential's
+    own."""
+    catalogue = world_template.load()
+    offer = catalogue.offers["bb-joint"]
+    data = EdcInput(catalogue, offer, LEARNER, catalogue.issuers["aa"], UID, ISSUED)
+    credential = build_edc(data, image_png=b"png")
+    on_site = {
+        node["@id"]: vc_keys(node)
+        for node in elm_output.offer_document(catalogue, offer)["@graph"]
+        if node["@type"] == "Organisation"
+    }
+    bodies = credential["credentialSubject"]["hasClaim"]["awardedBy"]["awardingBody"]
+    assert len(bodies) == len(offer.awarding_bodies) > 1
+    for body in [*bodies, credential["issuer"]]:
+        sealer = body["id"] == elm_output.organisation_id(catalogue.alliance.site_url, "aa")
+        site_node = on_site[body["id"]]
+        assert "eIDASIdentifier" not in site_node
+        assert ("eIDASIdentifier" in body) == sealer
+        assert {k: v for k, v in body.items() if k != "eIDASIdentifier"} == site_node
+    # the points where the two used to differ
+    issuer = credential["issuer"]
+    assert issuer["registration"]["type"] == "LegalIdentifier"
+    assert issuer["registration"]["notation"] == issuer["eIDASIdentifier"]["notation"]
+    assert issuer["registration"]["schemeName"] == issuer["eIDASIdentifier"]["schemeName"]
+    assert issuer["location"]["id"] == f"{issuer['id']}-location"
