@@ -168,6 +168,26 @@ def _scratch_folder(catalogue: Catalogue) -> Path | None:
         return None
 
 
+def _prepare_out(out: Path) -> Path:
+    """`out` resolved, with its parent made; refused when it holds something else than a site."""
+    out = out.resolve()
+    if not _looks_like_site(out):
+        raise BuildError(
+            f"{out} exists and is not a site built by credsite (no index.html and registry.json); "
+            "choose another --out or remove it."
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _run_mkdocs(config_path: Path, worker: BuildWorker) -> None:
+    try:
+        run_mkdocs(config_path)
+    except BuildError:
+        worker.result()  # a failure to produce the data files happened first: report it
+        raise
+
+
 def _generate(
     catalogue: Catalogue, offer_ids: list[str], their_pages: list[str]
 ) -> tuple[dict[str, bytes], dict[str, str]]:
@@ -220,6 +240,11 @@ def _stop(
         cleaner.join()
 
 
+def _remove_folders(*folders: Path) -> None:
+    for folder in dict.fromkeys(folders):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def build_catalogue_site(
     catalogue: Catalogue,
     *,
@@ -229,13 +254,7 @@ def build_catalogue_site(
 ) -> BuildResult:
     """Build the site of an already validated catalogue into `out` (atomically)."""
     project = project or find_project()
-    out = out.resolve()
-    if not _looks_like_site(out):
-        raise BuildError(
-            f"{out} exists and is not a site built by credsite (no index.html and registry.json); "
-            "choose another --out or remove it."
-        )
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = _prepare_out(out)
     result = BuildResult(out=out)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
     site, data_dir = work / "site", work / "data"
@@ -286,11 +305,7 @@ def build_catalogue_site(
         worker.pages_written()
         t2 = time.perf_counter()
         report(f"Generated {result.pages} pages; running MkDocs (strict).")
-        try:
-            run_mkdocs(config_path)
-        except BuildError:
-            worker.result()  # a failure to produce the data files happened first: report it
-            raise
+        _run_mkdocs(config_path, worker)
         t3 = time.perf_counter()
         gc.unfreeze()
         frozen = False
@@ -329,9 +344,7 @@ def build_catalogue_site(
             gc.unfreeze()
         if gc_was_enabled:
             gc.enable()
-        shutil.rmtree(work, ignore_errors=True)
-        if scratch != work:
-            shutil.rmtree(scratch, ignore_errors=True)
+        _remove_folders(work, scratch)
 
 
 def build_site(
