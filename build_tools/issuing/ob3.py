@@ -117,7 +117,7 @@ def _criteria(catalogue: Catalogue, offer: Offer) -> str:
     return "\n".join(lines)
 
 
-def _alignment(name: str, url: str, framework: str, code: str, kind: str) -> dict[str, Any]:
+def _alignment(name: str, url: str | None, framework: str, code: str, kind: str) -> dict[str, Any]:
     return {
         "type": ["Alignment"],
         "targetName": name,
