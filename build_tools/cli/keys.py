@@ -20,22 +20,8 @@ from build_tools.errors import CredsiteError
 from build_tools.issuing._common import format_utc
 from build_tools.issuing.operations import add_eseal, change_key_status, create_key
 
-from ._output import EXIT_FAILED, EXIT_OK, report_error, say
-
-
-def catalogue_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--catalogue",
-        default="catalogue",
-        metavar="DIR",
-        help="catalogue folder (default: catalogue)",
-    )
-
-
-def fail(command: str, exc: CredsiteError, args: argparse.Namespace) -> int:
-    """Report a refusal of `credsite <command>`: exit status 1."""
-    report_error(f"credsite {command}: error: ", exc, findings_under=args.catalogue)
-    return EXIT_FAILED
+from ._options import catalogue_arg, issuer_arg
+from ._output import EXIT_OK, fail, say
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "repository); the public key and its certificate go into "
         "the issuer's keys/ folder with status active.",
     )
-    new.add_argument("--issuer", required=True, metavar="SLUG")
+    issuer_arg(new)
     new.add_argument(
         "--alg",
         required=True,
@@ -85,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Mark a key retired. Credentials issued before --at "
         "(default: now) stay valid; later ones fail.",
     )
-    retire.add_argument("--issuer", required=True, metavar="SLUG")
+    issuer_arg(retire)
     retire.add_argument("--kid", required=True)
     retire.add_argument("--at", metavar="DATE", help="retirement time (default: now)")
     catalogue_arg(retire)
@@ -97,7 +83,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Mark a key compromised. Every credential and "
         "status list it signed fails verification.",
     )
-    compromised.add_argument("--issuer", required=True, metavar="SLUG")
+    issuer_arg(compromised)
     compromised.add_argument("--kid", required=True)
     catalogue_arg(compromised)
     compromised.set_defaults(handler=run_keys_compromised)
@@ -109,7 +95,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "tools to seal EDCs, so that those credentials are "
         "matched too.",
     )
-    eseal.add_argument("--issuer", required=True, metavar="SLUG")
+    issuer_arg(eseal)
     eseal.add_argument("--certificate", required=True, metavar="PEM")
     eseal.add_argument("--kid", help="key id (default: <slug>-eseal-<n>)")
     catalogue_arg(eseal)
