@@ -24,6 +24,20 @@ from ._options import catalogue_arg, issuer_arg
 from ._output import EXIT_OK, fail, say
 
 
+def _key_action(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    *,
+    help: str,
+    description: str,
+) -> argparse.ArgumentParser:
+    """`credsite keys <name> --issuer SLUG --kid KID`: an action on one existing key."""
+    parser = sub.add_parser(name, help=help, description=description)
+    issuer_arg(parser)
+    parser.add_argument("--kid", required=True)
+    return parser
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     keys = subparsers.add_parser(
         "keys",
@@ -65,26 +79,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     catalogue_arg(new)
     new.set_defaults(handler=run_keys_new)
 
-    retire = sub.add_parser(
+    retire = _key_action(
+        sub,
         "retire",
         help="stop using a key; credentials issued after the date fail",
         description="Mark a key retired. Credentials issued before --at "
         "(default: now) stay valid; later ones fail.",
     )
-    issuer_arg(retire)
-    retire.add_argument("--kid", required=True)
     retire.add_argument("--at", metavar="DATE", help="retirement time (default: now)")
     catalogue_arg(retire)
     retire.set_defaults(handler=run_keys_retire)
 
-    compromised = sub.add_parser(
+    compromised = _key_action(
+        sub,
         "compromised",
         help="mark a key compromised: everything it signed fails",
         description="Mark a key compromised. Every credential and "
         "status list it signed fails verification.",
     )
-    issuer_arg(compromised)
-    compromised.add_argument("--kid", required=True)
     catalogue_arg(compromised)
     compromised.set_defaults(handler=run_keys_compromised)
 
