@@ -401,15 +401,7 @@ class _Builder:
                     hint=f"Write it as a list, e.g. {fs.key}: [{_example(node)}].",
                 )
                 return _BAD
-            item_tp = shape.tuple_item
-            items: list[Any] = []
-            for i, item in enumerate(node.items):
-                sub = f"{path}.{i}"
-                v = self.value(item_tp, item, sub, owner=owner, fs=fs)
-                if v is not _BAD:
-                    self.positions[f"{path}.{len(items)}"] = self.loc(item)
-                    items.append(v)
-            return tuple(items)
+            return self.sequence(shape.tuple_item, node, path, owner=owner, fs=fs)
         if shape.is_mapping:
             if (owner, fs.name) in spec.PLAIN_MAPPINGS:
                 return self.plain_mapping(node, path, fs, at)
@@ -432,55 +424,76 @@ class _Builder:
                 return _BAD
             return node.value
         if tp is bool:
-            if node.value in _TRUE:
-                return True
-            if node.value in _FALSE:
-                return False
-            self.report(
-                "TYPE_BOOLEAN", f"'{fs.key}' must be true or false, found {_describe(node)}.", node
-            )
-            return _BAD
+            return self.boolean(node, fs)
         if tp is int:
-            if not node.plain or not _INT.match(node.value):
-                self.report(
-                    "TYPE_INTEGER",
-                    f"'{fs.key}' must be a whole number, found {_describe(node)}"
-                    + (" (remove the quotes)." if not node.plain else "."),
-                    node,
-                )
-                return _BAD
-            number = int(node.value)
-            if fs.scheme and not vocab.is_code(fs.scheme, str(number)):
-                self._unknown_code(node, fs.scheme, fs)
-                return _BAD
-            return number
+            return self.integer(node, fs)
         if tp is float:
-            if not node.plain or not _FLOAT.match(node.value):
-                self.report(
-                    "TYPE_NUMBER",
-                    f"'{fs.key}' must be a number, found {_describe(node)}"
-                    + (" (remove the quotes)." if not node.plain else "."),
-                    node,
-                )
-                return _BAD
-            return int(node.value) if _INT.match(node.value) else float(node.value)
+            return self.number(node, fs)
         if tp is dt.datetime:
             return self.datetime(node, fs)
         if tp is dt.date:
-            text = node.value
-            if not _DATE.match(text):
-                self.report(
-                    "TYPE_DATE",
-                    f"'{fs.key}' must be a date written YYYY-MM-DD, found {_describe(node)}.",
-                    node,
-                )
-                return _BAD
-            try:
-                return dt.date.fromisoformat(text)
-            except ValueError:
-                self.report("TYPE_DATE", f"'{text}' is not a real calendar date.", node)
-                return _BAD
+            return self.date(node, fs)
         raise TypeError(f"no conversion for {tp!r}")  # pragma: no cover - model coverage test
+
+    def sequence(
+        self, item_tp: Any, node: YSeq, path: str, *, owner: type, fs: spec.FieldSpec
+    ) -> tuple[Any, ...]:
+        """The list's valid items; positions are recorded under their index among those kept."""
+        items: list[Any] = []
+        for i, item in enumerate(node.items):
+            v = self.value(item_tp, item, f"{path}.{i}", owner=owner, fs=fs)
+            if v is not _BAD:
+                self.positions[f"{path}.{len(items)}"] = self.loc(item)
+                items.append(v)
+        return tuple(items)
+
+    def boolean(self, node: YScalar, fs: spec.FieldSpec) -> Any:
+        if node.value in _TRUE:
+            return True
+        if node.value in _FALSE:
+            return False
+        self.report(
+            "TYPE_BOOLEAN", f"'{fs.key}' must be true or false, found {_describe(node)}.", node
+        )
+        return _BAD
+
+    def _not_a_number(self, code: str, what: str, node: YScalar, fs: spec.FieldSpec) -> Any:
+        self.report(
+            code,
+            f"'{fs.key}' must be {what}, found {_describe(node)}"
+            + (" (remove the quotes)." if not node.plain else "."),
+            node,
+        )
+        return _BAD
+
+    def integer(self, node: YScalar, fs: spec.FieldSpec) -> Any:
+        if not node.plain or not _INT.match(node.value):
+            return self._not_a_number("TYPE_INTEGER", "a whole number", node, fs)
+        number = int(node.value)
+        if fs.scheme and not vocab.is_code(fs.scheme, str(number)):
+            self._unknown_code(node, fs.scheme, fs)
+            return _BAD
+        return number
+
+    def number(self, node: YScalar, fs: spec.FieldSpec) -> Any:
+        if not node.plain or not _FLOAT.match(node.value):
+            return self._not_a_number("TYPE_NUMBER", "a number", node, fs)
+        return int(node.value) if _INT.match(node.value) else float(node.value)
+
+    def date(self, node: YScalar, fs: spec.FieldSpec) -> Any:
+        text = node.value
+        if not _DATE.match(text):
+            self.report(
+                "TYPE_DATE",
+                f"'{fs.key}' must be a date written YYYY-MM-DD, found {_describe(node)}.",
+                node,
+            )
+            return _BAD
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.report("TYPE_DATE", f"'{text}' is not a real calendar date.", node)
+            return _BAD
 
     def datetime(self, node: YScalar, fs: spec.FieldSpec) -> Any:
         text = node.value.strip()

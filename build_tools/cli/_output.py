@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from build_tools.errors import CredsiteError
@@ -33,3 +34,9 @@ def report_error(
         print(printable(f"{lead}{line}"), file=sys.stderr, flush=True)
     if exc.findings:
         print(format_text(exc.findings, prefix=findings_under), file=sys.stderr, flush=True)
+
+
+def fail(command: str, exc: CredsiteError, args: argparse.Namespace) -> int:
+    """Report a refusal of `credsite <command>`: exit status 1."""
+    report_error(f"credsite {command}: error: ", exc, findings_under=args.catalogue)
+    return EXIT_FAILED

@@ -12,6 +12,7 @@ from build_tools.errors import CredsiteError
 from build_tools.sitebuild.build import BuildResult, build_site, find_project, load_valid_catalogue
 from build_tools.sitebuild.serve import PortInUse, make_server, serve_forever, site_prefix
 
+from ._options import catalogue_arg
 from ._output import EXIT_FAILED, EXIT_OK, report_error, say
 
 
@@ -76,7 +77,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Validate the catalogue, generate pages and data files, run `mkdocs build "
         "--strict` and replace the output folder atomically (a failed build leaves it untouched).",
     )
-    p.add_argument("--catalogue", default="catalogue", help="catalogue folder (default: catalogue)")
+    catalogue_arg(p)
     p.add_argument("--out", default="site", help="output folder (default: site)")
     p.set_defaults(handler=_build)
 
@@ -86,7 +87,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Build the site, serve it on 127.0.0.1 under its own sub-path, and rebuild "
         "whenever a file under catalogue/ or site_src/ changes.",
     )
-    s.add_argument("--catalogue", default="catalogue", help="catalogue folder (default: catalogue)")
+    catalogue_arg(s)
     s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     s.add_argument(
         "--out", default=None, help="folder for the built site (default: a temporary folder)"

@@ -9,6 +9,7 @@ from pathlib import Path
 from build_tools.catalogue.loader import load_catalogue
 from build_tools.findings import format_github, format_json, format_text
 
+from ._options import catalogue_arg
 from ._output import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
@@ -22,12 +23,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "(warnings allowed unless --strict), 1 errors, 2 usage error."
         ),
     )
-    check.add_argument(
-        "--catalogue",
-        default="catalogue",
-        metavar="DIR",
-        help="catalogue folder (default: catalogue)",
-    )
+    catalogue_arg(check)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument(
         "--format",

@@ -10,6 +10,7 @@ from build_tools.errors import CredsiteError
 from build_tools.outputs.loq_export import export_loq_rdfxml
 from build_tools.sitebuild.build import load_valid_catalogue
 
+from ._options import catalogue_arg
 from ._output import EXIT_FAILED, EXIT_OK, report_error, say
 
 
@@ -29,12 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export.add_argument(
         "--format", required=True, choices=["elm-loq-rdfxml"], help="the format to write"
     )
-    export.add_argument(
-        "--catalogue",
-        default="catalogue",
-        metavar="DIR",
-        help="catalogue folder (default: catalogue)",
-    )
+    catalogue_arg(export)
     export.add_argument(
         "--out", default=None, metavar="FILE", help="file to write (default: standard output)"
     )

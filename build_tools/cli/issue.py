@@ -19,8 +19,8 @@ from tqdm import tqdm
 from build_tools.errors import CredsiteError
 from build_tools.issuing.operations import inside_repository, prepare_issue
 
-from ._output import EXIT_OK, say
-from .keys import catalogue_arg, fail
+from ._options import catalogue_arg
+from ._output import EXIT_OK, fail, say
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -20,22 +20,22 @@ from build_tools.errors import CredsiteError
 from build_tools.issuing._common import format_utc
 from build_tools.issuing.operations import add_eseal, change_key_status, create_key
 
-from ._output import EXIT_FAILED, EXIT_OK, report_error, say
+from ._options import catalogue_arg, issuer_arg
+from ._output import EXIT_OK, fail, say
 
 
-def catalogue_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--catalogue",
-        default="catalogue",
-        metavar="DIR",
-        help="catalogue folder (default: catalogue)",
-    )
-
-
-def fail(command: str, exc: CredsiteError, args: argparse.Namespace) -> int:
-    """Report a refusal of `credsite <command>`: exit status 1."""
-    report_error(f"credsite {command}: error: ", exc, findings_under=args.catalogue)
-    return EXIT_FAILED
+def _key_action(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    *,
+    help: str,
+    description: str,
+) -> argparse.ArgumentParser:
+    """`credsite keys <name> --issuer SLUG --kid KID`: an action on one existing key."""
+    parser = sub.add_parser(name, help=help, description=description)
+    issuer_arg(parser)
+    parser.add_argument("--kid", required=True)
+    return parser
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "repository); the public key and its certificate go into "
         "the issuer's keys/ folder with status active.",
     )
-    new.add_argument("--issuer", required=True, metavar="SLUG")
+    issuer_arg(new)
     new.add_argument(
         "--alg",
         required=True,
@@ -79,26 +79,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     catalogue_arg(new)
     new.set_defaults(handler=run_keys_new)
 
-    retire = sub.add_parser(
+    retire = _key_action(
+        sub,
         "retire",
         help="stop using a key; credentials issued after the date fail",
         description="Mark a key retired. Credentials issued before --at "
         "(default: now) stay valid; later ones fail.",
     )
-    retire.add_argument("--issuer", required=True, metavar="SLUG")
-    retire.add_argument("--kid", required=True)
     retire.add_argument("--at", metavar="DATE", help="retirement time (default: now)")
     catalogue_arg(retire)
     retire.set_defaults(handler=run_keys_retire)
 
-    compromised = sub.add_parser(
+    compromised = _key_action(
+        sub,
         "compromised",
         help="mark a key compromised: everything it signed fails",
         description="Mark a key compromised. Every credential and "
         "status list it signed fails verification.",
     )
-    compromised.add_argument("--issuer", required=True, metavar="SLUG")
-    compromised.add_argument("--kid", required=True)
     catalogue_arg(compromised)
     compromised.set_defaults(handler=run_keys_compromised)
 
@@ -109,7 +107,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "tools to seal EDCs, so that those credentials are "
         "matched too.",
     )
-    eseal.add_argument("--issuer", required=True, metavar="SLUG")
+    issuer_arg(eseal)
     eseal.add_argument("--certificate", required=True, metavar="PEM")
     eseal.add_argument("--kid", help="key id (default: <slug>-eseal-<n>)")
     catalogue_arg(eseal)

@@ -16,8 +16,8 @@ from pathlib import Path
 from build_tools.errors import CredsiteError
 from build_tools.issuing.operations import change_status, publish_status
 
-from ._output import EXIT_OK, say
-from .keys import catalogue_arg, fail
+from ._options import catalogue_arg, issuer_arg
+from ._output import EXIT_OK, fail, say
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ("unsuspend", "lift a suspension"),
     ):
         parser = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
-        parser.add_argument("--issuer", required=True, metavar="SLUG")
+        issuer_arg(parser)
         parser.add_argument(
             "--credential",
             required=True,
@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="(re-)sign all status lists of an issuer",
         description="Re-sign every status list of the issuer, e.g. after a key change.",
     )
-    publish.add_argument("--issuer", required=True, metavar="SLUG")
+    issuer_arg(publish)
     publish.add_argument("--key", required=True, metavar="PATH")
     catalogue_arg(publish)
     publish.set_defaults(handler=run_status, action="publish", credential=None)

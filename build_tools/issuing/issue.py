@@ -193,26 +193,15 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "learner"
 
 
-def issue_credentials(
-    catalogue: Catalogue,
+def _check_can_issue(
     offer: Offer,
-    learners: Iterable[Learner],
     signing: SigningKey,
-    *,
     fmt: Format,
     issued: dt.datetime,
-    valid_until: dt.datetime | None = None,
-    store: StatusStore | None = None,
-    status_purpose: str = "revocation",
-    rng: random.Random | None = None,
-    timing: Timing | None = None,
-    progress: Callable[[int], None] | None = None,
-    now: dt.datetime | None = None,
-) -> list[IssuedCredential]:
-    """Build and sign one credential per learner. Raises IssuingError before signing anything
-    when the key, the dates or the offer do not allow issuing."""
-    now = now or utc_now()
-    issued = parse_utc(issued)
+    valid_until: dt.datetime | None,
+    now: dt.datetime,
+) -> None:
+    """The dates, the key and the offer allow issuing in this format."""
     if issued > now + dt.timedelta(minutes=5):
         raise IssuingError(
             f"The issuing date {format_utc(issued)} is in the future.",
@@ -243,8 +232,11 @@ def issue_credentials(
         raise IssuingError(
             f"The key {signing.kid} has no certificate for the EDC seal.", code="KEY_NO_CERTIFICATE"
         )
-    learner_list = list(learners)
-    for learner in learner_list:
+
+
+def _check_learners(offer: Offer, learners: list[Learner], issued: dt.datetime) -> None:
+    """Every learner has a grade when the offer is graded, and completed by the issuing date."""
+    for learner in learners:
         if offer.assessment.grading == "graded" and not learner.grade:
             raise IssuingError(
                 "The offer is graded, but this learner has no grade.",
@@ -260,55 +252,99 @@ def issue_credentials(
                 line=learner.line,
                 code="COMPLETION_AFTER_ISSUED",
             )
+
+
+def _build_and_sign(
+    catalogue: Catalogue,
+    offer: Offer,
+    learner: Learner,
+    signing: SigningKey,
+    fmt: Format,
+    uid: str,
+    issued: dt.datetime,
+    valid_until: dt.datetime | None,
+    entry: StatusEntry | None,
+    rng: random.Random | None,
+    timing: Timing,
+) -> tuple[dict[str, Any], bytes, str]:
+    """One learner's signed credential, its file content and extension; adds to `timing`."""
+    started = time.perf_counter()
+    if fmt == "edc":
+        document = build_edc(
+            EdcInput(catalogue, offer, learner, signing.issuer, uid, issued, valid_until, entry)
+        )
+        built = time.perf_counter()
+        assert signing.certificate is not None
+        signed = seal(
+            document,
+            private_key=signing.private_key,
+            certificate=signing.certificate,
+            signing_time=issued,
+        )
+        content = _json_bytes(signed)
+        extension = "jsonld"
+    else:
+        salt = f"{rng.getrandbits(64):016x}" if rng else ""
+        document = build_ob3(
+            Ob3Input(
+                catalogue,
+                offer,
+                learner,
+                signing.issuer,
+                uid,
+                issued,
+                valid_until,
+                entry,
+                salt=salt,
+            )
+        )
+        built = time.perf_counter()
+        signed = add_proof(
+            document,
+            private_key=signing.private_key,
+            verification_method=signing.verification_method,
+            created=issued,
+        )
+        content = _json_bytes(signed, indent=2)
+        extension = "json"
+    finished = time.perf_counter()
+    timing.building += built - started
+    timing.signing += finished - built
+    timing.count += 1
+    return signed, content, extension
+
+
+def issue_credentials(
+    catalogue: Catalogue,
+    offer: Offer,
+    learners: Iterable[Learner],
+    signing: SigningKey,
+    *,
+    fmt: Format,
+    issued: dt.datetime,
+    valid_until: dt.datetime | None = None,
+    store: StatusStore | None = None,
+    status_purpose: str = "revocation",
+    rng: random.Random | None = None,
+    timing: Timing | None = None,
+    progress: Callable[[int], None] | None = None,
+    now: dt.datetime | None = None,
+) -> list[IssuedCredential]:
+    """Build and sign one credential per learner. Raises IssuingError before signing anything
+    when the key, the dates or the offer do not allow issuing."""
+    issued = parse_utc(issued)
+    _check_can_issue(offer, signing, fmt, issued, valid_until, now or utc_now())
+    learner_list = list(learners)
+    _check_learners(offer, learner_list, issued)
     timing = timing or Timing()
     out: list[IssuedCredential] = []
     for number, learner in enumerate(learner_list, start=1):
-        started = time.perf_counter()
         uid = new_uuid(rng)
         credential_id = f"urn:credential:{uid}" if fmt == "edc" else f"urn:uuid:{uid}"
         entry = store.allocate(credential_id, purpose=status_purpose, rng=rng) if store else None
-        if fmt == "edc":
-            document = build_edc(
-                EdcInput(catalogue, offer, learner, signing.issuer, uid, issued, valid_until, entry)
-            )
-            built = time.perf_counter()
-            assert signing.certificate is not None
-            signed = seal(
-                document,
-                private_key=signing.private_key,
-                certificate=signing.certificate,
-                signing_time=issued,
-            )
-            content = _json_bytes(signed)
-            extension = "jsonld"
-        else:
-            salt = f"{rng.getrandbits(64):016x}" if rng else ""
-            document = build_ob3(
-                Ob3Input(
-                    catalogue,
-                    offer,
-                    learner,
-                    signing.issuer,
-                    uid,
-                    issued,
-                    valid_until,
-                    entry,
-                    salt=salt,
-                )
-            )
-            built = time.perf_counter()
-            signed = add_proof(
-                document,
-                private_key=signing.private_key,
-                verification_method=signing.verification_method,
-                created=issued,
-            )
-            content = _json_bytes(signed, indent=2)
-            extension = "json"
-        finished = time.perf_counter()
-        timing.building += built - started
-        timing.signing += finished - built
-        timing.count += 1
+        signed, content, extension = _build_and_sign(
+            catalogue, offer, learner, signing, fmt, uid, issued, valid_until, entry, rng, timing
+        )
         name = (
             f"{number:04d}-{_slug(learner.family_name)}-{_slug(learner.given_name)}-"
             f"{uid[:8]}.{fmt}.{extension}"

@@ -117,6 +117,17 @@ def _criteria(catalogue: Catalogue, offer: Offer) -> str:
     return "\n".join(lines)
 
 
+def _alignment(name: str, url: str | None, framework: str, code: str, kind: str) -> dict[str, Any]:
+    return {
+        "type": ["Alignment"],
+        "targetName": name,
+        "targetUrl": url,
+        "targetFramework": framework,
+        "targetCode": code,
+        "targetType": kind,
+    }
+
+
 def _vocab_alignment(
     scheme: str, code: str, framework: str, target_type: str
 ) -> dict[str, Any] | None:
@@ -126,14 +137,7 @@ def _vocab_alignment(
     concept_uri = vocab.uri(scheme, code)
     if not concept_uri:
         return None
-    return {
-        "type": ["Alignment"],
-        "targetName": vocab.label(scheme, code),
-        "targetUrl": concept_uri,
-        "targetFramework": framework,
-        "targetCode": code,
-        "targetType": target_type,
-    }
+    return _alignment(vocab.label(scheme, code), concept_uri, framework, code, target_type)
 
 
 def _annex_i_alignments(catalogue: Catalogue, offer: Offer) -> list[dict[str, Any]]:
@@ -166,23 +170,18 @@ def _annex_i_alignments(catalogue: Catalogue, offer: Offer) -> list[dict[str, An
     return out
 
 
-def build_ob3(data: Ob3Input) -> dict[str, Any]:
-    """The unsigned OpenBadgeCredential; sign it with `dataintegrity.add_proof`."""
-    catalogue, offer, learner, issuer = data.catalogue, data.offer, data.learner, data.issuer
-    check_award(offer, issuer, learner)
-    site = catalogue.alliance.site_url
-    achievement_id = f"{site}offers/{offer.id}/"
+def _alignments(catalogue: Catalogue, offer: Offer) -> tuple[list[dict[str, Any]], list[str]]:
+    """The EQF, ISCED-F, ESCO and Annex I alignments, and the ISCED field names."""
     alignments: list[dict[str, Any]] = []
     if offer.eqf:
         alignments.append(
-            {
-                "type": ["Alignment"],
-                "targetName": f"EQF level {offer.eqf}",
-                "targetUrl": f"http://data.europa.eu/snb/eqf/{offer.eqf}",
-                "targetFramework": "European Qualifications Framework",
-                "targetCode": str(offer.eqf),
-                "targetType": "ext:EQFLevel",
-            }
+            _alignment(
+                f"EQF level {offer.eqf}",
+                f"http://data.europa.eu/snb/eqf/{offer.eqf}",
+                "European Qualifications Framework",
+                str(offer.eqf),
+                "ext:EQFLevel",
+            )
         )
     fields = []
     for code in offer.isced:
@@ -191,27 +190,24 @@ def build_ob3(data: Ob3Input) -> dict[str, Any]:
         name = vocab.label("isced", code)
         fields.append(name)
         alignments.append(
-            {
-                "type": ["Alignment"],
-                "targetName": name,
-                "targetUrl": vocab.uri("isced", code),
-                "targetFramework": "ISCED-F 2013",
-                "targetCode": code,
-                "targetType": "ext:ISCEDF",
-            }
+            _alignment(name, vocab.uri("isced", code), "ISCED-F 2013", code, "ext:ISCEDF")
         )
     for skill in offer.esco_skills:
         alignments.append(
-            {
-                "type": ["Alignment"],
-                "targetName": english(skill.label) or skill.uri,
-                "targetUrl": skill.uri,
-                "targetFramework": "ESCO",
-                "targetCode": skill.uri.rsplit("/", 1)[-1],
-                "targetType": "ext:ESCOSkill",
-            }
+            _alignment(
+                english(skill.label) or skill.uri,
+                skill.uri,
+                "ESCO",
+                skill.uri.rsplit("/", 1)[-1],
+                "ext:ESCOSkill",
+            )
         )
     alignments += _annex_i_alignments(catalogue, offer)
+    return alignments, fields
+
+
+def _achievement(catalogue: Catalogue, offer: Offer, achievement_id: str) -> dict[str, Any]:
+    alignments, fields = _alignments(catalogue, offer)
     achievement: dict[str, Any] = {
         "id": achievement_id,
         "type": ["Achievement"],
@@ -227,8 +223,7 @@ def build_ob3(data: Ob3Input) -> dict[str, Any]:
         achievement["fieldOfStudy"] = "; ".join(fields)
     if alignments:
         achievement["alignment"] = alignments
-    graded = offer.assessment.grading == "graded"
-    if graded:
+    if offer.assessment.grading == "graded":
         achievement["resultDescription"] = [
             {
                 "id": f"{achievement_id}#grade",
@@ -237,8 +232,11 @@ def build_ob3(data: Ob3Input) -> dict[str, Any]:
                 "resultType": "Result",
             }
         ]
+    return achievement
 
-    salt = data.salt or secrets.token_hex(16)
+
+def _identity(learner: Learner, salt: str) -> list[dict[str, Any]]:
+    """The learner's IdentityObjects: the name and identifier plain, birth date and email hashed."""
     identity: list[dict[str, Any]] = [
         {
             "type": "IdentityObject",
@@ -260,14 +258,22 @@ def build_ob3(data: Ob3Input) -> dict[str, Any]:
         identity.append(_hashed("ext:DateOfBirth", learner.date_of_birth.isoformat(), salt))
     if learner.email:
         identity.append(_hashed("emailAddress", learner.email.lower(), salt))
+    return identity
+
+
+def build_ob3(data: Ob3Input) -> dict[str, Any]:
+    """The unsigned OpenBadgeCredential; sign it with `dataintegrity.add_proof`."""
+    catalogue, offer, learner, issuer = data.catalogue, data.offer, data.learner, data.issuer
+    check_award(offer, issuer, learner)
+    achievement_id = f"{catalogue.alliance.site_url}offers/{offer.id}/"
     subject: dict[str, Any] = {
         "type": ["AchievementSubject"],
-        "identifier": identity,
-        "achievement": achievement,
+        "identifier": _identity(learner, data.salt or secrets.token_hex(16)),
+        "achievement": _achievement(catalogue, offer, achievement_id),
         "creditsEarned": _number(offer.ects),
         "activityEndDate": format_utc(learner.completion_date),
     }
-    if graded:
+    if offer.assessment.grading == "graded":
         subject["result"] = [
             {
                 "type": ["Result"],

@@ -168,6 +168,83 @@ def _scratch_folder(catalogue: Catalogue) -> Path | None:
         return None
 
 
+def _prepare_out(out: Path) -> Path:
+    """`out` resolved, with its parent made; refused when it holds something else than a site."""
+    out = out.resolve()
+    if not _looks_like_site(out):
+        raise BuildError(
+            f"{out} exists and is not a site built by credsite (no index.html and registry.json); "
+            "choose another --out or remove it."
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _run_mkdocs(config_path: Path, worker: BuildWorker) -> None:
+    try:
+        run_mkdocs(config_path)
+    except BuildError:
+        worker.result()  # a failure to produce the data files happened first: report it
+        raise
+
+
+def _generate(
+    catalogue: Catalogue, offer_ids: list[str], their_pages: list[str]
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The generated files (with this process's share of the offer pages) and the placeholders."""
+    generated = generate_files(catalogue, offer_pages=offer_ids)
+    twice = sorted(set(their_pages) & set(generated))
+    if twice:
+        raise BuildError(f"Two parts of the build generate {twice[0]}.")
+    from build_tools.outputs.pages import placeholders
+
+    return generated, placeholders(catalogue)
+
+
+def _write_mkdocs_config(
+    project: Path, catalogue: Catalogue, *, tree: Path, site: Path, config_path: Path
+) -> None:
+    config = mkdocs_config(project, tree=tree, site_dir=site, catalogue=catalogue)
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), "utf-8")
+
+
+def _delete_in_background(tree: Path) -> threading.Thread:
+    cleaner = threading.Thread(
+        target=shutil.rmtree, args=(tree,), kwargs={"ignore_errors": True}, daemon=True
+    )
+    cleaner.start()
+    return cleaner
+
+
+def _refuse_leaks(leaks: list[str]) -> None:
+    if leaks:
+        raise BuildError(
+            "Private key material found in the built site; nothing was published.", sorted(leaks)
+        )
+
+
+def _stop(
+    worker: BuildWorker | None,
+    scan: Scan | None,
+    search: SearchIndex | None,
+    cleaner: threading.Thread | None,
+) -> None:
+    """Close what a build started, in this order, whether it finished or not."""
+    if worker is not None:
+        worker.close()
+    if scan is not None:
+        scan.close()
+    if search is not None:
+        search.close()
+    if cleaner is not None:
+        cleaner.join()
+
+
+def _remove_folders(*folders: Path) -> None:
+    for folder in dict.fromkeys(folders):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def build_catalogue_site(
     catalogue: Catalogue,
     *,
@@ -177,13 +254,7 @@ def build_catalogue_site(
 ) -> BuildResult:
     """Build the site of an already validated catalogue into `out` (atomically)."""
     project = project or find_project()
-    out = out.resolve()
-    if not _looks_like_site(out):
-        raise BuildError(
-            f"{out} exists and is not a site built by credsite (no index.html and registry.json); "
-            "choose another --out or remove it."
-        )
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = _prepare_out(out)
     result = BuildResult(out=out)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
     site, data_dir = work / "site", work / "data"
@@ -209,13 +280,7 @@ def build_catalogue_site(
         theirs = offer_ids[1::2]
         worker = BuildWorker(catalogue, offer_ids=theirs, tree=tree, folder=data_dir)
         their_pages = [offer_page_path(oid) for oid in theirs]
-        generated = generate_files(catalogue, offer_pages=offer_ids[::2])
-        twice = sorted(set(their_pages) & set(generated))
-        if twice:
-            raise BuildError(f"Two parts of the build generate {twice[0]}.")
-        from build_tools.outputs.pages import placeholders
-
-        blocks = placeholders(catalogue)
+        generated, blocks = _generate(catalogue, offer_ids[::2], their_pages)
         t1 = time.perf_counter()
         handwritten = write_tree(
             tree,
@@ -224,8 +289,7 @@ def build_catalogue_site(
             blocks=blocks,
             elsewhere=their_pages,
         )
-        config = mkdocs_config(project, tree=tree, site_dir=site, catalogue=catalogue)
-        config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), "utf-8")
+        _write_mkdocs_config(project, catalogue, tree=tree, site=site, config_path=config_path)
         result.pages = sum(1 for p in generated if p.endswith(".md")) + len(their_pages)
         generated_paths = [*generated, *their_pages]
         del generated, blocks  # written: free the memory before MkDocs needs its own
@@ -241,11 +305,7 @@ def build_catalogue_site(
         worker.pages_written()
         t2 = time.perf_counter()
         report(f"Generated {result.pages} pages; running MkDocs (strict).")
-        try:
-            run_mkdocs(config_path)
-        except BuildError:
-            worker.result()  # a failure to produce the data files happened first: report it
-            raise
+        _run_mkdocs(config_path, worker)
         t3 = time.perf_counter()
         gc.unfreeze()
         frozen = False
@@ -256,20 +316,13 @@ def build_catalogue_site(
         # MkDocs is done with the build tree: delete it while the output is scanned (the
         # deletions are system calls, which let the scan run meanwhile). The thread starts
         # after the scan's worker processes were forked.
-        cleaner = threading.Thread(
-            target=shutil.rmtree, args=(tree,), kwargs={"ignore_errors": True}, daemon=True
-        )
-        cleaner.start()
+        cleaner = _delete_in_background(tree)
         data = worker.result()
         check_no_clash(data.paths, generated=generated_paths, handwritten=handwritten)
         # The scan has listed MkDocs' output already: the data files, scanned by the worker,
         # can move in meanwhile (nothing is published before both scans are clean).
         place(data_dir, data.paths, site)
-        leaks = sorted([*data.leaks, *scan.result()])
-        if leaks:
-            raise BuildError(
-                "Private key material found in the built site; nothing was published.", leaks
-            )
+        _refuse_leaks([*data.leaks, *scan.result()])
         result.files = len(generated_paths) + len(data.paths)
         t4 = time.perf_counter()
         search.result()
@@ -286,21 +339,12 @@ def build_catalogue_site(
         }
         return result
     finally:
-        if worker is not None:
-            worker.close()
-        if scan is not None:
-            scan.close()
-        if search is not None:
-            search.close()
-        if cleaner is not None:
-            cleaner.join()
+        _stop(worker, scan, search, cleaner)
         if frozen:
             gc.unfreeze()
         if gc_was_enabled:
             gc.enable()
-        shutil.rmtree(work, ignore_errors=True)
-        if scratch != work:
-            shutil.rmtree(scratch, ignore_errors=True)
+        _remove_folders(work, scratch)
 
 
 def build_site(

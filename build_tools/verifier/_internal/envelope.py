@@ -620,6 +620,104 @@ def _is_url(value: Any) -> bool:
     return isinstance(value, str) and bool(_URL.match(value))
 
 
+def _check_envelope(doc: dict[str, Any], kind: str) -> list[Any]:
+    """The standard @context first, the type `kind` and a URL id; the contexts."""
+    contexts = as_list(doc.get("@context"))
+    if not contexts:
+        raise _fail(
+            "FORMAT_MISSING_PROPERTY",
+            "The credential lacks a required part.",
+            "@context is missing",
+        )
+    if contexts[0] not in (V1, V2):
+        raise _fail(
+            "FORMAT_INVALID_VALUE",
+            "The credential does not start with the standard credentials vocabulary.",
+            f"first @context is {str(contexts[0])[:80]!r}, expected {V2} or {V1}",
+        )
+    if kind not in types_of(doc):
+        raise _fail(
+            "FORMAT_MISSING_PROPERTY",
+            "The credential lacks a required part.",
+            f"type does not include {kind}",
+        )
+    if "id" in doc and not _is_url(doc["id"]):
+        raise _fail(
+            "FORMAT_INVALID_VALUE", "The credential's identifier is malformed.", "id is not a URL"
+        )
+    return contexts
+
+
+def _check_issuer_and_subjects(doc: dict[str, Any]) -> None:
+    issuer = doc.get("issuer")
+    if not _is_url(node_id(issuer)):
+        raise _fail(
+            "FORMAT_MISSING_PROPERTY",
+            "The credential does not name its issuer properly.",
+            "issuer must be a URL or an object with a URL id",
+        )
+    subjects = as_list(doc.get("credentialSubject"))
+    bare = next((s for s in subjects if isinstance(s, str)), None)
+    if bare is not None:
+        raise _fail(
+            "FORMAT_MISSING_PROPERTY",
+            "The credential names whom it is about only by an identifier, without saying "
+            "anything about them: credentialSubject is a bare IRI string, not an object.",
+            f"credentialSubject is the string {bare[:100]!r}",
+        )
+    if not subjects or not all(isinstance(s, dict) and s for s in subjects):
+        raise _fail(
+            "FORMAT_MISSING_PROPERTY",
+            "The credential does not say whom it is about.",
+            "credentialSubject missing or empty",
+        )
+
+
+def _parsed_dates(doc: dict[str, Any]) -> dict[str, datetime]:
+    """The credential's dates, parsed; a malformed or reversed validity period is refused."""
+    dates: dict[str, datetime] = {}
+    for name in ("validFrom", "validUntil", "issuanceDate", "expirationDate", "issued"):
+        if name in doc:
+            moment = parse_datetime(doc[name])
+            if moment is None and date_out_of_range(doc[name]):
+                raise _fail(
+                    "FORMAT_DATE_OUT_OF_RANGE",
+                    "A date in the credential lies outside the calendar this verifier can "
+                    "compare (years 1 to 9999, in UTC).",
+                    f"{name} {str(doc[name])[:40]!r} has no UTC date-time",
+                )
+            if moment is None:
+                raise _fail(
+                    "FORMAT_INVALID_DATE",
+                    "A date in the credential is malformed.",
+                    f"{name} is not an XML Schema dateTime: {str(doc[name])[:40]!r}",
+                )
+            dates[name] = moment
+    if "validFrom" in dates and "validUntil" in dates and dates["validUntil"] < dates["validFrom"]:
+        raise _fail(
+            "FORMAT_INVALID_VALUE",
+            "The credential ends before it starts.",
+            "validUntil is earlier than validFrom",
+        )
+    return dates
+
+
+def _check_status_entries(doc: dict[str, Any]) -> None:
+    for entry in as_list(doc.get("credentialStatus")):
+        if not isinstance(entry, dict) or not isinstance(entry.get("type"), (str, list)):
+            raise _fail(
+                "FORMAT_INVALID_VALUE",
+                "The credential's revocation information is malformed.",
+                "credentialStatus entry without type",
+            )
+        if "id" in entry and not _is_url(entry["id"]):
+            raise _fail(
+                "FORMAT_INVALID_VALUE",
+                "The credential's revocation information is malformed.",
+                "credentialStatus id is not a URL",
+            )
+
+
 def check_data_model(
     doc: dict[str, Any], *, presentation: bool = False
 ) -> dict[str, datetime] | None:
@@ -628,100 +726,19 @@ def check_data_model(
     Returns the credential's dates, parsed (None for a presentation), so later checks do not
     parse them again.
     """
-
-    def bad(code: str, message: str, detail: str) -> InputError:
-        return _fail(code, message, detail)
-
-    contexts = as_list(doc.get("@context"))
-    if not contexts:
-        raise bad(
-            "FORMAT_MISSING_PROPERTY",
-            "The credential lacks a required part.",
-            "@context is missing",
-        )
-    if contexts[0] not in (V1, V2):
-        raise bad(
-            "FORMAT_INVALID_VALUE",
-            "The credential does not start with the standard credentials vocabulary.",
-            f"first @context is {str(contexts[0])[:80]!r}, expected {V2} or {V1}",
-        )
-    kind = "VerifiablePresentation" if presentation else "VerifiableCredential"
-    if kind not in types_of(doc):
-        raise bad(
-            "FORMAT_MISSING_PROPERTY",
-            "The credential lacks a required part.",
-            f"type does not include {kind}",
-        )
-    if "id" in doc and not _is_url(doc["id"]):
-        raise bad(
-            "FORMAT_INVALID_VALUE", "The credential's identifier is malformed.", "id is not a URL"
-        )
+    contexts = _check_envelope(
+        doc, "VerifiablePresentation" if presentation else "VerifiableCredential"
+    )
     if presentation:
         return None
-    issuer = doc.get("issuer")
-    if not _is_url(node_id(issuer)):
-        raise bad(
-            "FORMAT_MISSING_PROPERTY",
-            "The credential does not name its issuer properly.",
-            "issuer must be a URL or an object with a URL id",
-        )
-    subjects = as_list(doc.get("credentialSubject"))
-    bare = next((s for s in subjects if isinstance(s, str)), None)
-    if bare is not None:
-        raise bad(
-            "FORMAT_MISSING_PROPERTY",
-            "The credential names whom it is about only by an identifier, without saying "
-            "anything about them: credentialSubject is a bare IRI string, not an object.",
-            f"credentialSubject is the string {bare[:100]!r}",
-        )
-    if not subjects or not all(isinstance(s, dict) and s for s in subjects):
-        raise bad(
-            "FORMAT_MISSING_PROPERTY",
-            "The credential does not say whom it is about.",
-            "credentialSubject missing or empty",
-        )
+    _check_issuer_and_subjects(doc)
     v1 = contexts[0] == V1
     if v1 and "issuanceDate" not in doc and "issued" not in doc:
-        raise bad(
+        raise _fail(
             "FORMAT_MISSING_PROPERTY",
             "The credential lacks its issue date.",
             "issuanceDate is required (VCDM 1.1)",
         )
-    dates: dict[str, datetime] = {}
-    for name in ("validFrom", "validUntil", "issuanceDate", "expirationDate", "issued"):
-        if name in doc:
-            moment = parse_datetime(doc[name])
-            if moment is None and date_out_of_range(doc[name]):
-                raise bad(
-                    "FORMAT_DATE_OUT_OF_RANGE",
-                    "A date in the credential lies outside the calendar this verifier can "
-                    "compare (years 1 to 9999, in UTC).",
-                    f"{name} {str(doc[name])[:40]!r} has no UTC date-time",
-                )
-            if moment is None:
-                raise bad(
-                    "FORMAT_INVALID_DATE",
-                    "A date in the credential is malformed.",
-                    f"{name} is not an XML Schema dateTime: {str(doc[name])[:40]!r}",
-                )
-            dates[name] = moment
-    if "validFrom" in dates and "validUntil" in dates and dates["validUntil"] < dates["validFrom"]:
-        raise bad(
-            "FORMAT_INVALID_VALUE",
-            "The credential ends before it starts.",
-            "validUntil is earlier than validFrom",
-        )
-    for entry in as_list(doc.get("credentialStatus")):
-        if not isinstance(entry, dict) or not isinstance(entry.get("type"), (str, list)):
-            raise bad(
-                "FORMAT_INVALID_VALUE",
-                "The credential's revocation information is malformed.",
-                "credentialStatus entry without type",
-            )
-        if "id" in entry and not _is_url(entry["id"]):
-            raise bad(
-                "FORMAT_INVALID_VALUE",
-                "The credential's revocation information is malformed.",
-                "credentialStatus id is not a URL",
-            )
+    dates = _parsed_dates(doc)
+    _check_status_entries(doc)
     return dates

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ...codec import normalize_identifier
 from ...model import CheckId, CheckResult, Status
-from ...registry import IssuerEntry
+from ...registry import IssuerEntry, KeyEntry
 from .. import facts as _facts
 from ..dates import iso
 from ..nodes import as_list, lang_values, node_id
@@ -39,28 +39,7 @@ class IssuerKeyCheck:
         named = registry.issuers_named(issuer_id)
         owners = {e.issuer for e in key.entries}
         if not key.entries:
-            if named:
-                return result(
-                    self.id,
-                    Status.FAIL,
-                    "ISSUER_KEY_NOT_REGISTERED",
-                    f"The credential names {named[0].name} as issuer, but it was not signed "
-                    "with a key that issuer has published.",
-                    f"issuer {issuer_id}; signing key {key.how} {key.reference[:120]}",
-                )
-            impersonated = _claimed_registered_issuer(st)
-            if impersonated is not None:
-                issuer, claim, where = impersonated
-                return result(
-                    self.id,
-                    Status.FAIL,
-                    "ISSUER_IMPERSONATION",
-                    f"{where.capitalize()} claims to be from {issuer.name}, but the signing key "
-                    f"is not one {issuer.name} has registered: the credential pretends to come "
-                    "from a registered issuer.",
-                    f"{where} says {claim[:120]!r}; signing key {key.how} {key.reference[:120]}",
-                )
-            return self._unregistered(st, issuer_id)
+            return self._no_registered_key(st, issuer_id, named)
         if len(owners) > 1:
             return result(
                 self.id,
@@ -89,6 +68,56 @@ class IssuerKeyCheck:
         detail = (
             f"key {entry.kid} ({entry.status}) of {owner.slug}; issued {iso(when) or 'unknown'}"
         )
+        problem = self._key_problem(owner, entry, when or st.inputs.now, detail)
+        if problem is not None:
+            return problem
+        country = f", {owner.country}" if owner.country else ""
+        note = (
+            " The key has since been retired; it was in use when this was issued."
+            if (entry.status == "retired")
+            else ""
+        )
+        return result(
+            self.id,
+            Status.PASS,
+            "ISSUER_KEY_REGISTERED",
+            f"Issued by {owner.name}{country}, with a key listed in this registry.{note}",
+            detail,
+        )
+
+    def _no_registered_key(
+        self, st: State, issuer_id: str | None, named: list[IssuerEntry]
+    ) -> CheckResult:
+        """The signing key is in no issuer's list: a mismatch, an impersonation or unknown."""
+        assert st.key is not None
+        key = st.key
+        if named:
+            return result(
+                self.id,
+                Status.FAIL,
+                "ISSUER_KEY_NOT_REGISTERED",
+                f"The credential names {named[0].name} as issuer, but it was not signed "
+                "with a key that issuer has published.",
+                f"issuer {issuer_id}; signing key {key.how} {key.reference[:120]}",
+            )
+        impersonated = _claimed_registered_issuer(st)
+        if impersonated is not None:
+            issuer, claim, where = impersonated
+            return result(
+                self.id,
+                Status.FAIL,
+                "ISSUER_IMPERSONATION",
+                f"{where.capitalize()} claims to be from {issuer.name}, but the signing key "
+                f"is not one {issuer.name} has registered: the credential pretends to come "
+                "from a registered issuer.",
+                f"{where} says {claim[:120]!r}; signing key {key.how} {key.reference[:120]}",
+            )
+        return self._unregistered(st, issuer_id)
+
+    def _key_problem(
+        self, owner: IssuerEntry, entry: KeyEntry, moment: datetime, detail: str
+    ) -> CheckResult | None:
+        """The failure when the key was compromised, unusable or not in use at `moment`."""
         if entry.status == "compromised":
             return result(
                 self.id,
@@ -106,7 +135,6 @@ class IssuerKeyCheck:
                 "The registry marks the signing key as unusable.",
                 detail,
             )
-        moment = when or st.inputs.now
         if entry.valid_from and entry.valid_from - moment > CLOCK_SKEW:
             return result(
                 self.id,
@@ -124,19 +152,7 @@ class IssuerKeyCheck:
                 f"({iso(entry.valid_until)}).",
                 detail,
             )
-        country = f", {owner.country}" if owner.country else ""
-        note = (
-            " The key has since been retired; it was in use when this was issued."
-            if (entry.status == "retired")
-            else ""
-        )
-        return result(
-            self.id,
-            Status.PASS,
-            "ISSUER_KEY_REGISTERED",
-            f"Issued by {owner.name}{country}, with a key listed in this registry.{note}",
-            detail,
-        )
+        return None
 
     def _unregistered(self, st: State, issuer_id: str | None) -> CheckResult:
         assert st.key is not None

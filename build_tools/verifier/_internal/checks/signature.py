@@ -411,89 +411,19 @@ class SignatureCheck:
         assert st.doc is not None and st.canonical_doc is not None
         family, method = suite
         name = str(proof.get("cryptosuite") or proof.get("type"))
-        malformed = "The credential's proof is malformed."
-        signature_member = "jws" if family == "ld-jws" else "proofValue"
-        config = {k: v for k, v in proof.items() if k != signature_member}
-        if method == "jcs":
-            canonical_config, canonical_doc = _jcs_inputs(st.doc, proof, config, chained)
-            fields = proof
-        else:
-            # vc-di-eddsa §3.3.4 / vc-di-ecdsa §3.3.4: proof config gets the document's @context.
-            # Its fields are read as signed, like the document's (ADR 0007).
-            # The two JWS suites predate that rule: a proof with its own @context is read
-            # with that context (jsonld-signatures' LinkedDataSignature.canonizeProof).
-            if not (family == "ld-jws" and "@context" in proof):
-                config["@context"] = st.doc.get("@context")
-            try:
-                canonical_config = canonize(config).encode("utf-8")
-                fields = compact_form(config)
-                canonical_doc = (
-                    canonize(chained).encode("utf-8")
-                    if chained is not None
-                    else st.canonical_doc.encode("utf-8")
-                )
-            except JsonLdStrictError as exc:
-                status = Status.SKIP if exc.code == "JSONLD_UNKNOWN_CONTEXT" else Status.FAIL
-                said = (
-                    explained(exc)
-                    if status == Status.SKIP
-                    else "The signature's own data is not well defined."
-                )
-                raise KeyProblem(status, exc.code, said, exc.detail) from exc
+        config, canonical_config, canonical_doc, fields = _signed_inputs(
+            st.doc, st.canonical_doc, proof, family, method, chained
+        )
         if family == "ld-jws":
             return await self._verify_ld_jws(
                 st, proof, config, purpose, canonical_config, canonical_doc
             )
-        if fields.get("proofPurpose") != purpose:
-            said = "The signature was not made for issuing credentials."
-            if purpose == "authentication":
-                said = "The presentation's signature was not made to authenticate its holder" + (
-                    " (its purpose is assertionMethod, the purpose of an issuer's "
-                    "signature), so it does not show who presented it."
-                    if fields.get("proofPurpose") == "assertionMethod"
-                    else "."
-                )
-            raise KeyProblem(
-                Status.FAIL,
-                "SIGNATURE_PROOF_PURPOSE",
-                said,
-                f"proofPurpose {str(fields.get('proofPurpose'))[:40]!r}, expected {purpose}",
-            )
-        created = None
-        if "created" in fields:
-            created = parse_datetime(fields["created"])
-            if created is None:
-                raise KeyProblem(
-                    Status.FAIL, "SIGNATURE_INVALID", malformed, "proof.created is not a dateTime"
-                )
-        value = proof.get("proofValue")
-        if not isinstance(value, str) or not value.startswith("z"):
-            raise KeyProblem(
-                Status.FAIL, "SIGNATURE_INVALID", malformed, "proofValue is not base58btc multibase"
-            )
-        try:
-            signature = b58decode(value[1:])
-        except ValueError as exc:
-            raise KeyProblem(
-                Status.FAIL, "SIGNATURE_INVALID", malformed, "proofValue is not base58btc"
-            ) from exc
+        _check_purpose(fields, purpose)
+        created = _proof_created(fields)
+        signature = _proof_signature(proof)
         _check_proof_context(st.doc, proof)
         key = resolve_verification_method(fields.get("verificationMethod"), st.inputs.registry)
-        kty, crv = key.jwk.get("kty"), key.jwk.get("crv")
-        if family == "eddsa" and not (kty == "OKP" and crv == "Ed25519"):
-            raise KeyProblem(
-                Status.FAIL,
-                "SIGNATURE_KEY_TYPE_MISMATCH",
-                "The signing key does not fit the signature method.",
-                f"{name} needs Ed25519, got {crv}",
-            )
-        if family == "ecdsa" and not (kty == "EC" and crv in ("P-256", "P-384")):
-            raise KeyProblem(
-                Status.FAIL,
-                "SIGNATURE_KEY_TYPE_MISMATCH",
-                "The signing key does not fit the signature method.",
-                f"{name[:40]} needs P-256 or P-384, got {crv}",
-            )
+        crv = _check_key_fits(key, family, name)
         alg = "EdDSA" if family == "eddsa" else ("ES384" if crv == "P-384" else "ES256")
         digest = hashlib.sha384 if alg == "ES384" else hashlib.sha256
         # vc-di-eddsa §3.3.5 "Hashing": proof config hash first, then the document hash.
@@ -591,3 +521,108 @@ def _jcs_inputs(
             "The signature's own data is not well defined.",
             f"not canonical JSON (RFC 8785): {type(exc).__name__}",
         ) from exc
+
+
+_MALFORMED = "The credential's proof is malformed."
+
+
+def _signed_inputs(
+    doc: dict[str, Any],
+    canonical: str,
+    proof: dict[str, Any],
+    family: str,
+    method: str,
+    chained: dict[str, Any] | None,
+) -> tuple[dict[str, Any], bytes, bytes, dict[str, Any]]:
+    """(proof config, canonical config, canonical document, the proof's fields as signed)."""
+    signature_member = "jws" if family == "ld-jws" else "proofValue"
+    config = {k: v for k, v in proof.items() if k != signature_member}
+    if method == "jcs":
+        canonical_config, canonical_doc = _jcs_inputs(doc, proof, config, chained)
+        return config, canonical_config, canonical_doc, proof
+    # vc-di-eddsa §3.3.4 / vc-di-ecdsa §3.3.4: proof config gets the document's @context.
+    # Its fields are read as signed, like the document's (ADR 0007).
+    # The two JWS suites predate that rule: a proof with its own @context is read
+    # with that context (jsonld-signatures' LinkedDataSignature.canonizeProof).
+    if not (family == "ld-jws" and "@context" in proof):
+        config["@context"] = doc.get("@context")
+    try:
+        canonical_config = canonize(config).encode("utf-8")
+        fields = compact_form(config)
+        canonical_doc = (
+            canonize(chained).encode("utf-8") if chained is not None else canonical.encode("utf-8")
+        )
+    except JsonLdStrictError as exc:
+        status = Status.SKIP if exc.code == "JSONLD_UNKNOWN_CONTEXT" else Status.FAIL
+        said = (
+            explained(exc)
+            if status == Status.SKIP
+            else "The signature's own data is not well defined."
+        )
+        raise KeyProblem(status, exc.code, said, exc.detail) from exc
+    return config, canonical_config, canonical_doc, fields
+
+
+def _check_purpose(fields: dict[str, Any], purpose: str) -> None:
+    if fields.get("proofPurpose") == purpose:
+        return
+    said = "The signature was not made for issuing credentials."
+    if purpose == "authentication":
+        said = "The presentation's signature was not made to authenticate its holder" + (
+            " (its purpose is assertionMethod, the purpose of an issuer's "
+            "signature), so it does not show who presented it."
+            if fields.get("proofPurpose") == "assertionMethod"
+            else "."
+        )
+    raise KeyProblem(
+        Status.FAIL,
+        "SIGNATURE_PROOF_PURPOSE",
+        said,
+        f"proofPurpose {str(fields.get('proofPurpose'))[:40]!r}, expected {purpose}",
+    )
+
+
+def _proof_created(fields: dict[str, Any]) -> datetime | None:
+    if "created" not in fields:
+        return None
+    created = parse_datetime(fields["created"])
+    if created is None:
+        raise KeyProblem(
+            Status.FAIL, "SIGNATURE_INVALID", _MALFORMED, "proof.created is not a dateTime"
+        )
+    return created
+
+
+def _proof_signature(proof: dict[str, Any]) -> bytes:
+    """The signature bytes of a base58btc multibase proofValue."""
+    value = proof.get("proofValue")
+    if not isinstance(value, str) or not value.startswith("z"):
+        raise KeyProblem(
+            Status.FAIL, "SIGNATURE_INVALID", _MALFORMED, "proofValue is not base58btc multibase"
+        )
+    try:
+        return b58decode(value[1:])
+    except ValueError as exc:
+        raise KeyProblem(
+            Status.FAIL, "SIGNATURE_INVALID", _MALFORMED, "proofValue is not base58btc"
+        ) from exc
+
+
+def _check_key_fits(key: ResolvedKey, family: str, name: str) -> Any:
+    """The key's curve, once it fits the cryptosuite's family."""
+    kty, crv = key.jwk.get("kty"), key.jwk.get("crv")
+    if family == "eddsa" and not (kty == "OKP" and crv == "Ed25519"):
+        raise KeyProblem(
+            Status.FAIL,
+            "SIGNATURE_KEY_TYPE_MISMATCH",
+            "The signing key does not fit the signature method.",
+            f"{name} needs Ed25519, got {crv}",
+        )
+    if family == "ecdsa" and not (kty == "EC" and crv in ("P-256", "P-384")):
+        raise KeyProblem(
+            Status.FAIL,
+            "SIGNATURE_KEY_TYPE_MISMATCH",
+            "The signing key does not fit the signature method.",
+            f"{name[:40]} needs P-256 or P-384, got {crv}",
+        )
+    return crv
