@@ -26,7 +26,8 @@ OB3_NS = "https://purl.imsglobal.org/ob/v3p0"
 OB2_NS = "https://openbadges.org"
 MAX_CHUNKS = 10_000
 
-_SVG_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?svg[\s>/]")
+_SVG_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?svg[\s>/]", re.IGNORECASE)
+_PROLOG_ENDS = ((b"<?", b"?>"), (b"<!--", b"-->"))
 
 
 def _fail(code: str, message: str, detail: str) -> InputError:
@@ -60,7 +61,29 @@ def _multiple(detail: str) -> InputError:
 
 
 def looks_like_svg(data: bytes) -> bool:
-    return data.lstrip()[:1] == b"<" and _SVG_ROOT.search(data[:4096]) is not None
+    """The root element is <svg> (any prefix), after only an XML declaration, processing
+    instructions, comments or a DOCTYPE: text or an HTML page holding an inline <svg> is not an
+    SVG file. One forward scan over at most 64 kB (no regex backtracking)."""
+    head, pos = data[:65536], 0
+    while True:
+        while pos < len(head) and head[pos : pos + 1].isspace():
+            pos += 1
+        for start, end in _PROLOG_ENDS:
+            if head.startswith(start, pos):
+                stop = head.find(end, pos + len(start))
+                if stop < 0:
+                    return False
+                pos = stop + len(end)
+                break
+        else:
+            if head[pos : pos + 9].upper() != b"<!DOCTYPE":
+                return _SVG_ROOT.match(head, pos) is not None
+            subset, close = head.find(b"[", pos), head.find(b">", pos)
+            if 0 <= subset < close:  # an internal subset: up to "]" then ">"
+                close = head.find(b">", max(head.find(b"]", subset), subset))
+            if close < 0:
+                return False
+            pos = close + 1
 
 
 def unbake(data: bytes, *, max_bytes: int) -> tuple[str, str, bytes] | None:
