@@ -16,6 +16,13 @@ signature verifications:
   does not know, so JAdES's `sigT` and `adoTst` are registered as understood (jwcrypto checks
   neither). jwcrypto has no Data Integrity, so that column is empty for those formats.
 
+Baked OB 3.0 PNG rows: the bare columns first take the credential out with Pillow
+(`Image.text`), as a Python user would. SD-JWT rows: bare = the issuer JWT's signature (and,
+with key binding, the holder's kb+jwt signature); disclosure digests are not checked there.
+The EU SD-JWT example names no key the verifier can resolve offline, so its full verify stops
+at SIGNATURE_KEY_UNAVAILABLE (reading, disclosures, key lookup) while the bare columns use the
+key its source publishes: that ratio is not a like-for-like comparison and has no goal.
+
 Each ratio is full / bare, taken within each round; the median over the rounds is reported
 (the machine is noisy). Goal: ratio <= 3 for the JWS formats. Then a batch of files through
 `credsite verify` (process pool) gives credentials per second.
@@ -26,6 +33,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import io
 import json
 import os
 import statistics
@@ -46,10 +54,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from build_tools.verifier import Registry, verify  # noqa: E402
+from build_tools.verifier._internal.jwk import public_jwk  # noqa: E402
 from build_tools.verifier.codec import b58decode, multikey_to_jwk  # noqa: E402
 from build_tools.verifier.crypto_cpython import CPythonCrypto, verify_signature_sync  # noqa: E402
 from build_tools.verifier.jsonld import canonize  # noqa: E402
+from tests.verifier import _baked  # noqa: E402
 from tests.verifier import _make as m  # noqa: E402
+from tests.verifier.test_offline_methods import _sd_jwt  # noqa: E402
 
 VECTORS = ROOT / "tests" / "vectors"
 
@@ -94,6 +105,36 @@ def bare_di(data: bytes, jwk: dict[str, Any]) -> bool:
     )
 
 
+def _baked_text(data: bytes) -> bytes:
+    """The credential of an OB 3.0 baked PNG as a Pillow user reads it (`Image.text`)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        return str(image.text[_baked.KEYWORD]).encode()  # type: ignore[attr-defined]
+
+
+def bare_baked_jwt(data: bytes, jwk: dict[str, Any]) -> bool:
+    return bare_jwt(_baked_text(data), jwk)
+
+
+def bare_baked_di(data: bytes, jwk: dict[str, Any]) -> bool:
+    return bare_di(_baked_text(data), jwk)
+
+
+def bare_sd_jwt(data: bytes, jwk: dict[str, Any]) -> bool:
+    """The issuer JWT's signature only (disclosure digests and key binding are not checked).
+    The EU example file is wrapped at 120 columns, so white space is taken out first."""
+    return bare_jwt("".join(data.decode().split()).split("~", 1)[0].encode(), jwk)
+
+
+def bare_sd_jwt_kb(data: bytes, jwk: dict[str, Any]) -> bool:
+    """The issuer JWT's signature and the key-binding JWT's signature (holder `cnf.jwk`)."""
+    parts = data.decode().strip().split("~")
+    payload = json.loads(_b64u(parts[0].split(".")[1]))
+    return bare_jwt(parts[0].encode(), jwk) and bare_jwt(parts[-1].encode(), payload["cnf"]["jwk"])
+
+
 # JAdES (ETSI TS 119 182-1) lists sigT and adoTst in `crit`; jwcrypto refuses unknown critical
 # headers, so they are declared understood (must be protected, supported, no check function).
 _JADES_HEADERS = {
@@ -107,6 +148,14 @@ def jwcrypto_compact(data: bytes, key: jwcrypto_jwk.JWK) -> bool:
     token.deserialize(data.decode().strip())
     token.verify(key)  # raises when the signature does not verify
     return True
+
+
+def jwcrypto_baked(data: bytes, key: jwcrypto_jwk.JWK) -> bool:
+    return jwcrypto_compact(_baked_text(data), key)
+
+
+def jwcrypto_sd_jwt(data: bytes, key: jwcrypto_jwk.JWK) -> bool:
+    return jwcrypto_compact("".join(data.decode().split()).split("~", 1)[0].encode(), key)
 
 
 def jwcrypto_jades(data: bytes, key: jwcrypto_jwk.JWK) -> bool:
@@ -126,6 +175,7 @@ class Sample(NamedTuple):
     jwk: dict[str, Any]
     registry: Registry
     jwcrypto: Callable[[bytes, jwcrypto_jwk.JWK], bool] | None
+    signature_code: str = "SIGNATURE_VALID"  # what the full verify's signature check gives
 
 
 def samples() -> list[Sample]:
@@ -206,6 +256,41 @@ def samples() -> list[Sample]:
             jwcrypto_compact,
         ),
         Sample(
+            "ob3-baked-png: vc-jwt ES256 in iTXt",
+            _baked.bake_png(m.sign_jwt(m.ob3_credential(), k["lu-es"])),
+            bare_baked_jwt,
+            k["lu-es"].jwk,
+            ours,
+            jwcrypto_baked,
+        ),
+        Sample(
+            "ob3-baked-png: eddsa-rdfc-2022 in zip iTXt",
+            _baked.bake_png(
+                m.dumps(m.sign_di(m.ob3_credential(status_index=7), k["lu-ed"])), compress=True
+            ),
+            bare_baked_di,
+            k["lu-ed"].jwk,
+            ours,
+            None,
+        ),
+        Sample(
+            "dc+sd-jwt ES256 + key binding EdDSA",
+            _sd_jwt(),
+            bare_sd_jwt_kb,
+            json.loads(_b64u(_sd_jwt().decode().split(".")[0]))["jwk"],
+            Registry.empty(),
+            None,
+        ),
+        Sample(
+            "sd-jwt RS256 (EU example; key not resolvable)",
+            (VECTORS / "wild/eudi-sdjwt/exampleIssuanceSdJwt.txt").read_bytes(),
+            bare_sd_jwt,
+            public_jwk(json.loads((VECTORS / "wild/keys/eudi-examplesIssuerKey.json").read_text())),
+            Registry.empty(),
+            jwcrypto_sd_jwt,
+            "SIGNATURE_KEY_UNAVAILABLE",
+        ),
+        Sample(
             "vc-di-eddsa-rdfc-2022 (project, + status list)",
             m.dumps(m.sign_di(m.ob3_credential(status_index=7), k["lu-ed"])),
             bare_di,
@@ -254,9 +339,9 @@ def per_format(rounds: int, n: int) -> None:
     now = datetime(2026, 10, 1, tzinfo=UTC)
     rows = []
     for sample in samples():
-        name, data, bare, jwk, registry, jwc = sample
+        name, data, bare, jwk, registry, jwc, expected = sample
         report = verify(data, registry, now=now, crypto=crypto)
-        assert report.codes["signature"] == "SIGNATURE_VALID", (name, report.to_dict()["checks"])
+        assert report.codes["signature"] == expected, (name, report.to_dict()["checks"])
         assert bare(data, jwk)
         jwc_key = jwcrypto_jwk.JWK(**jwk) if jwc is not None else None
         if jwc is not None:
@@ -295,7 +380,11 @@ def per_format(rounds: int, n: int) -> None:
         f" {'bare sig':>10} {'ratio':>7}  verdict"
     )
     for name, full, bare_ms, ratio, jwc_ms, jwc_ratio, verdict in rows:
-        goal = "  (goal <= 3)" if "jades" in name or "jwt" in name else ""
+        goal = (
+            "  (goal <= 3)"
+            if ("jades" in name or "jwt" in name) and "EU example" not in name
+            else ""
+        )
         jwc_text = (
             f"{jwc_ms:>7.3f} ms {jwc_ratio:>6.2f}x"
             if jwc_ms is not None and jwc_ratio is not None

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from ..codec import b64url_decode
+from .baked import PNG_SIGNATURE, looks_like_svg, unbake
 from .dates import date_out_of_range, numeric_date, parse_datetime
 from .errors import InputError
 from .nodes import as_list, node_id, types_of
@@ -76,7 +77,7 @@ def _fail(code: str, message: str, detail: str = "") -> InputError:
 _MAGIC = (
     (
         b"\x89PNG",
-        "a PNG image (badges baked into images are not supported; upload the credential file)",
+        "a PNG image",
     ),
     (
         b"%PDF",
@@ -133,6 +134,9 @@ def read_envelope(data: bytes, *, max_bytes: int) -> Envelope:
             "have. It may have been re-saved by an editor; use the original file.",
             "UTF-8 BOM (EF BB BF) at offset 0",
         )
+    baked = unbake(data, max_bytes=max_bytes)
+    if baked is not None:
+        return _from_baked(*baked, max_bytes=max_bytes)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -166,6 +170,20 @@ def read_envelope(data: bytes, *, max_bytes: int) -> Envelope:
     if stripped.startswith(("{", "[")):
         return from_json(strict_json(text))
     raise _unrecognised("plain text starting with: " + _safe_snippet(stripped))
+
+
+def _from_baked(container: str, where: str, inner: bytes, *, max_bytes: int) -> Envelope:
+    """An Open Badges baked image: the credential inside, read as if it were the file."""
+    if inner.startswith(PNG_SIGNATURE) or looks_like_svg(inner):
+        raise _fail(
+            "FORMAT_BAKED_DAMAGED",
+            "The badge image is damaged, so the credential baked into it cannot be read.",
+            f"{where} holds another image, not a credential",
+        )
+    env = read_envelope(inner, max_bytes=max_bytes)
+    env.found = f"{env.found}; baked: {env.format} in {where}"
+    env.format = container
+    return env
 
 
 def _xml(text: str) -> InputError:

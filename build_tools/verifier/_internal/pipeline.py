@@ -22,6 +22,7 @@ UNVERIFIABLE_CODES = frozenset(
         "FORMAT_UNSIGNED",
         "FORMAT_UNSUPPORTED",
         "FORMAT_EMPTY",
+        "FORMAT_BAKED_NO_CREDENTIAL",
     }
 )
 
