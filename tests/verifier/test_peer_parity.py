@@ -23,9 +23,9 @@ import pytest
 
 from build_tools.registry_files import load_registry
 from build_tools.verifier import Registry, verify
-from build_tools.verifier._internal.jsonld.contexts import CONTEXTS, bundled_context
 from build_tools.verifier.codec import b58encode, b64url_decode
 from build_tools.verifier.crypto_cpython import CPythonCrypto
+from build_tools.verifier.jsonld import CONTEXTS, bundled_context
 
 from .conftest import VECTORS
 
