@@ -104,8 +104,8 @@ def meaning(doc: dict[str, Any], path: Path_, key: str) -> tuple[str, dict[str, 
     return found
 
 
-def _type_iris(doc: dict[str, Any], path: Path_, *, compact: bool) -> list[str]:
-    """The node's types as absolute IRIs (or as compact IRIs `zq:` for `https://`)."""
+def _expanded_node(doc: dict[str, Any], path: Path_) -> dict[str, Any]:
+    """The expanded form of the node at `path` (found by giving it a marker id)."""
     probe = copy.deepcopy(doc)
     if not path or path[0] != "proof":
         probe.pop("proof", None)
@@ -117,12 +117,17 @@ def _type_iris(doc: dict[str, Any], path: Path_, *, compact: bool) -> list[str]:
             stack.extend(item)
         elif isinstance(item, dict):
             if item.get("@id") == _MARK:
-                types = [str(t) for t in item.get("@type", [])]
-                if not types or (compact and not all(t.startswith("https://") for t in types)):
-                    raise NotApplicable("no types to write")
-                return ["zq:" + t[8:] for t in types] if compact else types
+                return item
             stack.extend(item.values())
     raise NotApplicable("node not found")
+
+
+def _type_iris(doc: dict[str, Any], path: Path_, *, compact: bool) -> list[str]:
+    """The node's types as absolute IRIs (or as compact IRIs `zq:` for `https://`)."""
+    types = [str(t) for t in _expanded_node(doc, path).get("@type", [])]
+    if not types or (compact and not all(t.startswith("https://") for t in types)):
+        raise NotApplicable("no types to write")
+    return ["zq:" + t[8:] for t in types] if compact else types
 
 
 def _explicit(doc: dict[str, Any], path: Path_, key: str, iri: str) -> Any:
@@ -132,23 +137,10 @@ def _explicit(doc: dict[str, Any], path: Path_, key: str, iri: str) -> Any:
     items = value if isinstance(value, list) else [value]
     if any(isinstance(v, dict) for v in items):
         return value
-    probe = copy.deepcopy(doc)
-    if not path or path[0] != "proof":
-        probe.pop("proof", None)
-    node_at(probe, path)["id"] = _MARK
-    stack: list[Any] = list(expand_strict(probe))
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            if item.get("@id") == _MARK:
-                expanded = item.get(iri, [])
-                if not expanded:
-                    raise NotApplicable("the value has no meaning to write")
-                return expanded if isinstance(value, list) else expanded[0]
-            stack.extend(item.values())
-    raise NotApplicable("node not found")
+    expanded = _expanded_node(doc, path).get(iri, [])
+    if not expanded:
+        raise NotApplicable("the value has no meaning to write")
+    return expanded if isinstance(value, list) else expanded[0]
 
 
 def _node_context(node: dict[str, Any], definitions: dict[str, Any]) -> None:

@@ -247,3 +247,16 @@ def test_revocation_that_cannot_be_checked_is_never_a_silent_pass(crypto: Any) -
     report = _report(signed, Registry.from_json(m.registry_dict()), crypto)
     assert report.codes["revocation"] == "REVOCATION_UNSUPPORTED"
     assert report.verdict == "valid_with_warnings"
+
+
+def test_a_proof_chain_whose_previous_proof_is_written_as_a_full_iri_still_verifies(
+    registry: Any, crypto: Any
+) -> None:
+    # The chain (Data Integrity §4.5) is read as signed, like every other proof field.
+    original = CORPUS["w3c-vc-di-eddsa/proof-set-chain/signedProofChain2.json"]
+    index = next(i for i, p in enumerate(original["proof"]) if "previousProof" in p)
+    rewritten = rw.rewrite(original, "full_iri", ("proof", index), "previousProof")
+    assert _signed_data(rewritten) == _signed_data(original)
+    assert _facts(_report(rewritten, registry, crypto)) == _facts(
+        _report(original, registry, crypto)
+    )

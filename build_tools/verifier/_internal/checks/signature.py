@@ -80,6 +80,20 @@ def _suite_of(proof: dict[str, Any], contexts: Any) -> tuple[str, str] | None:
     return found if found is not None and found[1] == "rdfc" else None
 
 
+def _proof_field(proof: dict[str, Any], contexts: Any, name: str) -> Any:
+    """A field of a proof as signed: as written, unless the proof is written with keys that
+    are IRIs or keywords (a rewrite can only hide a field that way), then from its compact
+    form (ADR 0007)."""
+    if not any(key.startswith("@") or ":" in key for key in proof):
+        return proof.get(name)
+    config = {k: v for k, v in proof.items() if k not in ("proofValue", "jws")}
+    config["@context"] = contexts
+    try:
+        return compact_form(config).get(name)
+    except JsonLdStrictError:
+        return None
+
+
 def _unsecured(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k != "proof"}
 
@@ -382,12 +396,18 @@ class SignatureCheck:
     def _chain_document(
         st: State, proof: dict[str, Any], proofs: list[Any]
     ) -> dict[str, Any] | None:
-        """For a proof with `previousProof`, the document it signs includes those proofs (§4.5)."""
-        previous = proof.get("previousProof")
+        """For a proof with `previousProof`, the document it signs includes those proofs (§4.5).
+
+        Both `previousProof` and the proofs' ids are read as signed (ADR 0007)."""
+        assert st.doc is not None
+        contexts = st.doc.get("@context")
+        previous = _proof_field(proof, contexts, "previousProof")
         if previous is None:
             return None
         ids = previous if isinstance(previous, list) else [previous]
-        matching = [p for p in proofs if isinstance(p, dict) and p.get("id") in ids]
+        matching = [
+            p for p in proofs if isinstance(p, dict) and _proof_field(p, contexts, "id") in ids
+        ]
         if not ids or len(matching) != len(ids):
             raise KeyProblem(
                 Status.FAIL,
