@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
+from build_tools import i18n
 from build_tools.catalogue import vocab
 from build_tools.catalogue.model import Catalogue, LangMap, english
 from build_tools.catalogue.model import offer_countries as offer_countries  # used by pages
@@ -51,6 +52,18 @@ def relative_url(from_page: str, to: str) -> str:
         common += 1
     rel = "../" * (len(base) - common) + "/".join(target[common:])
     return rel or "./"
+
+
+def data_url(from_page: str, path: str) -> str:
+    """The relative URL from a page to a file published once, at the site's root (registry.json,
+    ELM documents, key listings, the verifier runtime), from a page in any language's tree.
+
+    The default language's pages are at the root; every other language's pages are in a folder
+    of their own (`lv/offers/x/`), one level further down. MkDocs does not see these files, so
+    link them from raw HTML, not with Markdown links."""
+    if i18n.active() == i18n.DEFAULT_LANGUAGE:
+        return relative_url(from_page, path)
+    return "../" * (from_page.count("/") + 1) + path
 
 
 def page_source(url: str) -> str:

@@ -1,0 +1,111 @@
+"""Extraction: every interface string of the project into `build_tools/locale/messages.pot`,
+and each language's `.po` brought up to date with it (`credsite translations update`).
+
+Where strings come from:
+- Python: `_()`, `N_()` (build_tools/outputs, build_tools/sitebuild) and `msg()` (the
+  verifier's check messages);
+- Jinja2 templates: the page templates and the theme overrides, `_()` calls;
+- JavaScript: `t()` calls in the site's scripts;
+- Markdown: every block of the hand-written pages (`markdown.py`).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from .catalogs import LOCALE_DIR, TEMPLATE, po_path
+
+PROJECT = LOCALE_DIR.parents[1]
+
+# (folder, method map) pairs; paths are relative to the folder.
+SOURCES: tuple[tuple[str, list[tuple[str, str]]], ...] = (
+    (
+        "build_tools",
+        [
+            ("outputs/templates/**.j2", "jinja2"),
+            ("outputs/**.py", "python"),
+            ("sitebuild/**.py", "python"),
+            ("verifier/**.py", "python"),
+        ],
+    ),
+    (
+        "site_src",
+        [
+            ("overrides/**.html", "jinja2"),
+            ("assets/**.mjs", "javascript"),
+            ("assets/**.js", "javascript"),
+            ("**.md", "build_tools.i18n.markdown:extract"),
+        ],
+    ),
+)
+KEYWORDS = {"_": None, "N_": None, "msg": None, "t": None}
+_OPTIONS = {
+    "**.j2": {"trimmed": "true"},
+    "**.html": {"trimmed": "true"},
+}
+# The maintainers' pages are written for the people who run the catalogue, in English
+# (docs/translating.md); they are published in every language tree as they are.
+UNTRANSLATED = ("maintainers/",)
+
+
+def extract(project: Path = PROJECT) -> Catalog:
+    """A fresh template catalogue of every interface string in `project`."""
+    catalog = Catalog(project="credsite", fuzzy=False)
+    for folder, method_map in SOURCES:
+        root = project / folder
+        for filename, lineno, message, comments, _context in extract_from_dir(
+            str(root),
+            method_map=method_map,
+            options_map=_OPTIONS,
+            keywords=KEYWORDS,
+            strip_comment_tags=True,
+        ):
+            if folder == "site_src" and filename.startswith(UNTRANSLATED):
+                continue
+            if not message or not isinstance(message, str):
+                continue
+            catalog.add(message, None, [(f"{folder}/{filename}", lineno)], auto_comments=comments)
+    return catalog
+
+
+def _pot_bytes(catalog: Catalog) -> bytes:
+    buf = io.BytesIO()
+    write_po(buf, catalog, width=100, omit_header=True, sort_output=False)
+    return buf.getvalue()
+
+
+def update(langs: list[str], project: Path = PROJECT) -> list[str]:
+    """Write messages.pot from the sources and merge it into each language's `.po` (new
+    strings empty, changed ones fuzzy); the files written."""
+    catalog = extract(project)
+    TEMPLATE.write_bytes(_pot_bytes(catalog))
+    written = [str(TEMPLATE.relative_to(project))]
+    for lang in langs:
+        if lang == "en":
+            continue
+        path = po_path(lang)
+        if path.is_file():
+            with path.open("rb") as f:
+                po = read_po(f, locale=lang)
+        else:
+            po = Catalog(locale=lang, project="credsite", fuzzy=False)
+        po.update(catalog, no_fuzzy_matching=False)
+        po.obsolete.clear()
+        buf = io.BytesIO()
+        write_po(buf, po, width=100, omit_header=False, sort_output=False)
+        path.write_bytes(buf.getvalue())
+        written.append(str(path.relative_to(project)))
+    return written
+
+
+def current(project: Path = PROJECT) -> bool:
+    """Whether the committed messages.pot holds exactly the strings the sources use."""
+    fresh = {m.id for m in extract(project) if m.id}
+    with TEMPLATE.open("rb") as f:
+        committed = {m.id for m in read_po(f) if m.id}
+    return fresh == committed
