@@ -83,6 +83,8 @@ CODES: dict[str, str] = {
     "ANNEX1_MODE_MISSING": "Annex I: the form of participation (mode) is missing.",
     "ANNEX1_QA_MISSING": "Annex I: no quality assurance, neither on the offer nor its lead issuer.",
     "LEARNING_OUTCOMES_FEW": "Only one learning outcome (warning; at least two recommended).",
+    "TRANSLATION_MISSING": "An offer's title or description is not written in the national "
+    "language of its lead university (warning).",
     # policy
     "POLICY_ECTS_BELOW_MIN": "ECTS below the alliance minimum.",
     "POLICY_ECTS_ABOVE_MAX": "ECTS at or above the alliance maximum.",
@@ -778,6 +780,42 @@ def _annex1(ctx: _Ctx) -> Iterator[Finding]:
             )
         # Annex I "country of the issuer" comes from the awarding bodies; a missing country
         # is reported once, at the issuer file, by the loader (ANNEX1_COUNTRY_MISSING).
+
+
+def national_language(country: str, languages: Iterable[str]) -> str | None:
+    """The first official language of `country` that the site has (NO -> nb), or None."""
+    from babel.languages import get_official_languages
+
+    site = set(languages)
+    return next((x for x in get_official_languages(country) if x in site), None)
+
+
+@rule("translations")
+def _translations(ctx: _Ctx) -> Iterator[Finding]:
+    languages = ctx.cat.alliance.languages
+    for offer in ctx.cat.offers.values():
+        lead = ctx.cat.issuers.get(offer.lead_issuer)
+        if lead is None or not lead.country:
+            continue
+        lang = national_language(lead.country, languages)
+        if lang is None or lang == "en":
+            continue
+        missing = [
+            name
+            for name, text in (("title", offer.title), ("description", offer.description))
+            if text and not text.get(lang)
+        ]
+        if missing:
+            both = " and ".join(missing)
+            yield _f(
+                "TRANSLATION_MISSING",
+                f"The {both} of this offer {'are' if len(missing) > 1 else 'is'} not written in "
+                f"'{lang}', the national language of its lead university {lead.name}; readers of "
+                f"the site in that language see the English text.",
+                offer.where(missing[0]),
+                severity="warning",
+                hint=f"Add a `{lang}:` entry under {both}.",
+            )
 
 
 @rule("policy")

@@ -139,14 +139,14 @@ def completeness(lang: str) -> tuple[int, int]:
 
 
 @cache
-def script_strings(lang: str, script: str) -> dict[str, str]:
-    """The translations a script shows (`t()` calls in `site_src/<script>`, with what it
-    imports from the same folder): the table a page puts in its `cs-strings` JSON."""
-    folder = script.rpartition("/")[0] + "/"
+def script_strings(lang: str, *folders: str) -> dict[str, str]:
+    """The translations the scripts in `site_src/<folder>` show (their `t()` calls): the table
+    a page puts in its `cs-strings` JSON (site_src/assets/verifier/i18n.mjs)."""
     wanted = {
         str(m.id)
         for m in template()
-        if m.id and any(path.startswith(f"site_src/{folder}") for path, _ in m.locations)
+        if m.id
+        and any(path.startswith(f"site_src/{f}") for path, _ in m.locations for f in folders)
     }
     table = strings_for(lang)
     return {msgid: table[msgid] for msgid in sorted(wanted) if msgid in table}

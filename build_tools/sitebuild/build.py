@@ -32,16 +32,18 @@ from pathlib import Path
 
 import yaml
 
+from build_tools import i18n
 from build_tools.catalogue.loader import load_catalogue
 from build_tools.catalogue.model import Catalogue
 from build_tools.findings import format_text
+from build_tools.i18n import catalogs
 from build_tools.outputs.pages import offer_page_path
 
 from .errors import BuildError
 from .published import BuildWorker, place
 from .scan import Scan, start_scan
 from .search import SearchIndex, start_search_index
-from .tree import check_no_clash, generate_files, mkdocs_config, write_tree
+from .tree import check_no_clash, generate_files, mkdocs_config, page_blocks, write_tree
 
 Reporter = Callable[[str], None]
 
@@ -196,9 +198,7 @@ def _generate(
     twice = sorted(set(their_pages) & set(generated))
     if twice:
         raise BuildError(f"Two parts of the build generate {twice[0]}.")
-    from build_tools.outputs.pages import placeholders
-
-    return generated, placeholders(catalogue)
+    return generated, page_blocks(catalogue)
 
 
 def _write_mkdocs_config(
@@ -245,6 +245,49 @@ def _remove_folders(*folders: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _other_languages(catalogue: Catalogue) -> list[str]:
+    return [x for x in catalogue.alliance.languages if x != i18n.DEFAULT_LANGUAGE]
+
+
+def check_translations(catalogue: Catalogue) -> None:
+    """BuildError naming each missing or broken translation of the alliance's languages."""
+    problems = catalogs.check(catalogue.alliance.languages)
+    if problems:
+        raise BuildError(
+            f"{len(problems)} interface string(s) are not translated into every language of "
+            "alliance.yaml; nothing was built (docs/translating.md).",
+            [str(p) for p in problems],
+        )
+
+
+def _build_language(
+    catalogue: Catalogue, lang: str, project: Path, *, scratch: Path, site: Path
+) -> int:
+    """The pages of one more language, built by MkDocs into `site/<lang>/`; their count.
+
+    The language's tree holds its pages only: data files, the samples and the verifier's
+    scripts are published once, at the root, and its pages link there (tree.py)."""
+    tree, config_path = scratch / f"docs-{lang}", scratch / f"mkdocs-{lang}.yml"
+    with i18n.activate(lang):
+        generated = generate_files(catalogue)
+        write_tree(
+            tree,
+            site_src=project / "site_src",
+            generated=generated,
+            blocks=page_blocks(catalogue),
+        )
+        pages = sum(1 for p in generated if p.endswith(".md"))
+        del generated
+        _write_mkdocs_config(
+            project, catalogue, tree=tree, site=site / lang, config_path=config_path
+        )
+    try:
+        run_mkdocs(config_path)
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
+    return pages
+
+
 def build_catalogue_site(
     catalogue: Catalogue,
     *,
@@ -254,6 +297,7 @@ def build_catalogue_site(
 ) -> BuildResult:
     """Build the site of an already validated catalogue into `out` (atomically)."""
     project = project or find_project()
+    check_translations(catalogue)
     out = _prepare_out(out)
     result = BuildResult(out=out)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
@@ -306,6 +350,9 @@ def build_catalogue_site(
         t2 = time.perf_counter()
         report(f"Generated {result.pages} pages; running MkDocs (strict).")
         _run_mkdocs(config_path, worker)
+        for lang in _other_languages(catalogue):
+            report(f"Building the pages in {lang}.")
+            result.pages += _build_language(catalogue, lang, project, scratch=scratch, site=site)
         t3 = time.perf_counter()
         gc.unfreeze()
         frozen = False

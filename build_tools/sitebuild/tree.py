@@ -22,6 +22,8 @@ the pure renderers of `build_tools.outputs`):
 
 from __future__ import annotations
 
+import html
+import posixpath
 import re
 import shutil
 from collections.abc import Collection, Iterable, Mapping
@@ -29,15 +31,22 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import Locale
 
+from build_tools import i18n
 from build_tools.catalogue.model import Catalogue
+from build_tools.i18n import N_, _
+from build_tools.i18n import markdown as i18n_markdown
+from build_tools.i18n.catalogs import script_strings
 from build_tools.outputs import verifier_bundle
+from build_tools.outputs.common import json_for_html
 from build_tools.outputs.dcc_registry import render_dcc_registry
 from build_tools.outputs.elm import render_elm
 from build_tools.outputs.keys import render_issuer_listings
-from build_tools.outputs.pages import render_offer_pages, render_pages
+from build_tools.outputs.pages import placeholders, render_offer_pages, render_pages
 from build_tools.outputs.quality_link import render_quality_link
 from build_tools.outputs.registry import render_registry
+from build_tools.outputs.translations import render_translations_summary
 
 from .errors import BuildError
 
@@ -54,16 +63,24 @@ def _add(files: dict[str, bytes], part: str, produced: Mapping[str, bytes]) -> N
 def generate_files(
     catalogue: Catalogue, *, offer_pages: Collection[str] | None = None
 ) -> dict[str, bytes]:
-    """The generated MkDocs inputs: every page, and the data files that pages link to.
+    """The generated MkDocs inputs in the active language: every page, and (in the default
+    language) the data files that pages link to.
 
     `offer_pages`: the offers whose pages to include (the build writes the others from a
     worker process with `generate_offer_pages`); None: all of them."""
     files: dict[str, bytes] = {}
-    _add(files, "key listings", render_issuer_listings(catalogue))
-    _add(files, "registry", render_registry(catalogue))
-    _add(files, "DCC issuer registry", render_dcc_registry(catalogue))
-    _add(files, "pages", render_pages(catalogue, published=files.keys(), offer_ids=offer_pages))
+    listings = render_issuer_listings(catalogue)
+    if i18n.active() == i18n.DEFAULT_LANGUAGE:  # data files: published once, at the root
+        _add(files, "key listings", listings)
+        _add(files, "registry", render_registry(catalogue))
+        _add(files, "DCC issuer registry", render_dcc_registry(catalogue))
+    _add(files, "pages", render_pages(catalogue, published=listings.keys(), offer_ids=offer_pages))
     return files
+
+
+def page_blocks(catalogue: Catalogue) -> dict[str, str]:
+    """The generated blocks that hand-written pages include with `<!-- credsite:NAME -->`."""
+    return {**placeholders(catalogue), "translations": render_translations_summary(catalogue)}
 
 
 def generate_offer_pages(catalogue: Catalogue, offer_ids: Iterable[str]) -> dict[str, bytes]:
@@ -137,6 +154,54 @@ def fill_placeholders(text: str, blocks: Mapping[str, str], *, source: str) -> s
     return PLACEHOLDER.sub(repl, text)
 
 
+# Hand-written files that only the default language's tree holds: the sample credentials and
+# the verifier's scripts, which the verify page of every language loads from the site root
+# (the worker finds the runtime relative to itself).
+ROOT_ONLY = ("samples/", "assets/verifier/")
+# Hand-written pages published in English in every language (docs/translating.md).
+ENGLISH_ONLY = ("maintainers/",)
+
+
+def _hand_written_page(text: str, key: str, blocks: Mapping[str, str]) -> str:
+    """A hand-written Markdown page in the active language, its placeholders filled."""
+    lang = i18n.active()
+    if lang != i18n.DEFAULT_LANGUAGE:
+        if key.startswith(ENGLISH_ONLY):
+            text = _mark_english(text)
+        else:
+            text = i18n_markdown.translate(text, _)
+        text = _root_data_links(text, key)
+    return fill_placeholders(text, blocks, source=f"site_src/{key}")
+
+
+# A Markdown link to a data file (not a page): `[text](../registry.json)`.
+_DATA_LINK = re.compile(r"\[([^\]\n]+)\]\(((?![a-z][a-z0-9+.-]*:)[^)\s#]+\.(?:json|jsonld|ttl|xml))\)")
+
+
+def _root_data_links(text: str, key: str) -> str:
+    """In another language's tree, Markdown links to data files published once at the root
+    become HTML links there (MkDocs checks Markdown links against the tree, which does not
+    hold those files)."""
+    folder = posixpath.dirname(key)
+    url = folder if posixpath.basename(key) == "index.md" else key[: -len(".md")]
+    up = "../" * (url.count("/") + 1 if url else 0) + "../"  # the page's URL is a folder
+
+    def repl(m: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(folder, m.group(2)))
+        if target.startswith("../"):
+            return m.group(0)
+        return f'<a href="{html.escape(up + target)}">{m.group(1)}</a>'
+
+    return _DATA_LINK.sub(repl, text)
+
+
+def _mark_english(text: str) -> str:
+    """Front matter that tells the theme to mark the page's content `lang="en"` and say so."""
+    if text.startswith("---\n"):
+        return "---\ncredsite_lang: en\n" + text[4:]
+    return "---\ncredsite_lang: en\n---\n" + text
+
+
 def write_tree(
     tree: Path,
     *,
@@ -145,23 +210,26 @@ def write_tree(
     blocks: Mapping[str, str],
     elsewhere: Iterable[str] = (),
 ) -> set[str]:
-    """Fill `tree` (an empty or missing directory) with hand-written and generated files;
-    the paths of the hand-written ones. `elsewhere`: generated files that another process
-    writes into the tree (checked for clashes like the others)."""
+    """Fill `tree` (an empty or missing directory) with hand-written and generated files, in
+    the active language; the paths of the hand-written ones. `elsewhere`: generated files that
+    another process writes into the tree (checked for clashes like the others)."""
     tree.mkdir(parents=True, exist_ok=True)
     handwritten: set[str] = set()
+    default = i18n.active() == i18n.DEFAULT_LANGUAGE
     if site_src.is_dir():
         for src in sorted(site_src.rglob("*")):
             rel = src.relative_to(site_src)
+            key = rel.as_posix()
             if rel.parts[0] == "overrides" or not src.is_file():
+                continue
+            if not default and key.startswith(ROOT_ONLY):
                 continue
             dest = tree / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
-            key = rel.as_posix()
             handwritten.add(key)
             if src.suffix == ".md":
-                text = src.read_text("utf-8")
-                dest.write_text(fill_placeholders(text, blocks, source=f"site_src/{key}"), "utf-8")
+                page = _hand_written_page(src.read_text("utf-8"), key, blocks)
+                dest.write_text(page, "utf-8")
             else:
                 shutil.copyfile(src, dest)
     clashes = sorted(handwritten & {*generated, *elsewhere})
@@ -175,10 +243,45 @@ def write_tree(
     return handwritten
 
 
+# The titles of mkdocs.yml's nav, for extraction (they are translated in `mkdocs_config`).
+NAV_TITLES = (
+    N_("Home"),
+    N_("Catalogue"),
+    N_("Pathways"),
+    N_("Universities"),
+    N_("Verify"),
+    N_("Keys"),
+    N_("Principles"),
+    N_("Maintainers"),
+)
+
+
+def _translated_nav(nav: Any) -> Any:
+    if isinstance(nav, list):
+        return [_translated_nav(item) for item in nav]
+    if isinstance(nav, dict):
+        return {_(str(title)): _translated_nav(value) for title, value in nav.items()}
+    return nav
+
+
+def _language_names(languages: Iterable[str]) -> list[dict[str, str]]:
+    """Each language with its name in that language ("Latviešu"), for the switcher."""
+    out = []
+    for code in languages:
+        name = Locale.parse(code).get_display_name(code) or code
+        out.append({"code": code, "name": name[:1].upper() + name[1:]})
+    return out
+
+
+def _strings_json(lang: str, *folders: str) -> str:
+    return json_for_html(script_strings(lang, *folders))
+
+
 def mkdocs_config(
     project: Path, *, tree: Path, site_dir: Path, catalogue: Catalogue
 ) -> dict[str, Any]:
-    """The project's mkdocs.yml with the catalogue's identity and the build paths filled in."""
+    """The project's mkdocs.yml for the active language, with the catalogue's identity and the
+    build paths filled in."""
     path = project / "mkdocs.yml"
     try:
         config = yaml.safe_load(path.read_text("utf-8"))
@@ -187,20 +290,40 @@ def mkdocs_config(
     if not isinstance(config, dict):
         raise BuildError(f"{path}: the MkDocs configuration is not a mapping.")
     alliance = catalogue.alliance
+    lang = i18n.active()
+    default = lang == i18n.DEFAULT_LANGUAGE
     config["site_name"] = (
-        f"{alliance.name} micro-credentials" if alliance.name else config.get("site_name")
+        _("{alliance} micro-credentials", alliance=alliance.name)
+        if alliance.name
+        else config.get("site_name")
     )
     if alliance.site_url:
-        config["site_url"] = alliance.site_url
+        config["site_url"] = alliance.site_url + ("" if default else f"{lang}/")
     config["docs_dir"] = str(tree)
     config["site_dir"] = str(site_dir)
     theme = dict(config.get("theme") or {})
     custom = theme.get("custom_dir")
     if custom:
         theme["custom_dir"] = str((project / custom).resolve())
+    theme["language"] = lang
     config["theme"] = theme
+    config["hooks"] = [str((project / h).resolve()) for h in config.get("hooks") or []]
+    if "nav" in config:
+        config["nav"] = _translated_nav(config["nav"])
     extra = dict(config.get("extra") or {})
     extra["alliance"] = alliance.name
     extra["demo"] = bool(alliance.demo)
+    # What the theme overrides need to speak this language (main.html, partials/alternate.html,
+    # verify.html, sitemap.xml): the languages, the way up from this language's tree to the
+    # site root where data files are published once, and the strings the scripts show.
+    extra["i18n"] = {
+        "lang": lang,
+        "default": i18n.DEFAULT_LANGUAGE,
+        "languages": _language_names(alliance.languages),
+        "up": "" if default else "../",
+        "site_url": alliance.site_url or "",
+        "strings": _strings_json(lang, "assets/javascripts/"),
+        "verifier_strings": _strings_json(lang, "assets/javascripts/", "assets/verifier/"),
+    }
     config["extra"] = extra
     return config

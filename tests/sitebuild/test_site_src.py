@@ -8,8 +8,7 @@ from pathlib import Path
 from outputs._fixtures import make_catalogue
 
 from build_tools.catalogue import rules
-from build_tools.outputs.pages import placeholders
-from build_tools.sitebuild.tree import PLACEHOLDER
+from build_tools.sitebuild.tree import PLACEHOLDER, page_blocks
 
 SITE_SRC = Path(__file__).resolve().parents[2] / "site_src"
 
@@ -41,7 +40,7 @@ def test_principles_page_covers_the_ten_principles_with_real_checks() -> None:
 
 
 def test_placeholders_in_hand_written_pages_exist() -> None:
-    known = set(placeholders(make_catalogue()))
+    known = set(page_blocks(make_catalogue()))
     used = set()
     for page in SITE_SRC.rglob("*.md"):
         used.update(PLACEHOLDER.findall(page.read_text("utf-8")))

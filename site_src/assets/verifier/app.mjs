@@ -564,7 +564,9 @@ function bind(root) {
   const samples = $("#cv-samples");
   const download = $("#cv-download");
   const maxBytes = Number(root.dataset.maxBytes) || DEFAULT_MAX_BYTES;
-  const siteRootAttr = withSlash(root.dataset.siteRoot || "..");
+  // Links to the issuer and offer pages stay in the page's language (data-page-root);
+  // data files are at the site root (data-site-root).
+  const pageRoot = withSlash(root.dataset.pageRoot || root.dataset.siteRoot || "..");
   let lastBatch = null;
   let batchNo = 0;
 
@@ -618,7 +620,7 @@ function bind(root) {
       results.removeAttribute("aria-busy");
       return;
     }
-    const ctx = { registry: shared.info.registry, siteRoot: siteRootAttr };
+    const ctx = { registry: shared.info.registry, siteRoot: pageRoot };
     for (const item of inputs) {
       if (batch !== batchNo) return;
       let report;
