@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from . import build, check, export, issue, keys, schema, status, verify
+from . import build, check, export, issue, keys, schema, status, translations, verify
 
 # Command groups, in the order they appear in `credsite --help`.
-_GROUPS = (check, schema, build, export, keys, issue, status, verify)
+_GROUPS = (check, schema, build, export, keys, issue, status, verify, translations)
 
 
 def make_parser() -> argparse.ArgumentParser:
