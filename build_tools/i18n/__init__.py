@@ -65,7 +65,7 @@ def active() -> str:
     return _ACTIVE.get()
 
 
-def N_(msgid: str) -> str:  # noqa: N802 (the gettext convention)
+def N_(msgid: str) -> str:
     return msgid
 
 

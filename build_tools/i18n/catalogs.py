@@ -82,7 +82,7 @@ def check(langs: Iterable[str]) -> list[Problem]:
     """Every problem that stops a build in `langs` (empty: all translations are there)."""
     problems: list[Problem] = []
     pot = template()
-    wanted = [m for m in pot if m.id and isinstance(m.id, str)]
+    wanted = [(m, m.id) for m in pot if m.id and isinstance(m.id, str)]
     for lang in langs:
         if lang == DEFAULT_LANGUAGE:
             continue
@@ -100,14 +100,14 @@ def check(langs: Iterable[str]) -> list[Problem]:
             )
             continue
         po = _read(path)
-        for m in wanted:
-            entry = po.get(m.id)
+        for m, msgid in wanted:
+            entry = po.get(msgid)
             where = _where(m.locations)
             line = entry.lineno if entry is not None and entry.lineno else 0
             if entry is None or not entry.string or entry.fuzzy:
                 state = "is marked fuzzy" if entry is not None and entry.fuzzy else "is missing"
                 problems.append(
-                    Problem(shown, line, f"the translation of {m.id!r} {state}{where}")
+                    Problem(shown, line, f"the translation of {msgid!r} {state}{where}")
                 )
                 continue
             msgstr = str(entry.string)
@@ -117,12 +117,12 @@ def check(langs: Iterable[str]) -> list[Problem]:
                 (_LINK_TARGET, "link targets"),
                 (_CODE, "`code`"),
             ):
-                if not _kept(pattern, m.id, msgstr):
+                if not _kept(pattern, msgid, msgstr):
                     problems.append(
                         Problem(
                             shown,
                             line,
-                            f"the translation of {m.id!r} must keep the same {what} as the "
+                            f"the translation of {msgid!r} must keep the same {what} as the "
                             f"English text{where}",
                         )
                     )

@@ -175,7 +175,9 @@ def _hand_written_page(text: str, key: str, blocks: Mapping[str, str]) -> str:
 
 
 # A Markdown link to a data file (not a page): `[text](../registry.json)`.
-_DATA_LINK = re.compile(r"\[([^\]\n]+)\]\(((?![a-z][a-z0-9+.-]*:)[^)\s#]+\.(?:json|jsonld|ttl|xml))\)")
+_DATA_LINK = re.compile(
+    r"\[([^\]\n]+)\]\(((?![a-z][a-z0-9+.-]*:)[^)\s#]+\.(?:json|jsonld|ttl|xml))\)"
+)
 
 
 def _root_data_links(text: str, key: str) -> str:
