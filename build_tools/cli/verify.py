@@ -49,11 +49,17 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(
-    registry: dict[str, Any], lists: dict[str, bytes], now: datetime, allow_network: bool
+    registry: dict[str, Any],
+    lists: dict[str, bytes],
+    now: datetime,
+    allow_network: bool,
+    lang: str = "en",
 ) -> None:
+    from build_tools.i18n.catalogs import strings_for
     from build_tools.verifier.crypto_cpython import CPythonCrypto
 
     _WORKER.update(
+        messages=strings_for(lang),
         registry=registry,
         lists=lists,
         now=now,
@@ -91,7 +97,7 @@ def _verify_file(path: str) -> dict[str, Any]:
                 _WORKER["registry"], status_lists={**_WORKER["lists"], **extra}
             )
     report: Report = verify(data, registry, now=_WORKER["now"], crypto=_WORKER["crypto"])
-    return {"file": path, **report.to_dict()}
+    return {"file": path, **report.to_dict(_WORKER["messages"])}
 
 
 def _iter_results(
@@ -101,14 +107,17 @@ def _iter_results(
     now: datetime,
     allow_network: bool,
     jobs: int | None,
+    lang: str = "en",
 ) -> Iterable[dict[str, Any]]:
     if len(files) < _POOL_THRESHOLD or jobs == 1:
-        _init_worker(registry, lists, now, allow_network)
+        _init_worker(registry, lists, now, allow_network, lang)
         for path in files:
             yield _verify_file(path)
         return
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(registry, lists, now, allow_network)
+        max_workers=jobs,
+        initializer=_init_worker,
+        initargs=(registry, lists, now, allow_network, lang),
     ) as pool:
         yield from pool.map(_verify_file, files, chunksize=max(1, min(64, len(files) // 32)))
 
@@ -184,7 +193,9 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"credsite verify: no such file: {printable(', '.join(missing))}", file=sys.stderr)
         return EXIT_USAGE
-    results = _iter_results(list(args.files), registry, lists, now, args.allow_network, args.jobs)
+    results = _iter_results(
+        list(args.files), registry, lists, now, args.allow_network, args.jobs, args.lang
+    )
     if len(args.files) > 1:
         from tqdm import tqdm
 
@@ -240,6 +251,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--allow-network",
         action="store_true",
         help="allow fetching http(s) status lists (and a registry URL)",
+    )
+    parser.add_argument(
+        "--lang",
+        default="en",
+        metavar="LANG",
+        help="language of the check messages, one of the site's (default: en); codes and "
+        "the JSON's keys stay the same",
     )
     parser.add_argument(
         "--jobs",

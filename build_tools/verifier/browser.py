@@ -46,6 +46,21 @@ class BrowserVerifier:
     def __init__(self, crypto: CryptoBackend) -> None:
         self.crypto = crypto
         self.registry = Registry.from_json({})
+        self.messages: dict[str, str] = {}
+
+    def set_messages(self, text: str) -> int:
+        """The page language's translations of the check messages (a JSON object, English
+        template -> translation; `messages.translated`); the number of entries."""
+        try:
+            table = json.loads(text or "{}")
+        except ValueError:
+            table = {}
+        self.messages = (
+            {str(k): str(v) for k, v in table.items() if isinstance(v, str)}
+            if isinstance(table, dict)
+            else {}
+        )
+        return len(self.messages)
 
     def set_registry(self, text: str, urls: Iterable[Any], buffers: Iterable[Any]) -> int:
         """Load registry.json's text and the status lists fetched for `urls`; the number of
@@ -58,7 +73,7 @@ class BrowserVerifier:
     async def verify(self, data: Any, at: str | None = None) -> str:
         """The report on one file, as JSON text."""
         report = await averify(_bytes(data), self.registry, now=moment(at), crypto=self.crypto)
-        return json.dumps(report.to_dict())
+        return json.dumps(report.to_dict(self.messages))
 
 
 def start() -> BrowserVerifier:

@@ -6,9 +6,12 @@ The enums are `StrEnum`s, so reports and their JSON carry the same plain strings
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from .messages import translated
 
 __all__ = [
     "CHECK_IDS",
@@ -62,12 +65,14 @@ class CheckResult:
     message: str
     detail: str = ""
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self, messages: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The result as JSON; `messages`: translations of the message templates
+        (`messages.translated`), for a report in another language."""
         return {
             "id": str(self.id),
             "status": str(self.status),
             "code": self.code,
-            "message": self.message,
+            "message": translated(self.message, messages),
             "detail": self.detail,
         }
 
@@ -98,12 +103,14 @@ class Report:
     def codes(self) -> dict[str, str]:
         return {c.id: c.code for c in self.checks}
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, messages: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """The report as JSON (docs/architecture.md, "The report"); `messages`: translations
+        of the check messages, so that `message` is in that language (codes do not change)."""
         out: dict[str, Any] = {"verdict": str(self.verdict), "format": self.format}
         if self.credentials is not None:
-            out["credentials"] = [r.to_dict() for r in self.credentials]
+            out["credentials"] = [r.to_dict(messages) for r in self.credentials]
         else:
             out["credential"] = self.credential
-        out["checks"] = [c.to_dict() for c in self.checks]
+        out["checks"] = [c.to_dict(messages) for c in self.checks]
         out["unsigned"] = list(self.unsigned)
         return out

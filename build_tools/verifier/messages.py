@@ -1,0 +1,47 @@
+"""Check messages that can be shown in other languages.
+
+A check writes its message with `msg("The credential expired on {date}.", date=...)`: the
+result is the English text (a `str`) that also keeps its template and values. `translated()`
+gives the text in another language from a table {English template: translation}; the table
+comes from the site's translation catalogues (docs/translating.md), which the verifier does
+not read itself: the CLI and the verify page pass it in. Codes never change with the language;
+only `message` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = ["Message", "msg", "translated"]
+
+
+class Message(str):
+    """English text that remembers the template and values it was made from."""
+
+    __slots__ = ("params", "template")
+    template: str
+    params: dict[str, str]
+
+    def __new__(cls, template: str, params: dict[str, str]) -> Message:
+        obj = super().__new__(cls, template.format(**params) if params else template)
+        obj.template = template
+        obj.params = params
+        return obj
+
+
+def msg(template: str, /, **params: object) -> Message:
+    """A message from a template with `{name}` placeholders (the msgid translators see)."""
+    return Message(template, {k: str(v) for k, v in params.items()})
+
+
+def translated(text: str, table: Mapping[str, str] | None) -> str:
+    """`text` in the table's language when it is a `Message` the table translates; else as is."""
+    if not table or not isinstance(text, Message):
+        return str(text)
+    target = table.get(text.template)
+    if not target:
+        return str(text)
+    try:
+        return target.format(**text.params)
+    except (KeyError, IndexError, ValueError):  # a broken translation never breaks a report
+        return str(text)
