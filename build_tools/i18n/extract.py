@@ -2,8 +2,8 @@
 and each language's `.po` brought up to date with it (`credsite translations update`).
 
 Where strings come from:
-- Python: `_()`, `N_()` (build_tools/outputs, build_tools/sitebuild) and `msg()` (the
-  verifier's check messages);
+- Python: `_()`, `N_()` (build_tools/outputs, build_tools/sitebuild) and the verifier's
+  check messages (`msg()` and literal messages, `VERIFIER_KEYWORDS`);
 - Jinja2 templates: the page templates and the theme overrides, `_()` calls;
 - JavaScript: `t()` calls in the site's scripts;
 - Markdown: every block of the hand-written pages (`markdown.py`).
@@ -30,9 +30,9 @@ SOURCES: tuple[tuple[str, list[tuple[str, str]]], ...] = (
             ("outputs/templates/**.j2", "jinja2"),
             ("outputs/**.py", "python"),
             ("sitebuild/**.py", "python"),
-            ("verifier/**.py", "python"),
         ],
     ),
+    ("build_tools/verifier", [("**.py", "python")]),
     (
         "site_src",
         [
@@ -44,6 +44,15 @@ SOURCES: tuple[tuple[str, list[tuple[str, str]]], ...] = (
     ),
 )
 KEYWORDS = {"_": None, "N_": None, "msg": None, "t": None}
+# The verifier's messages: `msg()`, and the literal message argument of the calls that make a
+# check result or an input error (the argument's position).
+VERIFIER_KEYWORDS = {
+    "msg": None,
+    "result": (4,),
+    "_fail": (2,),
+    "InputError": (2,),
+    "JsonLdStrictError": (2,),
+}
 _OPTIONS = {
     "**.j2": {"trimmed": "true"},
     "**.html": {"trimmed": "true"},
@@ -51,6 +60,12 @@ _OPTIONS = {
 # The maintainers' pages are written for the people who run the catalogue, in English
 # (docs/translating.md); they are published in every language tree as they are.
 UNTRANSLATED = ("maintainers/",)
+
+
+def _visible(dirname: str) -> bool:
+    """Folders to read: all but hidden ones and caches (Babel's default also skips `_internal`)."""
+    name = Path(dirname).name
+    return not name.startswith(".") and name != "__pycache__"
 
 
 def extract(project: Path = PROJECT) -> Catalog:
@@ -62,8 +77,9 @@ def extract(project: Path = PROJECT) -> Catalog:
             str(root),
             method_map=method_map,
             options_map=_OPTIONS,
-            keywords=KEYWORDS,
+            keywords=VERIFIER_KEYWORDS if folder == "build_tools/verifier" else KEYWORDS,
             strip_comment_tags=True,
+            directory_filter=_visible,
         ):
             if folder == "site_src" and filename.startswith(UNTRANSLATED):
                 continue

@@ -1,7 +1,9 @@
 """Check messages that can be shown in other languages.
 
-A check writes its message with `msg("The credential expired on {date}.", date=...)`: the
-result is the English text (a `str`) that also keeps its template and values. `translated()`
+A check writes a message with values as `msg("The credential expired on {date}.", date=...)`:
+the result is the English text (a `str`) that also keeps its template and values; a message
+without values is a plain string literal (extracted from the calls that carry it:
+`build_tools/i18n/extract.py`). `translated()`
 gives the text in another language from a table {English template: translation}; the table
 comes from the site's translation catalogues (docs/translating.md), which the verifier does
 not read itself: the CLI and the verify page pass it in. Codes never change with the language;
@@ -35,9 +37,12 @@ def msg(template: str, /, **params: object) -> Message:
 
 
 def translated(text: str, table: Mapping[str, str] | None) -> str:
-    """`text` in the table's language when it is a `Message` the table translates; else as is."""
-    if not table or not isinstance(text, Message):
+    """`text` in the table's language: a `Message` by its template, any other text by itself
+    (a message without values is written as a plain string); as is when the table has none."""
+    if not table:
         return str(text)
+    if not isinstance(text, Message):
+        return table.get(text) or str(text)
     target = table.get(text.template)
     if not target:
         return str(text)
