@@ -5,6 +5,14 @@ Example (private keys and issued credentials live OUTSIDE the repository):
     credsite issue --offer lu-data-ethics-practice --learner examples/learner.yaml \\
         --key ~/credsite-keys/lu-eddsa.pem --format ob3 --out ~/issued/
 
+Each credential's share link (the verify page's address with the credential in its fragment,
+docs/interfaces.md) is printed and appended to share-links.csv in --out, or the reason there is
+none (an EDC carries its page image and is too large for a link); --certificate also writes a
+printable page per credential with a QR code that opens the verify page:
+
+    credsite issue --offer lu-data-ethics-practice --learner examples/learner.yaml \\
+        --key ~/credsite-keys/lu-eddsa.pem --format ob3 --out ~/issued/ --certificate
+
 Exit status: 0 done, 1 refused or failed (the message says why and what to do), 2 usage error.
 """
 

@@ -172,3 +172,42 @@ def test_the_certificate_shows_the_facts_escaped_and_the_qr_code(
         assert plan.qr.kind == "id" and shared.credential_id == credential_id
         assert 'data-qr="id"' in html
         assert "The code does not contain the credential" in " ".join(html.split())
+
+
+def test_a_large_batch_writes_its_links_to_the_csv_and_prints_a_summary(
+    world: IssuingWorld, tmp_path: Path
+) -> None:
+    batch = tmp_path / "learners.csv"
+    rows = [f"Learner{i},Family{i},2000-01-01,8,2026-06-30" for i in range(11)]
+    head = "given_name,family_name,date_of_birth,grade,completion_date\n"
+    batch.write_text(head + "\n".join(rows) + "\n", "utf-8")
+    out = tmp_path / "out"
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = main(
+            [
+                "issue",
+                "--offer",
+                "aa-one",
+                "--learner",
+                str(batch),
+                "--key",
+                str(world.key("aa-eddsa")),
+                "--format",
+                "ob3",
+                "--out",
+                str(out),
+                "--catalogue",
+                str(world.catalogue_dir),
+            ]
+        )
+    printed = buffer.getvalue()
+    assert code == 0, printed
+    assert f"Share links: 11 in {out / 'share-links.csv'}." in printed
+    assert "https://" not in printed  # eleven long links are not printed
+    with (out / "share-links.csv").open(encoding="utf-8") as handle:
+        log = list(csv.DictReader(handle))
+    assert len(log) == 11
+    for entry in log:
+        data = (out / entry["file"]).read_bytes()
+        assert decode_fragment(entry["share_link"].partition("#")[2]).data == data
