@@ -28,6 +28,7 @@ from typing import Any
 from build_tools.catalogue import elm, vocab
 from build_tools.catalogue.elm import vc_keys
 from build_tools.catalogue.model import Catalogue, Issuer, Offer, english
+from build_tools.verifier.sharelink import id_link
 
 from ._common import format_utc
 from .learners import Learner, check_award
@@ -137,6 +138,7 @@ def card_text(data: EdcInput) -> CardText:
         credential_id=f"urn:credential:{data.credential_uuid}",
         verify_hint=f"Check this credential at {_site(catalogue)}verify/",
         demo=catalogue.alliance.demo,
+        qr_link=id_link(_site(catalogue), f"urn:credential:{data.credential_uuid}"),
     )
 
 

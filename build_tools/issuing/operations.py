@@ -22,6 +22,7 @@ from build_tools.catalogue.model import Catalogue, Issuer, Offer
 from build_tools.catalogue.secrets import find_private_key_material, repository_root
 
 from ._common import IssuingError, parse_utc, utc_now
+from .certificate import render_certificate
 from .issue import (
     Format,
     IssuedCredential,
@@ -48,10 +49,12 @@ from .keys import (
     write_private_key,
 )
 from .learners import Learner, load_learners
+from .share import SharePlan, plan_share
 from .statuslist import ListSigner, StatusEntry, StatusStore
 
 __all__ = [
     "IssueRun",
+    "IssuedShare",
     "KeyChange",
     "NewKey",
     "StatusChange",
@@ -64,6 +67,7 @@ __all__ = [
     "open_catalogue",
     "prepare_issue",
     "publish_status",
+    "share_issued",
 ]
 
 StatusAction = Literal["revoke", "suspend", "unsuspend"]
@@ -332,6 +336,61 @@ class IssueRun:
         _append_log(self.out / "issued.csv", issued_list, self.offer.id, self.fmt)
         written = self.store.save(self.signer, now=self.now)
         return issued_list, list(written)
+
+
+@dataclass(frozen=True)
+class IssuedShare:
+    """The share link (or why there is none) and the certificate of one issued file."""
+
+    file_name: str
+    credential_id: str
+    plan: SharePlan
+    certificate: Path | None
+
+
+def share_issued(
+    run: IssueRun, items: Sequence[IssuedCredential], *, certificates: bool = False
+) -> list[IssuedShare]:
+    """Each credential's share link, appended to share-links.csv in `run.out`, and with
+    `certificates` its printable certificate page `<file>.certificate.html` beside it."""
+    site_url = run.catalogue.alliance.site_url
+    out: list[IssuedShare] = []
+    for item in items:
+        plan = plan_share(
+            site_url, item.content, item.credential_id, carries_image=run.fmt == "edc"
+        )
+        page = None
+        if certificates:
+            page = run.out / f"{Path(item.file_name).stem}.certificate.html"
+            page.write_bytes(
+                render_certificate(
+                    catalogue=run.catalogue,
+                    offer=run.offer,
+                    learner=item.learner,
+                    credential_id=item.credential_id,
+                    issued=run.issued,
+                    share=plan,
+                )
+            )
+        out.append(IssuedShare(item.file_name, item.credential_id, plan, page))
+    path = run.out / "share-links.csv"
+    new = not path.exists()
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        if new:
+            writer.writerow(["file", "credential_id", "share_link", "link_chars", "qr", "note"])
+        for entry in out:
+            writer.writerow(
+                [
+                    entry.file_name,
+                    entry.credential_id,
+                    entry.plan.link or "",
+                    entry.plan.link_chars,
+                    entry.plan.qr.kind,
+                    entry.plan.reason or "",
+                ]
+            )
+    return out
 
 
 def prepare_issue(

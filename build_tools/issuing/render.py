@@ -3,7 +3,9 @@
 EDC-generic-no-cv makes `displayParameter.individualDisplay.displayDetail.image` mandatory
 (a MediaObject: base64 content, PNG or JPEG), so every EDC carries a rendered page. We draw it
 with Pillow and the bundled DejaVu Sans fonts (fonts/README.md), in grey levels plus one accent
-colour, as a palette PNG: small, and byte-identical for identical input.
+colour, as a palette PNG: small, and byte-identical for identical input. A QR code in the lower
+right corner opens the site's verify page and names the credential (`qr_link`); it cannot carry
+the credential itself, since this picture is part of the credential (issuing/share.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from functools import cache
 from importlib import resources
 
 from PIL import Image, ImageDraw, ImageFont
+
+from .share import QrContent, qr_code
 
 __all__ = ["CardText", "render_card_png"]
 
@@ -37,6 +41,7 @@ class CardText:
     credential_id: str
     verify_hint: str
     demo: bool = False
+    qr_link: str | None = None  # the text of the QR code in the lower right corner
 
 
 @cache
@@ -109,9 +114,12 @@ def render_card_png(text: CardText) -> bytes:
         draw.text((_MARGIN, y), line, font=_font(26), fill=_INK)
         y += 36
     y += 12
+    fact_width = inner
+    if text.qr_link:
+        fact_width -= _draw_qr(image, text.qr_link) + 20
     fact_font = _font(24)
     for fact in text.facts:
-        for line in _wrap(draw, fact, fact_font, inner, 2):
+        for line in _wrap(draw, fact, fact_font, fact_width, 2):
             if y > HEIGHT - 120:
                 break
             draw.text((_MARGIN, y), line, font=fact_font, fill=_INK)
@@ -127,6 +135,24 @@ def render_card_png(text: CardText) -> bytes:
     out = io.BytesIO()
     paletted.save(out, format="PNG", optimize=False, compress_level=6)
     return out.getvalue()
+
+
+_QR_SCALE = 4  # pixels per module: 0.7 mm when the page is printed at 150 dpi
+
+
+def _draw_qr(image: Image.Image, link: str) -> int:
+    """Draw the QR code of `link` above the footer's right end; its width in pixels."""
+    qr = qr_code(QrContent("id", link))
+    size = int(qr.symbol_size(scale=_QR_SCALE, border=4)[0])
+    left, top = WIDTH - _MARGIN - size + 4 * _QR_SCALE, HEIGHT - 104 - size
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((left, top, left + size - 1, top + size - 1), fill=(255, 255, 255))
+    for row, modules in enumerate(qr.matrix):
+        for col, dark in enumerate(modules):
+            if dark:
+                x, y = left + (col + 4) * _QR_SCALE, top + (row + 4) * _QR_SCALE
+                draw.rectangle((x, y, x + _QR_SCALE - 1, y + _QR_SCALE - 1), fill=_INK)
+    return size
 
 
 @cache

@@ -19,6 +19,7 @@ notice and is imported by nothing outside the package.
     browser.py         what the browser worker calls: load a registry, verify a file
     codec.py           identifiers and encodings shared with the rest of build_tools
     jsonld.py          strict JSON-LD (canonize, expand_strict, ...) shared with issuing
+    sharelink.py       share links: a credential in the verify page's URL fragment
     _internal/
         pipeline.py    the named lists of checks and the runner
         state.py       what each stage produces (Inputs, Parsed, Signed, Trust)

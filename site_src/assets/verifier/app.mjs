@@ -9,6 +9,8 @@
 // - A credential's picture reaches this page as bytes from the worker; it is shown only when its
 //   first bytes are a PNG, JPEG, GIF or WebP image, from a data: URL built here (never SVG).
 
+import { addShareControls, linkInput } from "./share.mjs";
+
 const ROOT_ID = "credsite-verifier";
 const DEFAULT_START_TIMEOUT_MS = 30000;
 const DEFAULT_MAX_BYTES = 5000000;
@@ -624,11 +626,15 @@ function bind(root) {
     for (const item of inputs) {
       if (batch !== batchNo) return;
       let report;
-      if (item.size > maxBytes) {
+      let kept = null; // the bytes as verified, for the share link
+      if (item.report) {
+        report = item.report;
+      } else if (item.size > maxBytes) {
         report = tooLargeReport(item.size, maxBytes);
       } else {
         try {
           const bytes = await item.read();
+          kept = bytes.slice();
           await whenReady(); // after a time-out, the new worker
           const msg = await ask({ type: "verify", bytes: bytes.buffer }, [bytes.buffer]);
           report = msg.report || errorReport(msg.error || "The verifier failed on this file.", msg.detail);
@@ -641,7 +647,9 @@ function bind(root) {
       }
       if (batch !== batchNo) return;
       collected.push({ name: item.name, size: item.size, report });
-      results.append(renderReport(report, ctx, item.name, 1, item.note));
+      const article = renderReport(report, ctx, item.name, 1, item.note);
+      results.append(article);
+      if (kept) await addShareControls(article, { bytes: kept, report, registry: ctx.registry });
     }
     const now = new Date();
     const meta = el("p", { class: "cv-meta" }, "Checked in this browser on ");
@@ -797,6 +805,15 @@ function bind(root) {
     const msg = await ask({ type: "measure", bytes: bytes.buffer, iterations: d.iterations, warmup: d.warmup }, [bytes.buffer]);
     root.dispatchEvent(new CustomEvent("credsite-verifier:measured", { detail: { key: d.key, ...msg } }));
   });
+
+  // A share link (verify/#c1.…) is checked on arrival, as a dropped file would be; so is one
+  // pasted into the address bar of this page later.
+  const openLink = async () => {
+    const item = await linkInput(root, location.hash, maxBytes);
+    if (item) verifyInputs([item]);
+  };
+  window.addEventListener("hashchange", openLink);
+  openLink();
 
   startWorker(root);
 }
