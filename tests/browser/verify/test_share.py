@@ -16,8 +16,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
-import json
 import io
+import json
 import threading
 import zlib
 from collections.abc import Iterator
