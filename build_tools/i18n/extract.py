@@ -52,6 +52,7 @@ VERIFIER_KEYWORDS = {
     "_fail": (2,),
     "InputError": (2,),
     "JsonLdStrictError": (2,),
+    "KeyProblem": (3,),
 }
 _OPTIONS = {
     "**.j2": {"trimmed": "true"},

@@ -17,23 +17,42 @@ from collections.abc import Mapping
 __all__ = ["Message", "msg", "translated"]
 
 
+# A value filled into a message: text shown as it is (a name, a date, a number), a `Message`
+# (translated too), or a list of messages (translated one by one, joined with ", ").
+Value = str | tuple["Message", ...]
+
+
 class Message(str):
     """English text that remembers the template and values it was made from."""
 
     __slots__ = ("params", "template")
     template: str
-    params: dict[str, str]
+    params: dict[str, Value]
 
-    def __new__(cls, template: str, params: dict[str, str]) -> Message:
-        obj = super().__new__(cls, template.format(**params) if params else template)
+    def __new__(cls, template: str, params: dict[str, Value]) -> Message:
+        english = {k: _joined(v, None) for k, v in params.items()}
+        obj = super().__new__(cls, template.format(**english) if params else template)
         obj.template = template
         obj.params = params
         return obj
 
 
+def _joined(value: Value, table: Mapping[str, str] | None) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(translated(v, table) for v in value)
+    return translated(value, table) if isinstance(value, Message) else value
+
+
 def msg(template: str, /, **params: object) -> Message:
-    """A message from a template with `{name}` placeholders (the msgid translators see)."""
-    return Message(template, {k: str(v) for k, v in params.items()})
+    """A message from a template with `{name}` placeholders (the msgid translators see).
+    Values that are messages, or lists of messages, are translated with it."""
+    values: dict[str, Value] = {}
+    for key, value in params.items():
+        if isinstance(value, list | tuple) and all(isinstance(v, Message) for v in value):
+            values[key] = tuple(value)
+        else:
+            values[key] = value if isinstance(value, Message) else str(value)
+    return Message(template, values)
 
 
 def translated(text: str, table: Mapping[str, str] | None) -> str:
@@ -47,6 +66,6 @@ def translated(text: str, table: Mapping[str, str] | None) -> str:
     if not target:
         return str(text)
     try:
-        return target.format(**text.params)
+        return target.format(**{k: _joined(v, table) for k, v in text.params.items()})
     except (KeyError, IndexError, ValueError):  # a broken translation never breaks a report
         return str(text)

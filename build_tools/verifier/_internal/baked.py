@@ -17,6 +17,7 @@ import struct
 import zlib
 from xml.etree import ElementTree
 
+from ..messages import msg
 from .errors import InputError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -45,8 +46,11 @@ def _damaged(detail: str) -> InputError:
 def _none(what: str, detail: str) -> InputError:
     return _fail(
         "FORMAT_BAKED_NO_CREDENTIAL",
-        f"This {what} image holds no Open Badges 3.0 credential. Upload the credential file, or "
-        "the image as the issuer sent it.",
+        msg(
+            "This {format} image holds no Open Badges 3.0 credential. Upload the credential "
+            "file, or the image as the issuer sent it.",
+            format=what,
+        ),
         detail,
     )
 

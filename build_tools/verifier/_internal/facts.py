@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..messages import msg
 from .nodes import as_list, lang_text, lang_values, node_id, types_of
 
 ECTS_FRAMEWORK = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
@@ -243,17 +244,17 @@ def summary(doc: dict[str, Any], facts: Facts | None = None) -> dict[str, Any]:
 
 # Council Recommendation 2022/C 243/02, Annex I, mandatory elements (order as in the Annex).
 ANNEX_I = (
-    ("learner", "identification of the learner"),
-    ("title", "title of the micro-credential"),
-    ("country", "country or region of the issuer"),
-    ("awarding_body", "awarding body"),
-    ("date", "date of issuing"),
-    ("outcomes", "learning outcomes"),
-    ("workload", "notional workload (ECTS)"),
-    ("level", "level (EQF) of the learning experience"),
-    ("assessment", "type of assessment"),
-    ("participation", "form of participation"),
-    ("quality_assurance", "type of quality assurance"),
+    ("learner", msg("identification of the learner")),
+    ("title", msg("title of the micro-credential")),
+    ("country", msg("country or region of the issuer")),
+    ("awarding_body", msg("awarding body")),
+    ("date", msg("date of issuing")),
+    ("outcomes", msg("learning outcomes")),
+    ("workload", msg("notional workload (ECTS)")),
+    ("level", msg("level (EQF) of the learning experience")),
+    ("assessment", msg("type of assessment")),
+    ("participation", msg("form of participation")),
+    ("quality_assurance", msg("type of quality assurance")),
 )
 
 

@@ -54,18 +54,16 @@ GATE_CHECKS = frozenset({CheckId.FORMAT, CheckId.JSONLD, CheckId.SIGNATURE})
 
 def _not_applicable(check_id: CheckId, gate: CheckResult) -> CheckResult:
     if gate.id == CheckId.FORMAT:
-        why = "the file could not be read as a credential"
+        why = "Not applicable: the file could not be read as a credential."
     elif gate.status == Status.FAIL:
         why = (
-            "the signature is not valid"
+            "Not applicable: the signature is not valid."
             if gate.id == CheckId.SIGNATURE
-            else ("the credential's data is not well defined")
+            else "Not applicable: the credential's data is not well defined."
         )
     else:
-        why = "the signature could not be checked"
-    return result(
-        check_id, Status.SKIP, "NOT_APPLICABLE", f"Not applicable: {why}.", f"after {gate.code}"
-    )
+        why = "Not applicable: the signature could not be checked."
+    return result(check_id, Status.SKIP, "NOT_APPLICABLE", why, f"after {gate.code}")
 
 
 async def run_checks(st: State, checks: tuple[Check, ...] = CREDENTIAL_CHECKS) -> None:

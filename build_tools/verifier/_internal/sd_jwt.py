@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..codec import b64url_decode, b64url_encode
+from ..messages import msg
 from .errors import InputError
 from .strict_json import strict_json
 
@@ -66,20 +67,19 @@ class SdJwt:
     typ: str | None
 
 
-def _jws_parts(token: str, what: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
+def _jws_parts(token: str, damaged: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
+    """The parts of a compact JWS; `damaged`: the message when it cannot be read."""
     parts = token.split(".")
     if len(parts) != 3 or not parts[0]:
-        raise _fail("FORMAT_INVALID_JWS", f"The {what} is damaged.", "not a compact JWS")
+        raise _fail("FORMAT_INVALID_JWS", damaged, "not a compact JWS")
     try:
         header = strict_json(b64url_decode(parts[0]))
         payload = strict_json(b64url_decode(parts[1]))
         signature = b64url_decode(parts[2])
     except ValueError as exc:
-        raise _fail("FORMAT_INVALID_JWS", f"The {what} is damaged.", "not base64url JSON") from exc
+        raise _fail("FORMAT_INVALID_JWS", damaged, "not base64url JSON") from exc
     if not isinstance(header, dict) or not isinstance(payload, dict):
-        raise _fail(
-            "FORMAT_INVALID_JWS", f"The {what} is damaged.", "header or payload is not an object"
-        )
+        raise _fail("FORMAT_INVALID_JWS", damaged, "header or payload is not an object")
     return header, payload, (parts[0] + "." + parts[1]).encode("ascii"), signature
 
 
@@ -110,7 +110,7 @@ def decode_sd_jwt(compact: str) -> SdJwt:
     parts = compact.split("~")
     issuer_jwt, disclosed, last = parts[0], parts[1:-1], parts[-1]
     header, payload, signing_input, signature = _jws_parts(
-        issuer_jwt, "selective-disclosure credential"
+        issuer_jwt, msg("The selective-disclosure credential is damaged.")
     )
     typ = header.get("typ")
     if typ not in _ISSUER_TYPS:
@@ -157,7 +157,9 @@ def decode_sd_jwt(compact: str) -> SdJwt:
         )
     key_binding = None
     if last:
-        kb_header, kb_claims, kb_input, kb_signature = _jws_parts(last, "key binding")
+        kb_header, kb_claims, kb_input, kb_signature = _jws_parts(
+            last, "The key binding is damaged."
+        )
         if kb_header.get("typ") != "kb+jwt":
             raise _fail(
                 "FORMAT_SDJWT_KEY_BINDING",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...messages import Message, msg
 from ...model import CheckId, CheckResult, Status
 from .. import facts as _facts
 from ..nodes import lang_text, lang_values
@@ -11,28 +12,51 @@ from ..state import State
 from .base import result
 
 
-def _compare(facts: _facts.Facts, title: Any, ects: Any, eqf: Any, outcomes: Any) -> list[str]:
-    diffs: list[str] = []
+def _compare(facts: _facts.Facts, title: Any, ects: Any, eqf: Any, outcomes: Any) -> list[Message]:
+    diffs: list[Message] = []
     cred_titles = lang_values(facts.title)
     pub_titles = lang_values(title)
     if cred_titles and pub_titles and not cred_titles & pub_titles:
-        diffs.append(f"title {lang_text(facts.title)!r} vs published {lang_text(title)!r}")
+        diffs.append(
+            msg(
+                "the title “{credential}” where the offer has “{published}”",
+                credential=lang_text(facts.title),
+                published=lang_text(title),
+            )
+        )
     if facts.ects is not None and ects is not None:
         try:
             if float(ects) != facts.ects:
-                diffs.append(f"ECTS {facts.ects:g} vs published {ects}")
+                diffs.append(
+                    msg(
+                        "{credential} ECTS where the offer has {published}",
+                        credential=f"{facts.ects:g}",
+                        published=ects,
+                    )
+                )
         except (TypeError, ValueError):
-            diffs.append("published ECTS unreadable")
+            diffs.append(msg("ECTS that the published offer does not state readably"))
     if facts.eqf is not None and eqf is not None and str(eqf) != str(facts.eqf):
-        diffs.append(f"EQF level {facts.eqf} vs published {eqf}")
+        diffs.append(
+            msg(
+                "EQF level {credential} where the offer has {published}",
+                credential=facts.eqf,
+                published=eqf,
+            )
+        )
     if facts.outcomes and isinstance(outcomes, (list, tuple)):
         published = [lang_values(o) for o in outcomes]
         missing = [p for p in published if not any(p & c for c in facts.outcomes)]
         extra = [c for c in facts.outcomes if not any(p & c for p in published)]
         if missing or extra or len(published) != len(facts.outcomes):
             diffs.append(
-                f"learning outcomes differ ({len(facts.outcomes)} in credential, "
-                f"{len(published)} published, {len(missing)} not found)"
+                msg(
+                    "other learning outcomes ({credential} in the credential, {published} "
+                    "published, {missing} of them not found)",
+                    credential=len(facts.outcomes),
+                    published=len(published),
+                    missing=len(missing),
+                )
             )
     return diffs
 
@@ -65,8 +89,11 @@ class CatalogueCheck:
                 self.id,
                 Status.FAIL,
                 "CATALOGUE_NOT_AWARDING_BODY",
-                f"The credential refers to the offer {offer.id!r}, but its signer does not "
-                "award that offer.",
+                msg(
+                    "The credential refers to the offer “{offer}”, but its signer does not "
+                    "award that offer.",
+                    offer=offer.id,
+                ),
                 f"signer {slug or 'not registered'}; awarding bodies "
                 f"{', '.join(offer.awarding_bodies)}",
             )
@@ -92,14 +119,20 @@ class CatalogueCheck:
                     self.id,
                     Status.WARN,
                     "CATALOGUE_OLDER_VERSION",
-                    f"The credential matches an earlier version ({prev.get('version')}) "
-                    "of the published offer; the offer has changed since.",
+                    msg(
+                        "The credential matches an earlier version ({version}) of the "
+                        "published offer; the offer has changed since.",
+                        version=prev.get("version"),
+                    ),
                     f"{where}; current differences: " + "; ".join(diffs),
                 )
         return result(
             self.id,
             Status.FAIL,
             "CATALOGUE_MISMATCH",
-            "The credential does not match the published offer: " + "; ".join(diffs) + ".",
+            msg(
+                "The credential does not match the published offer: {differences}.",
+                differences=diffs,
+            ),
             where,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...messages import msg
 from ...model import CheckId, CheckResult, Status
 from .. import facts as _facts
 from ..state import State
@@ -36,8 +37,12 @@ class EuElementsCheck:
                 self.id,
                 Status.WARN,
                 "EU_ELEMENTS_MISSING",
-                f"The credential carries {len(present)} of the 11 elements the EU requires for "
-                f"micro-credentials; missing: {', '.join(missing)}.",
+                msg(
+                    "The credential carries {present} of the 11 elements the EU requires for "
+                    "micro-credentials; missing: {missing}.",
+                    present=len(present),
+                    missing=missing,
+                ),
                 detail,
             )
         return result(

@@ -33,11 +33,12 @@ class FormatCheck:
         except InputError as exc:
             st.format_hint = _FORMAT_HINTS.get(exc.code, st.env.format if st.env else "unknown")
             raise Stop(result(self.id, Status.FAIL, exc.code, exc.message, exc.detail)) from exc
-        kind = "presentation" if env.kind == "vp" else "credential"
         return result(
             self.id,
             Status.PASS,
             "FORMAT_OK",
-            f"The file is a well-formed {kind}.",
+            "The file is a well-formed presentation."
+            if env.kind == "vp"
+            else "The file is a well-formed credential.",
             f"{env.format}; {env.found}",
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...messages import msg
 from ...model import CheckId, CheckResult, Status
 from ..jsonld.limits import LIMIT_CODES, JsonLdStrictError
 from ..jsonld.terms import check_terms
@@ -16,9 +17,10 @@ def explained(exc: JsonLdStrictError) -> str:
     if exc.code != "JSONLD_UNKNOWN_CONTEXT":
         return exc.message
     url = exc.detail.removeprefix("context not bundled: ")
-    return (
-        f"This verifier does not know this vocabulary: {url[:200]}. Without it the "
-        "credential's meaning and signature cannot be checked; ask the issuer."
+    return msg(
+        "This verifier does not know this vocabulary: {url}. Without it the credential's "
+        "meaning and signature cannot be checked; ask the issuer.",
+        url=url[:200],
     )
 
 
@@ -54,9 +56,12 @@ class JsonLdCheck:
                 self.id,
                 Status.WARN,
                 exc.code,
-                explained(exc).replace(
-                    "so they are not covered by the signature", "so their meaning is not defined"
-                ),
+                msg(
+                    "The credential contains fields that are not defined by its vocabulary, so "
+                    "their meaning is not defined."
+                )
+                if exc.code == "JSONLD_DROPPED_TERM"
+                else explained(exc),
                 exc.detail,
             )
         return result(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...messages import msg
 from ...model import CheckId, CheckResult, Status
 from ..dates import iso, numeric_date
 from ..state import State
@@ -26,7 +27,10 @@ class ValidityCheck:
                 self.id,
                 Status.FAIL,
                 "VALIDITY_NOT_YET_VALID",
-                f"The credential is not valid yet: it becomes valid on {iso(start)}.",
+                msg(
+                    "The credential is not valid yet: it becomes valid on {date}.",
+                    date=iso(start),
+                ),
                 f"now {iso(st.inputs.now)}",
             )
         if end and st.inputs.now > end:
@@ -34,7 +38,7 @@ class ValidityCheck:
                 self.id,
                 Status.FAIL,
                 "VALIDITY_EXPIRED",
-                f"The credential expired on {iso(end)}.",
+                msg("The credential expired on {date}.", date=iso(end)),
                 f"now {iso(st.inputs.now)}",
             )
         span = f"valid from {iso(start)}" if start else "no start date"
