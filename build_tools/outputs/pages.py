@@ -603,6 +603,7 @@ def _offer_page(catalogue: Catalogue, offer: Offer) -> bytes:
         qa=qa,
         qa_type=c.qa_label(qa.type) if qa else "",
         qa_agency=i18n.text(qa.agency) if qa else "",
+        qa_agency_html=_agency_html(qa),
         qa_description=i18n.text(qa.description) if qa else "",
         qa_institutions=[
             (i.name, c.relative_url(page, c.issuer_url(i.slug)), c.deqar_url(i.deqar_id))
@@ -626,7 +627,7 @@ def _offer_page(catalogue: Catalogue, offer: Offer) -> bytes:
         fee_note=i18n.text(offer.fee.note),
         prerequisites=i18n.text(offer.prerequisites),
         prerequisite_offers=[
-            (i18n.text(catalogue.offers[p].title), c.relative_url(page, c.offer_url(p)))
+            _a(c.relative_url(page, c.offer_url(p)), i18n.text(catalogue.offers[p].title))
             for p in offer.prerequisite_offers
             if p in catalogue.offers
         ],
@@ -648,6 +649,24 @@ def _offer_page(catalogue: Catalogue, offer: Offer) -> bytes:
         ),
         further_information=i18n.text(offer.further_information),
     )
+
+
+def _agency_html(qa: Any) -> Markup:
+    """The quality assurance agency, linked to its site when it has one (raw HTML)."""
+    agency = i18n.text(qa.agency) if qa else ""
+    if not agency:
+        return Markup("")
+    return _a(qa.agency_url, agency) if qa.agency_url else c.html_text(agency)
+
+
+def _agency_md(qa: Any) -> Markup:
+    """The quality assurance agency, linked to its site when it has one (Markdown)."""
+    agency = i18n.text(qa.agency) if qa else ""
+    if not agency:
+        return Markup("")
+    if qa.agency_url:
+        return Markup(f"[{c.md_escape(agency)}]({c.safe_url(qa.agency_url)})")
+    return c.md_escape(agency)
 
 
 def _key_rows(catalogue: Catalogue, issuer: Issuer) -> list[Mapping[str, Any]]:
@@ -675,6 +694,7 @@ def _issuer_page(catalogue: Catalogue, issuer: Issuer, published: frozenset[str]
         qa=qa,
         qa_type=c.qa_label(qa.type) if qa else "",
         qa_agency=i18n.text(qa.agency) if qa else "",
+        qa_agency_md=_agency_md(qa),
         qa_description=i18n.text(qa.description) if qa else "",
         offers=[
             {
