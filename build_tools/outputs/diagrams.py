@@ -215,13 +215,12 @@ def _svg_start(
 ) -> list[str]:
     """The opening of a pathway diagram: the svg element, its title and description (what a
     screen reader says), and the arrow head the lines use."""
+    title = _("Diagram of the pathway {title}", title=_pathway_title(pathway))
     return [
         f'<svg class="cs-diagram" role="img" aria-labelledby="{uid}-t {uid}-d" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
         'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{uid}-t">'
-        f"{html_escape(_('Diagram of the pathway {title}', title=_pathway_title(pathway)))}"
-        "</title>",
+        f'<title id="{uid}-t">{html_escape(title)}</title>',
         f'<desc id="{uid}-d">{html_escape(pathway_description(catalogue, pathway))}</desc>',
         f'<defs><marker id="{uid}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '

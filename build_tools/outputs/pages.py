@@ -565,6 +565,15 @@ def _recognition_view(catalogue: Catalogue, rec: Any, from_page: str) -> dict[st
     }
 
 
+def _course_jsonld(catalogue: Catalogue, offer: Offer) -> Markup:
+    """The schema.org Course data of an offer page, for its front matter: in English in every
+    language's tree, like the ELM document it points to (its values come from the catalogue's
+    English text; a label translated here and there would make it a mix of languages)."""
+    with i18n.activate(i18n.DEFAULT_LANGUAGE):
+        data = course(catalogue, offer)
+    return Markup(json.dumps(c.json_for_html(data), ensure_ascii=False))
+
+
 def _offer_page(catalogue: Catalogue, offer: Offer) -> bytes:
     page = c.offer_url(offer.id)
     qa = catalogue.qa_of(offer)
@@ -581,7 +590,7 @@ def _offer_page(catalogue: Catalogue, offer: Offer) -> bytes:
         english_only=bool(c.fallback_lang(title) or c.fallback_lang(description)),
         summary=_offer_summary(catalogue, offer),
         facts=_key_facts(catalogue, offer),
-        jsonld=Markup(json.dumps(c.json_for_html(course(catalogue, offer)), ensure_ascii=False)),
+        jsonld=_course_jsonld(catalogue, offer),
         elm_href=Markup(c.html_escape(c.data_url(page, f"{page}elm.jsonld"))),
         description=description,
         opportunity_type=c.label(c.OPPORTUNITY_LABELS, offer.opportunity_type)
