@@ -18,6 +18,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
@@ -233,22 +234,38 @@ class Message:
     `md_escape` (every `{{ }}` of a template) gives its Markdown, `html_escape` (`|html`) its
     HTML, `str()` its plain text (front matter, attribute values through `|attr_text`)."""
 
-    __slots__ = ("params", "template")
+    __slots__ = ("params", "template", "trusted")
 
     def __init__(self, msgid: str, /, **params: object) -> None:
         self.template = _(msgid)
         self.params = params
+        self.trusted = None if params else Markup(self.template)
 
     def __str__(self) -> str:
         return self.template.format(**self.params) if self.params else self.template
 
     def markdown(self) -> Markup:
-        if not self.params:
-            return Markup(self.template)
+        if self.trusted is not None:
+            return self.trusted
         return Markup(self.template.format(**{k: md_escape(v) for k, v in self.params.items()}))
 
     def html(self) -> Markup:
+        if self.trusted is not None:
+            return self.trusted
         return fmt_html(self.template, **self.params)
+
+
+def message(msgid: str, /, **params: object) -> Message:
+    """The templates' `_()`: a `Message` (one per language for a sentence without
+    placeholders: pages repeat their headings and labels thousands of times)."""
+    if params:
+        return Message(msgid, **params)
+    return _constant_message(i18n.active(), msgid)
+
+
+@cache
+def _constant_message(lang: str, msgid: str) -> Message:
+    return Message(msgid)
 
 
 def fmt_html(template: str, /, **params: object) -> Markup:

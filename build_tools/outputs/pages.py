@@ -79,7 +79,7 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals["_"] = c.Message
+    env.globals["_"] = c.message
     env.filters["html"] = c.html_escape
     env.filters["text"] = c.html_text
     env.filters["attr_text"] = c.attr_text
