@@ -4,15 +4,20 @@ Boxes and arrows only: member offers on the left (for a vertical pathway in sequ
 bottom, joined by arrows), the credential they stack into on the right. The SVG is an image
 (`role="img"`) with a `<title>` and a `<desc>` that says the same in words; the links to the
 member offers are in the list beside it, where every reader and keyboard can reach them.
+
+Labels and the description are in the active language (`build_tools.i18n`); a title shown in
+English because it has no translation gets `lang` on its `<text>` element.
 """
 
 from __future__ import annotations
 
 from markupsafe import Markup
 
-from build_tools.catalogue.model import Catalogue, Pathway
+from build_tools import i18n
+from build_tools.catalogue.model import Catalogue, Offer, Pathway
+from build_tools.i18n import _
 
-from .common import fmt_number, html_escape, join_words
+from .common import html_escape, join_words, lang_attr
 
 _BOX_W = 300
 _BOX_H = 56
@@ -30,7 +35,8 @@ def _box(x: int, y: int, title: str, detail: str, css: str) -> str:
     return (
         f'<g class="{css}">'
         f'<rect x="{x}" y="{y}" width="{_BOX_W}" height="{_BOX_H}" rx="6"/>'
-        f'<text x="{x + 12}" y="{y + 23}" class="cs-d-title">{html_escape(_clip(title))}</text>'
+        f'<text x="{x + 12}" y="{y + 23}" class="cs-d-title"{lang_attr(title)}>'
+        f"{html_escape(_clip(title))}</text>"
         f'<text x="{x + 12}" y="{y + 44}" class="cs-d-detail">'
         f"{html_escape(_clip(detail, 46))}</text>"
         "</g>"
@@ -44,22 +50,33 @@ def _arrow(x1: int, y1: int, x2: int, y2: int) -> str:
     )
 
 
-def _member_detail(pathway: Pathway, offer_id: str, ects: str, eqf: object, hl: str | None) -> str:
-    detail = f"{ects} ECTS · EQF {eqf or '–'}"
-    if offer_id in pathway.required:
-        detail += " · required"
-    if offer_id == hl:
-        detail += " · this offer"
-    return detail
+def _member_detail(pathway: Pathway, offer: Offer, hl: str | None) -> str:
+    parts = [
+        _("{ects} ECTS", ects=i18n.number(offer.ects)),
+        _("EQF {level}", level=offer.eqf or "–"),
+    ]
+    if offer.id in pathway.required:
+        parts.append(_("required"))
+    if offer.id == hl:
+        parts.append(_("this offer"))
+    return " · ".join(parts)
 
 
 def _target_detail(pathway: Pathway) -> str:
     target = pathway.stacks_into
     parts = (
-        f"{fmt_number(target.ects)} ECTS" if target.ects else "",
-        f"EQF {target.eqf}" if target.eqf else "",
+        _("{ects} ECTS", ects=i18n.number(target.ects)) if target.ects else "",
+        _("EQF {level}", level=target.eqf) if target.eqf else "",
     )
-    return " · ".join(x for x in parts if x) or "larger credential"
+    return " · ".join(x for x in parts if x) or _("larger credential")
+
+
+def _offer_title(offer: Offer) -> str:
+    return i18n.text(offer.title) or offer.id
+
+
+def _target_title(pathway: Pathway) -> str:
+    return i18n.text(pathway.stacks_into.title) or _("Larger credential")
 
 
 def _narrow_svg(
@@ -75,9 +92,9 @@ def _narrow_svg(
     parts = _svg_start(catalogue, pathway, uid, width, height)
     for i, offer in enumerate(members):
         y = 10 + i * (_BOX_H + _GAP)
-        detail = _member_detail(pathway, offer.id, fmt_number(offer.ects), offer.eqf, highlight)
+        detail = _member_detail(pathway, offer, highlight)
         css = "cs-d-box cs-d-current" if offer.id == highlight else "cs-d-box"
-        parts.append(_box(0, y, offer.title.get("en", offer.id), detail, css))
+        parts.append(_box(0, y, _offer_title(offer), detail, css))
         if pathway.direction == "vertical":
             if i + 1 < len(members):
                 parts.append(_arrow(_BOX_W // 2, y + _BOX_H, _BOX_W // 2, y + _BOX_H + _GAP - 2))
@@ -96,15 +113,8 @@ def _narrow_svg(
             f'<line x1="{rail}" y1="{first_mid}" x2="{rail}" y2="{t_mid}" class="cs-d-arrow"/>'
         )
         parts.append(_arrow(rail, t_mid, _BOX_W + 2, t_mid))
-    target = pathway.stacks_into
     parts.append(
-        _box(
-            0,
-            target_y,
-            target.title.get("en", "Larger credential"),
-            _target_detail(pathway),
-            "cs-d-box cs-d-target",
-        )
+        _box(0, target_y, _target_title(pathway), _target_detail(pathway), "cs-d-box cs-d-target")
     )
     parts.append("</svg>")
     return Markup("".join(parts).replace("url(#ARROW)", f"url(#{uid}-arrow)"))
@@ -117,17 +127,34 @@ def pathway_description(catalogue: Catalogue, pathway: Pathway) -> str:
         offer = catalogue.offers.get(oid)
         if offer is None:
             continue
-        names.append(f"{offer.title.get('en', oid)} ({fmt_number(offer.ects)} ECTS)")
-    target = pathway.stacks_into.title.get("en", "a larger credential")
+        names.append(
+            _("{title} ({ects} ECTS)", title=_offer_title(offer), ects=i18n.number(offer.ects))
+        )
+    target = i18n.text(pathway.stacks_into.title) or _("a larger credential")
     extra = []
     if pathway.stacks_into.ects:
-        extra.append(f"{fmt_number(pathway.stacks_into.ects)} ECTS")
+        extra.append(_("{ects} ECTS", ects=i18n.number(pathway.stacks_into.ects)))
     if pathway.stacks_into.eqf:
-        extra.append(f"EQF level {pathway.stacks_into.eqf}")
+        extra.append(_("EQF level {level}", level=pathway.stacks_into.eqf))
     target_text = target + (f" ({', '.join(extra)})" if extra else "")
     if pathway.direction == "vertical":
-        return f"Vertical pathway: {', then '.join(names)}; together they stack into {target_text}."
-    return f"Horizontal pathway: {join_words(names)} stack into {target_text}."
+        sequence = names[0] if names else ""
+        for name in names[1:]:
+            sequence = _("{first}, then {next}", first=sequence, next=name)
+        return _(
+            "Vertical pathway: {offers}; together they stack into {target}.",
+            offers=sequence,
+            target=target_text,
+        )
+    return _(
+        "Horizontal pathway: {offers} stack into {target}.",
+        offers=join_words(names),
+        target=target_text,
+    )
+
+
+def _pathway_title(pathway: Pathway) -> str:
+    return i18n.text(pathway.title) or pathway.id
 
 
 def pathway_figure(
@@ -158,38 +185,24 @@ def pathway_svg(
     if narrow:
         return _narrow_svg(catalogue, pathway, members, uid, highlight)
     parts = _svg_start(catalogue, pathway, uid, width, height)
-    required = set(pathway.required)
     for i, offer in enumerate(members):
         y = 10 + i * (_BOX_H + _GAP)
-        detail = f"{fmt_number(offer.ects)} ECTS · EQF {offer.eqf or '–'}"
-        if offer.id in required:
-            detail += " · required"
-        if offer.id == highlight:
-            detail += " · this offer"
+        detail = _member_detail(pathway, offer, highlight)
         css = "cs-d-box cs-d-current" if offer.id == highlight else "cs-d-box"
-        parts.append(_box(0, y, offer.title.get("en", offer.id), detail, css))
+        parts.append(_box(0, y, _offer_title(offer), detail, css))
         mid_y = y + _BOX_H // 2
         if pathway.direction == "vertical" and i + 1 < len(members):
             parts.append(_arrow(_BOX_W // 2, y + _BOX_H, _BOX_W // 2, y + _BOX_H + _GAP - 2))
         if pathway.direction != "vertical" or i + 1 == len(members):
             target_mid = 10 + (height - 20) // 2
             parts.append(_arrow(_BOX_W, mid_y, _TARGET_X - 2, target_mid))
-    target = pathway.stacks_into
-    t_detail = " · ".join(
-        x
-        for x in (
-            f"{fmt_number(target.ects)} ECTS" if target.ects else "",
-            f"EQF {target.eqf}" if target.eqf else "",
-        )
-        if x
-    )
     t_y = 10 + (height - 20) // 2 - _BOX_H // 2
     parts.append(
         _box(
             _TARGET_X,
             t_y,
-            target.title.get("en", "Larger credential"),
-            t_detail or "larger credential",
+            _target_title(pathway),
+            _target_detail(pathway),
             "cs-d-box cs-d-target",
         )
     )
@@ -202,12 +215,12 @@ def _svg_start(
 ) -> list[str]:
     """The opening of a pathway diagram: the svg element, its title and description (what a
     screen reader says), and the arrow head the lines use."""
+    title = _("Diagram of the pathway {title}", title=_pathway_title(pathway))
     return [
         f'<svg class="cs-diagram" role="img" aria-labelledby="{uid}-t {uid}-d" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
         'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{uid}-t">Diagram of the pathway '
-        f"{html_escape(pathway.title.get('en', pathway.id))}</title>",
+        f'<title id="{uid}-t">{html_escape(title)}</title>',
         f'<desc id="{uid}-d">{html_escape(pathway_description(catalogue, pathway))}</desc>',
         f'<defs><marker id="{uid}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '

@@ -14,7 +14,8 @@
 - `issuers/<slug>/status/<list_id>.json`: byte copies of the committed, signed status lists.
 
 `key_facts(catalogue, issuer, key)` is one registry key entry, exactly the docs/interfaces.md
-`registry.json` shape; the site renders the keys tables from it.
+`registry.json` shape; the site renders the keys tables from it, with `key_status_label()` for
+the status (the registry keeps the code).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from cryptography.hazmat.primitives import serialization
 
 from build_tools.catalogue.model import Catalogue, Issuer, IssuerKey
 from build_tools.errors import CredsiteError
+from build_tools.i18n import N_, _
 from build_tools.issuing._common import format_utc
 from build_tools.issuing.keys import (
     cert_sha256,
@@ -41,13 +43,26 @@ from build_tools.issuing.keys import (
 )
 from build_tools.verifier.codec import jwk_thumbprint
 
-__all__ = ["did_document", "jwks", "key_facts", "render_issuer_listings"]
+__all__ = ["did_document", "jwks", "key_facts", "key_status_label", "render_issuer_listings"]
 
 DID_CONTEXTS = [
     "https://www.w3.org/ns/did/v1",
     "https://w3id.org/security/multikey/v1",
     "https://w3id.org/security/jwk/v1",
 ]
+
+
+# A key's status as the keys tables show it (the keys page explains each word).
+KEY_STATUS_LABELS: dict[str, str] = {
+    "active": N_("active"),
+    "retired": N_("retired"),
+    "compromised": N_("compromised"),
+}
+
+
+def key_status_label(status: str) -> str:
+    """The status of a key in the active language ("active", "retired", "compromised")."""
+    return _(KEY_STATUS_LABELS[status]) if status in KEY_STATUS_LABELS else status
 
 
 def _key_jwk(key: IssuerKey) -> dict[str, str] | None:

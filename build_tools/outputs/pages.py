@@ -10,6 +10,16 @@ entities, Markdown syntax backslash-escaped, whitespace collapsed) unless it is 
 `Markup`. Inside raw HTML blocks, where Markdown does not apply, templates use `|html`.
 Front-matter values are JSON strings of HTML-escaped text, because the theme prints page titles
 and descriptions without escaping them.
+
+Languages: pages are rendered in the active language (`build_tools.i18n`; the build renders
+each language's tree inside `i18n.activate(lang)`). Templates write interface strings as
+`{{ _("...", name=value) }}`: a `common.Message`, whose text is trusted like the template's own
+(Markdown, or HTML inside raw HTML blocks: there `{{ _("...")|html }}`) and whose values are
+escaped for where it stands; in an attribute value, `|attr_text`. Catalogue text is an
+`i18n.Text`: `{{ value }}` (Markdown) and `|text` (raw HTML) mark an English fallback with
+`lang="en"`; `|html` does not, because attribute values use it too. Files published once at the
+site's root (registry.json, ELM documents, key listings) are linked from raw HTML with
+`common.data_url`, because MkDocs does not see them from another language's tree.
 """
 
 from __future__ import annotations
@@ -24,33 +34,36 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from build_tools import i18n
 from build_tools.catalogue.fieldref import render_field_reference
 from build_tools.catalogue.model import Catalogue, Issuer, Offer, Pathway
+from build_tools.i18n import N_, _, catalogs
 
 from . import common as c
 from .diagrams import pathway_description, pathway_figure
-from .keys import key_facts
+from .keys import key_facts, key_status_label
 from .rawhtml import wrap as _raw_html
 from .schemaorg import course
 
 # The Annex I elements of an offer (Council Recommendation 2022/C 243/02), in the fixed order
-# and with the fixed labels of every offer page's key facts. The browser tests read this list.
+# and with the fixed labels of every offer page's key facts. The browser tests read this list
+# (the English labels; pages show them translated).
 KEY_FACTS_MANDATORY: tuple[tuple[str, str], ...] = (
-    ("title", "Title"),
-    ("country", "Country of the awarding body"),
-    ("awarding-bodies", "Awarding body(ies)"),
-    ("learning-outcomes", "Learning outcomes"),
-    ("workload", "Workload (ECTS and hours)"),
-    ("level", "Level (EQF, cycle)"),
-    ("assessment", "Type of assessment"),
-    ("participation", "Form of participation"),
-    ("quality-assurance", "Type of quality assurance"),
+    ("title", N_("Title")),
+    ("country", N_("Country of the awarding body")),
+    ("awarding-bodies", N_("Awarding body(ies)")),
+    ("learning-outcomes", N_("Learning outcomes")),
+    ("workload", N_("Workload (ECTS and hours)")),
+    ("level", N_("Level (EQF, cycle)")),
+    ("assessment", N_("Type of assessment")),
+    ("participation", N_("Form of participation")),
+    ("quality-assurance", N_("Type of quality assurance")),
 )
 KEY_FACTS_OPTIONAL: tuple[tuple[str, str], ...] = (
-    ("prerequisites", "Prerequisites"),
-    ("supervision", "Supervision and identity verification"),
-    ("stackability", "Integration/stackability"),
-    ("further-information", "Further information"),
+    ("prerequisites", N_("Prerequisites")),
+    ("supervision", N_("Supervision and identity verification")),
+    ("stackability", N_("Integration/stackability")),
+    ("further-information", N_("Further information")),
 )
 KEY_FACTS = KEY_FACTS_MANDATORY + KEY_FACTS_OPTIONAL
 
@@ -66,18 +79,23 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["_"] = c.message
     env.filters["html"] = c.html_escape
+    env.filters["text"] = c.html_text
+    env.filters["attr_text"] = c.attr_text
+    env.filters["lang"] = c.lang_attr
     env.filters["md"] = c.md_escape
     env.filters["paras"] = c.md_paragraphs
-    env.filters["num"] = c.fmt_number
-    env.filters["date"] = c.fmt_date
-    env.filters["en"] = c.en
+    env.filters["num"] = i18n.number
+    env.filters["date"] = i18n.date
+    env.filters["tr"] = i18n.text
     env.filters["fm"] = _front_matter_value
     env.filters["url"] = c.safe_url
     env.filters["href"] = _href
     env.filters["html_paras"] = c.html_paragraphs
     env.filters["rawhtml"] = _raw_html
     env.filters["stamp"] = _stamp
+    env.filters["key_status"] = key_status_label
     env.filters["fingerprint"] = _fingerprint
     return env
 
@@ -97,6 +115,10 @@ def _stamp(value: object) -> Markup:
 
 
 FINGERPRINT_SHOWN = 10  # characters of a thumbprint or hash shown before the full value
+_SHOW_FULL = {
+    "thumbprint": N_("(show the full thumbprint)"),
+    "certificate hash": N_("(show the full certificate hash)"),
+}
 
 
 def _fingerprint(value: object, what: str) -> Markup:
@@ -108,7 +130,7 @@ def _fingerprint(value: object, what: str) -> Markup:
     short = c.html_escape(str(value)[:FINGERPRINT_SHOWN])
     return Markup(
         f'<details class="cs-fp"><summary><code title="{full}">{short}…</code>'
-        f'<span class="cs-sr-only"> (show the full {c.html_escape(what)})</span>'
+        f'<span class="cs-sr-only"> {c.html_escape(_(_SHOW_FULL[what]))}</span>'
         f'</summary><code class="cs-fp-full">{full}</code></details>'
     )
 
@@ -146,112 +168,142 @@ def _ul(items: Iterable[Markup | str]) -> Markup:
 
 
 def _a(href: str, text: str) -> Markup:
-    """An HTML link; `href` is a relative site URL or an absolute http(s)/mailto URL."""
+    """An HTML link; `href` is a relative site URL or an absolute http(s)/mailto URL. An English
+    fallback as its text gets `lang` on the link."""
     target = c.safe_url(href) if ":" in href else href
-    return Markup(f'<a href="{c.html_escape(target)}">{c.html_escape(text)}</a>')
+    return Markup(f'<a href="{c.html_escape(target)}"{c.lang_attr(text)}>{c.html_escape(text)}</a>')
 
 
 def _key_facts(catalogue: Catalogue, offer: Offer) -> list[Fact]:
     page = c.offer_url(offer.id)
     e = c.html_escape
+    t = c.html_text
     issuers = [catalogue.issuers[s] for s in offer.awarding_bodies if s in catalogue.issuers]
     countries = c.offer_countries(catalogue, offer)
     qa = catalogue.qa_of(offer)
     a = offer.assessment
     s = offer.schedule
+    not_stated = _(c.NOT_STATED)
 
     participation = [c.mode_label(offer.mode)]
     if s.schedule_type:
-        participation.append(c.SCHEDULE_LABELS[s.schedule_type])
+        participation.append(_(c.SCHEDULE_LABELS[s.schedule_type]))
     if s.weekly_hours:
-        participation.append(f"about {c.fmt_number(s.weekly_hours)} hours a week")
+        participation.append(_("about {hours} hours a week", hours=i18n.number(s.weekly_hours)))
     if s.self_paced:
-        participation.append("self-paced")
+        participation.append(_("self-paced"))
 
-    assessment = ", ".join(c.assessment_label(t) for t in a.types) or "Not stated"
-    assessment += f". {c.GRADING_LABELS[a.grading]}"
-    if a.grading_scale:
-        assessment += f" ({c.en(a.grading_scale)})"
+    assessment = e(", ".join(c.assessment_label(x) for x in a.types) or not_stated)
+    assessment += Markup(". ") + e(_(c.GRADING_LABELS[a.grading]))
+    scale = i18n.text(a.grading_scale)
+    if scale:
+        assessment += Markup(" (") + t(scale) + Markup(")")
 
     if qa is not None:
         qa_html = e(c.qa_label(qa.type))
-        agency = c.en(qa.agency)
+        agency = i18n.text(qa.agency)
         if agency:
-            qa_html = Markup(
-                f"{qa_html}, by {_a(qa.agency_url, agency) if qa.agency_url else e(agency)}"
+            qa_html = c.fmt_html(
+                _("{type}, by {agency}"),
+                type=qa_html,
+                agency=_a(qa.agency_url, agency) if qa.agency_url else agency,
             )
         if offer.quality_assurance is None and issuers:
-            qa_html = Markup(f"{qa_html} (quality assurance of {e(issuers[0].name)})")
+            qa_html = c.fmt_html(
+                _("{type} (quality assurance of {university})"),
+                type=qa_html,
+                university=issuers[0].name,
+            )
     else:
-        qa_html = e("Not stated")
+        qa_html = e(not_stated)
 
     pathways = catalogue.pathways_of(offer.id)
     if offer.stackability.integration == "stackable":
-        links = [_a(c.relative_url(page, c.pathway_url(p.id)), c.en(p.title)) for p in pathways]
-        stack = Markup("Stackable: counts towards ") + (
-            Markup(", ").join(links) if links else e("a larger credential")
-        )
+        links = [
+            _a(c.relative_url(page, c.pathway_url(p.id)), i18n.text(p.title)) for p in pathways
+        ]
+        if links:
+            stack = c.fmt_html(
+                _("Stackable: counts towards {pathways}"),
+                pathways=Markup(", ").join(links),
+            )
+        else:
+            stack = e(_("Stackable: counts towards a larger credential"))
     else:
-        stack = e("Standalone: a micro-credential of its own")
-    if offer.stackability.note:
-        stack = Markup(f"{stack}. {e(c.en(offer.stackability.note))}")
+        stack = e(_("Standalone: a micro-credential of its own"))
+    note = i18n.text(offer.stackability.note)
+    if note:
+        stack = Markup(f"{stack}. {t(note)}")
 
     prereq_parts: list[Markup] = []
-    if offer.prerequisites:
-        prereq_parts.append(e(c.en(offer.prerequisites)))
+    prerequisites = i18n.text(offer.prerequisites)
+    if prerequisites:
+        prereq_parts.append(t(prerequisites))
     for pid in offer.prerequisite_offers:
         other = catalogue.offers.get(pid)
         if other is not None:
             prereq_parts.append(
-                Markup("Complete first: ")
-                + _a(c.relative_url(page, c.offer_url(pid)), c.en(other.title))
+                c.fmt_html(
+                    _("Complete first: {offer}"),
+                    offer=_a(c.relative_url(page, c.offer_url(pid)), i18n.text(other.title)),
+                )
             )
 
+    further = i18n.text(offer.further_information)
     facts = {
-        "title": e(c.en(offer.title)),
-        "country": e(c.join_words(c.country_label(x) for x in countries) or "Not stated"),
+        "title": t(i18n.text(offer.title)),
+        "country": e(c.join_words(c.country_label(x) for x in countries) or not_stated),
         "awarding-bodies": Markup(", ").join(
             _a(c.relative_url(page, c.issuer_url(i.slug)), i.name) for i in issuers
         ),
         "learning-outcomes": Markup(
-            "<ol>" + "".join(f"<li>{e(c.en(o))}</li>" for o in offer.learning_outcomes) + "</ol>"
+            "<ol>"
+            + "".join(f"<li>{t(i18n.text(o))}</li>" for o in offer.learning_outcomes)
+            + "</ol>"
         ),
         "workload": e(
-            f"{c.fmt_number(offer.ects)} ECTS ({c.fmt_number(offer.workload_hours)} hours)"
+            _(
+                "{ects} ECTS ({hours} hours)",
+                ects=i18n.number(offer.ects),
+                hours=i18n.number(offer.workload_hours),
+            )
         ),
         "level": e(c.eqf_text(offer.eqf, offer.cycle)),
-        "assessment": e(assessment),
+        "assessment": assessment,
         "participation": e(c.sentence_case(", ".join(participation))),
         "quality-assurance": qa_html,
-        "prerequisites": Markup("<br>").join(prereq_parts) if prereq_parts else e("None"),
-        "supervision": e(c.SUPERVISION_LABELS[a.supervision] if a.supervision else "Not stated"),
+        "prerequisites": Markup("<br>").join(prereq_parts) if prereq_parts else e(_("None")),
+        "supervision": e(_(c.SUPERVISION_LABELS[a.supervision]) if a.supervision else not_stated),
         "stackability": stack,
-        "further-information": e(c.en(offer.further_information) or "None"),
+        "further-information": t(further) if further else e(_("None")),
     }
-    return [Fact(key, label, facts[key]) for key, label in KEY_FACTS]
+    return [Fact(key, _(label), facts[key]) for key, label in KEY_FACTS]
 
 
 def _offer_summary(catalogue: Catalogue, offer: Offer) -> dict[str, Any]:
     """Values for the catalogue index row and lists."""
     s = offer.schedule
     if s.self_paced:
-        dates = "Self-paced"
+        dates = _("Self-paced")
     elif s.start and s.end:
-        dates = f"{c.fmt_date(s.start)} to {c.fmt_date(s.end)}"
+        dates = _("{start} to {end}", start=i18n.date(s.start), end=i18n.date(s.end))
     elif s.start:
-        dates = f"From {c.fmt_date(s.start)}"
+        dates = _("From {start}", start=i18n.date(s.start))
     else:
-        dates = "Dates to be announced"
+        dates = _("Dates to be announced")
     broad = sorted({c.isced_broad(code) for code in offer.isced})
+    title = i18n.text(offer.title)
     return {
         "offer": offer,
         "id": offer.id,
-        "title": c.en(offer.title),
+        "title": title,
+        "title_lang": c.fallback_lang(title) or "",
         "universities": [
             catalogue.issuers[s].name for s in offer.awarding_bodies if s in catalogue.issuers
         ],
         "university_slugs": list(offer.awarding_bodies),
-        "ects": c.fmt_number(offer.ects),
+        "ects": i18n.number(offer.ects),
+        "ects_value": c.fmt_number(offer.ects),  # for a data- attribute: no locale
         "eqf": offer.eqf,
         "languages": [c.language_label(x) for x in offer.languages.teaching],
         "language_codes": list(offer.languages.teaching),
@@ -298,31 +350,44 @@ def _catalogue_json(rows: list[dict[str, Any]]) -> bytes:
 
     offers = []
     for r in rows:
-        offers.append(
+        entry = [
+            r["id"],
+            r["title"],
             [
-                r["id"],
-                r["title"],
-                [
-                    index(unis, uni_names, slug, name)
-                    for slug, name in zip(r["university_slugs"], r["universities"], strict=False)
-                ],
-                r["ects"],
-                r["eqf"],
-                [
-                    index(langs, lang_names, code, label)
-                    for code, label in zip(r["language_codes"], r["languages"], strict=True)
-                ],
-                index(modes, mode_names, r["mode"], r["mode_label"]),
-                r["dates"],
-                r["start"],
-                r["fields"],
-                r["recognition"],
-                1 if r["stackable"] else 0,
-                1 if r["self_paced"] else 0,
-            ]
-        )
+                index(unis, uni_names, slug, name)
+                for slug, name in zip(r["university_slugs"], r["universities"], strict=False)
+            ],
+            r["ects"],
+            r["eqf"],
+            [
+                index(langs, lang_names, code, label)
+                for code, label in zip(r["language_codes"], r["languages"], strict=True)
+            ],
+            index(modes, mode_names, r["mode"], r["mode_label"]),
+            r["dates"],
+            r["start"],
+            r["fields"],
+            r["recognition"],
+            1 if r["stackable"] else 0,
+            1 if r["self_paced"] else 0,
+        ]
+        if r["title_lang"]:  # the title is an English fallback: its language
+            entry.append(r["title_lang"])
+        offers.append(entry)
     doc = {"u": uni_names, "l": lang_names, "m": mode_names, "o": offers}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+FILTER_SCRIPT = "assets/javascripts/catalogue-filter.js"
+
+
+def _script_strings(script: str) -> Markup | None:
+    """The translations a page script shows, as the JSON of its `cs-strings` element (None in
+    the default language, whose pages need none)."""
+    lang = i18n.active()
+    if lang == i18n.DEFAULT_LANGUAGE:
+        return None
+    return Markup(c.json_for_html(catalogs.script_strings(lang, script)))
 
 
 def _catalogue_index(catalogue: Catalogue) -> dict[str, bytes]:
@@ -330,7 +395,7 @@ def _catalogue_index(catalogue: Catalogue) -> dict[str, bytes]:
     and the compact JSON the filters read."""
     rows = [
         _offer_summary(catalogue, o)
-        for o in sorted(catalogue.offers.values(), key=lambda o: c.en(o.title).lower())
+        for o in sorted(catalogue.offers.values(), key=lambda o: i18n.text(o.title).lower())
     ]
     facets = {
         "university": _options(
@@ -341,7 +406,7 @@ def _catalogue_index(catalogue: Catalogue) -> dict[str, bytes]:
         ),
         "eqf": sorted(
             {
-                (str(o.eqf), f"EQF level {o.eqf}")
+                (str(o.eqf), _("EQF level {level}", level=o.eqf))
                 for o in catalogue.offers.values()
                 if o.eqf is not None
             }
@@ -360,7 +425,7 @@ def _catalogue_index(catalogue: Catalogue) -> dict[str, bytes]:
             }
         ),
         "recognition": _options(
-            (o.recognition.scenario, c.RECOGNITION_LABELS[o.recognition.scenario])
+            (o.recognition.scenario, _(c.RECOGNITION_LABELS[o.recognition.scenario]))
             for o in catalogue.offers.values()
         ),
     }
@@ -374,7 +439,7 @@ def _catalogue_index(catalogue: Catalogue) -> dict[str, bytes]:
         files[c.page_source(page)] = _render(
             "catalogue.md.j2",
             catalogue=catalogue,
-            page_title="Catalogue" if n == 1 else f"Catalogue, page {n}",
+            page_title=_("Catalogue") if n == 1 else _("Catalogue, page {n}", n=n),
             page_number=n,
             page_count=page_count,
             page_links=[
@@ -389,10 +454,11 @@ def _catalogue_index(catalogue: Catalogue) -> dict[str, bytes]:
             rows=chunk,
             json="index.json",
             facets=facets,
-            ects_min=c.fmt_number(min(ects_values)),
+            ects_min=c.fmt_number(min(ects_values)),  # an <input type="number">: no locale
             ects_max=c.fmt_number(max(ects_values)),
             university_count=len({s for o in catalogue.offers.values() for s in o.awarding_bodies}),
-            script=c.relative_url(page, "assets/javascripts/catalogue-filter.js"),
+            script=c.data_url(page, FILTER_SCRIPT),
+            strings=_script_strings(FILTER_SCRIPT) if n == 1 else None,
         )
     files["offers/index.json"] = _catalogue_json(rows)
     return files
@@ -410,10 +476,10 @@ def _pathway_members(
             {
                 "n": i,
                 "offer": offer,
-                "title": c.en(offer.title),
+                "title": i18n.text(offer.title),
                 "link": c.md_link_target(from_page, c.offer_url(oid)),
                 "href": c.relative_url(from_page, c.offer_url(oid)),
-                "ects": c.fmt_number(offer.ects),
+                "ects": i18n.number(offer.ects),
                 "eqf": offer.eqf,
                 "universities": ", ".join(
                     c.issuer_name(catalogue, s) for s in offer.awarding_bodies
@@ -432,31 +498,47 @@ def _pathway_view(
     target = pathway.stacks_into
     return {
         "pathway": pathway,
-        "title": c.en(pathway.title),
+        "title": i18n.text(pathway.title),
         "link": c.md_link_target(from_page, c.pathway_url(pathway.id)),
         "href": c.relative_url(from_page, c.pathway_url(pathway.id)),
         "svg": pathway_figure(catalogue, pathway, highlight=highlight),
         "caption": pathway_description(catalogue, pathway),
         "members": members,
-        "total_ects": c.fmt_number(total),
-        "min_ects": c.fmt_number(pathway.min_ects) if pathway.min_ects is not None else "",
-        "direction": c.DIRECTION_LABELS[pathway.direction],
-        "type": c.PATHWAY_TYPE_LABELS[pathway.type],
-        "target_title": c.en(target.title) or "A larger credential",
-        "target_description": c.en(target.description),
-        "target_ects": c.fmt_number(target.ects) if target.ects else "",
+        "total_ects": i18n.number(total),
+        "min_ects": i18n.number(pathway.min_ects) if pathway.min_ects is not None else "",
+        "direction": _(c.DIRECTION_LABELS[pathway.direction]),
+        "type": _(c.PATHWAY_TYPE_LABELS[pathway.type]),
+        "target_title": i18n.text(target.title) or _("A larger credential"),
+        "target_description": i18n.text(target.description),
+        "target_ects": i18n.number(target.ects) if target.ects else "",
         "target_eqf": target.eqf,
         "target_awarded_by": ", ".join(c.issuer_name(catalogue, s) for s in target.awarded_by),
         "target_url": target.url,
+        "target_summary": _target_summary(catalogue, pathway),
         "recognition": _recognition_view(catalogue, pathway.recognition, from_page),
     }
+
+
+def _target_summary(catalogue: Catalogue, pathway: Pathway) -> Markup:
+    """The credential a pathway stacks into, as Markdown: "**Title**, 60 ECTS, EQF level 7,
+    awarded by University A."."""
+    target = pathway.stacks_into
+    parts = [Markup(f"**{c.md_escape(i18n.text(target.title) or _('A larger credential'))}**")]
+    if target.ects:
+        parts.append(c.md_escape(_("{ects} ECTS", ects=i18n.number(target.ects))))
+    if target.eqf:
+        parts.append(c.md_escape(_("EQF level {level}", level=target.eqf)))
+    if target.awarded_by:
+        names = ", ".join(c.issuer_name(catalogue, s) for s in target.awarded_by)
+        parts.append(c.md_escape(_("awarded by {universities}", universities=names)))
+    return Markup(", ").join(parts) + Markup(".")
 
 
 def _recognition_view(catalogue: Catalogue, rec: Any, from_page: str) -> dict[str, Any]:
     return {
         "scenario": rec.scenario,
-        "label": c.RECOGNITION_LABELS[rec.scenario],
-        "explanation": c.RECOGNITION_EXPLANATIONS[rec.scenario],
+        "label": _(c.RECOGNITION_LABELS[rec.scenario]),
+        "explanation": _(c.RECOGNITION_EXPLANATIONS[rec.scenario]),
         "partners": [
             (c.issuer_name(catalogue, s), c.md_link_target(from_page, c.issuer_url(s)))
             for s in rec.partners
@@ -467,9 +549,29 @@ def _recognition_view(catalogue: Catalogue, rec: Any, from_page: str) -> dict[st
             for s in rec.partners
             if s in catalogue.issuers
         ],
+        "partner_md_links": Markup(", ").join(
+            Markup(f"[{c.md_escape(c.issuer_name(catalogue, s))}]")
+            + Markup(f"({c.md_link_target(from_page, c.issuer_url(s))})")
+            for s in rec.partners
+            if s in catalogue.issuers
+        ),
+        "partner_links": Markup(", ").join(
+            _a(c.relative_url(from_page, c.issuer_url(s)), c.issuer_name(catalogue, s))
+            for s in rec.partners
+            if s in catalogue.issuers
+        ),
         "agreement": rec.agreement,
-        "note": c.en(rec.note),
+        "note": i18n.text(rec.note),
     }
+
+
+def _course_jsonld(catalogue: Catalogue, offer: Offer) -> Markup:
+    """The schema.org Course data of an offer page, for its front matter: in English in every
+    language's tree, like the ELM document it points to (its values come from the catalogue's
+    English text; a label translated here and there would make it a mix of languages)."""
+    with i18n.activate(i18n.DEFAULT_LANGUAGE):
+        data = course(catalogue, offer)
+    return Markup(json.dumps(c.json_for_html(data), ensure_ascii=False))
 
 
 def _offer_page(catalogue: Catalogue, offer: Offer) -> bytes:
@@ -478,30 +580,40 @@ def _offer_page(catalogue: Catalogue, offer: Offer) -> bytes:
     issuers = [catalogue.issuers[s] for s in offer.awarding_bodies if s in catalogue.issuers]
     s = offer.schedule
     a = offer.assessment
+    title = i18n.text(offer.title)
+    description = i18n.text(offer.description)
     return _render(
         "offer.md.j2",
         catalogue=catalogue,
         offer=offer,
-        title=c.en(offer.title),
+        title=title,
+        english_only=bool(c.fallback_lang(title) or c.fallback_lang(description)),
         summary=_offer_summary(catalogue, offer),
         facts=_key_facts(catalogue, offer),
-        jsonld=Markup(json.dumps(c.json_for_html(course(catalogue, offer)), ensure_ascii=False)),
-        description=c.en(offer.description),
-        opportunity_type=c.OPPORTUNITY_LABELS.get(offer.opportunity_type, offer.opportunity_type),
+        jsonld=_course_jsonld(catalogue, offer),
+        elm_href=Markup(c.html_escape(c.data_url(page, f"{page}elm.jsonld"))),
+        description=description,
+        opportunity_type=c.label(c.OPPORTUNITY_LABELS, offer.opportunity_type)
+        or offer.opportunity_type,
         awarding=[(i.name, c.relative_url(page, c.issuer_url(i.slug))) for i in issuers],
-        skills=[(c.en(sk.label) or sk.uri, sk.uri) for sk in offer.esco_skills],
+        skills=[(i18n.text(sk.label) or sk.uri, sk.uri) for sk in offer.esco_skills],
         fields=[(code, c.isced_label(code)) for code in offer.isced],
+        fields_html=Markup("; ").join(
+            c.fmt_html("{label} ({code})", label=c.isced_label(code), code=code)
+            for code in offer.isced
+        ),
         assessment_types=[c.assessment_label(t) for t in a.types],
-        grading=c.GRADING_LABELS[a.grading],
-        grading_scale=c.en(a.grading_scale),
-        assessment_description=c.en(a.description),
-        supervision=c.SUPERVISION_LABELS.get(a.supervision or "", "Not stated"),
+        grading=_(c.GRADING_LABELS[a.grading]),
+        grading_scale=i18n.text(a.grading_scale),
+        assessment_description=i18n.text(a.description),
+        supervision=c.label(c.SUPERVISION_LABELS, a.supervision or "", c.NOT_STATED),
         assessment_languages=[c.language_label(x) for x in offer.languages.assessment],
         teaching_languages=[c.language_label(x) for x in offer.languages.teaching],
         qa=qa,
         qa_type=c.qa_label(qa.type) if qa else "",
-        qa_agency=c.en(qa.agency) if qa else "",
-        qa_description=c.en(qa.description) if qa else "",
+        qa_agency=i18n.text(qa.agency) if qa else "",
+        qa_agency_html=_agency_html(qa),
+        qa_description=i18n.text(qa.description) if qa else "",
         qa_institutions=[
             (i.name, c.relative_url(page, c.issuer_url(i.slug)), c.deqar_url(i.deqar_id))
             for i in issuers
@@ -512,30 +624,58 @@ def _offer_page(catalogue: Catalogue, offer: Offer) -> bytes:
             for p in catalogue.pathways_of(offer.id)
         ],
         stackable=offer.stackability.integration == "stackable",
-        stack_note=c.en(offer.stackability.note),
-        start=c.fmt_date(s.start),
-        end=c.fmt_date(s.end),
-        deadline=c.fmt_date(s.application_deadline),
-        schedule_type=c.SCHEDULE_LABELS.get(s.schedule_type or "", ""),
-        weekly_hours=c.fmt_number(s.weekly_hours) if s.weekly_hours else "",
+        stack_note=i18n.text(offer.stackability.note),
+        start=i18n.date(s.start),
+        end=i18n.date(s.end),
+        deadline=i18n.date(s.application_deadline),
+        schedule_type=c.label(c.SCHEDULE_LABELS, s.schedule_type or ""),
+        weekly_hours=i18n.number(s.weekly_hours) if s.weekly_hours else "",
         fee=offer.fee,
-        fee_alliance=c.fmt_number(offer.fee.alliance_students),
-        fee_others=c.fmt_number(offer.fee.others),
-        prerequisites=c.en(offer.prerequisites),
+        fee_alliance=i18n.number(offer.fee.alliance_students),
+        fee_others=i18n.number(offer.fee.others),
+        fee_note=i18n.text(offer.fee.note),
+        prerequisites=i18n.text(offer.prerequisites),
         prerequisite_offers=[
-            (c.en(catalogue.offers[p].title), c.relative_url(page, c.offer_url(p)))
+            _a(c.relative_url(page, c.offer_url(p)), i18n.text(catalogue.offers[p].title))
             for p in offer.prerequisite_offers
             if p in catalogue.offers
         ],
-        target_group=c.en(offer.target_group),
-        application_note=c.en(offer.application.note),
+        target_group=i18n.text(offer.target_group),
+        application_note=i18n.text(offer.application.note),
         application_url=catalogue.application_form(offer),
         contact=offer.contact,
-        last_reviewed=c.fmt_date(offer.last_reviewed),
+        last_reviewed=i18n.date(offer.last_reviewed),
         version=offer.version,
         previous_versions=offer.previous_versions,
-        further_information=c.en(offer.further_information),
+        previous_versions_html=Markup("; ").join(
+            c.fmt_html(
+                _("{version} ({title}, {ects} ECTS)"),
+                version=pv.version,
+                title=i18n.text(pv.title),
+                ects=i18n.number(pv.ects),
+            )
+            for pv in offer.previous_versions
+        ),
+        further_information=i18n.text(offer.further_information),
     )
+
+
+def _agency_html(qa: Any) -> Markup:
+    """The quality assurance agency, linked to its site when it has one (raw HTML)."""
+    agency = i18n.text(qa.agency) if qa else ""
+    if not agency:
+        return Markup("")
+    return _a(qa.agency_url, agency) if qa.agency_url else c.html_text(agency)
+
+
+def _agency_md(qa: Any) -> Markup:
+    """The quality assurance agency, linked to its site when it has one (Markdown)."""
+    agency = i18n.text(qa.agency) if qa else ""
+    if not agency:
+        return Markup("")
+    if qa.agency_url:
+        return Markup(f"[{c.md_escape(agency)}]({c.safe_url(qa.agency_url)})")
+    return c.md_escape(agency)
 
 
 def _key_rows(catalogue: Catalogue, issuer: Issuer) -> list[Mapping[str, Any]]:
@@ -544,8 +684,12 @@ def _key_rows(catalogue: Catalogue, issuer: Issuer) -> list[Mapping[str, Any]]:
 
 def _issuer_page(catalogue: Catalogue, issuer: Issuer, published: frozenset[str]) -> bytes:
     page = c.issuer_url(issuer.slug)
-    offers = sorted(catalogue.offers_of(issuer.slug), key=lambda o: c.en(o.title).lower())
-    listing = {name: name for name in ("jwks.json", "did.json") if f"{page}{name}" in published}
+    offers = sorted(catalogue.offers_of(issuer.slug), key=lambda o: i18n.text(o.title).lower())
+    listing = {
+        name: c.data_url(page, f"{page}{name}")
+        for name in ("jwks.json", "did.json")
+        if f"{page}{name}" in published
+    }
     qa = issuer.quality_assurance
     return _render(
         "issuer.md.j2",
@@ -558,13 +702,14 @@ def _issuer_page(catalogue: Catalogue, issuer: Issuer, published: frozenset[str]
         deqar_url=c.deqar_url(issuer.deqar_id),
         qa=qa,
         qa_type=c.qa_label(qa.type) if qa else "",
-        qa_agency=c.en(qa.agency) if qa else "",
-        qa_description=c.en(qa.description) if qa else "",
+        qa_agency=i18n.text(qa.agency) if qa else "",
+        qa_agency_md=_agency_md(qa),
+        qa_description=i18n.text(qa.description) if qa else "",
         offers=[
             {
-                "title": c.en(o.title),
+                "title": i18n.text(o.title),
                 "href": c.relative_url(page, c.offer_url(o.id)),
-                "ects": c.fmt_number(o.ects),
+                "ects": i18n.number(o.ects),
                 "eqf": o.eqf,
                 "joint": [
                     c.issuer_name(catalogue, s) for s in o.awarding_bodies if s != issuer.slug
@@ -575,7 +720,7 @@ def _issuer_page(catalogue: Catalogue, issuer: Issuer, published: frozenset[str]
         keys=_key_rows(catalogue, issuer),
         listing=listing,
         keys_page=c.relative_url(page, "keys/"),
-        registry_link=c.relative_url(page, "registry.json"),
+        registry_link=c.data_url(page, "registry.json"),
     )
 
 
@@ -606,7 +751,7 @@ def _pathway_page(catalogue: Catalogue, pathway: Pathway) -> bytes:
         "pathway.md.j2",
         catalogue=catalogue,
         p=_pathway_view(catalogue, pathway, page),
-        description=c.en(pathway.description),
+        description=i18n.text(pathway.description),
     )
 
 
@@ -624,7 +769,9 @@ def _keys_page(catalogue: Catalogue) -> bytes:
         "keys.md.j2",
         catalogue=catalogue,
         issuers=issuers,
-        registry_link=c.md_link_target(page, "registry.json"),
+        registry_html=Markup(
+            f'<a href="{c.html_escape(c.data_url(page, "registry.json"))}">registry.json</a>'
+        ),
         format_link=c.md_link_target(page, "maintainers/registry-format.md"),
     )
 

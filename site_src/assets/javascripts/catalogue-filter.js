@@ -7,10 +7,37 @@
  * from the compact `index.json` next to the page. Matching offers are rendered a page at a
  * time ("Show more"), so a filter change costs the same at 25 or 5,000 offers. The number of
  * results is announced in a live region, and the filter is kept in the URL query string so a
- * filtered view can be bookmarked and shared (?eqf=7&language=de ...).
+ * filtered view can be bookmarked and shared (?eqf=7&language=de ...). Everything it writes is
+ * in the page's language: strings through t(), option labels and dates as the page has them.
  */
 (function () {
   "use strict";
+
+  // Interface strings in the page's language (the same contract as assets/verifier/i18n.mjs):
+  // the msgid is the English text, {name} placeholders are filled from params, and the page's
+  // <script type="application/json" id="cs-strings"> holds the translations (msgid ->
+  // translation); a msgid missing there is shown in English.
+  var strings = null;
+  function t(msgid, params) {
+    if (strings === null) {
+      strings = {};
+      var node = document.getElementById("cs-strings");
+      if (node) {
+        try {
+          var parsed = JSON.parse(node.textContent || "{}");
+          if (parsed && typeof parsed === "object") strings = parsed;
+        } catch (e) {
+          strings = {};
+        }
+      }
+    }
+    var text = Object.prototype.hasOwnProperty.call(strings, msgid) ? strings[msgid] : msgid;
+    return String(text).replace(/\{(\w+)\}/g, function (whole, name) {
+      return params && Object.prototype.hasOwnProperty.call(params, name)
+        ? String(params[name])
+        : whole;
+    });
+  }
 
   var SOON_DAYS = 92; // "starting in the next 3 months"
   var PAGE = 25; // offers rendered at once (a screenful or two: cheap to lay out)
@@ -75,6 +102,7 @@
         recognition: o[10],
         stackable: o[11] ? "yes" : "no",
         selfPaced: !!o[12],
+        titleLang: o[13] || "",
         row: null
       };
     });
@@ -94,15 +122,16 @@
     th.scope = "row";
     var a = document.createElement("a");
     a.href = encodeURIComponent(o.id) + "/";
+    if (o.titleLang) a.lang = o.titleLang; // an English fallback in another language's page
     a.textContent = o.title;
     th.appendChild(a);
     tr.appendChild(th);
-    tr.appendChild(cell("td", "Universities", o.universityNames.join(", ")));
-    tr.appendChild(cell("td", "ECTS", o.ectsText));
-    tr.appendChild(cell("td", "EQF", o.eqf || "–"));
-    tr.appendChild(cell("td", "Languages", o.languageNames.join(", ")));
-    tr.appendChild(cell("td", "Mode", o.modeName));
-    tr.appendChild(cell("td", "Dates", o.dates));
+    tr.appendChild(cell("td", t("Universities"), o.universityNames.join(", ")));
+    tr.appendChild(cell("td", t("ECTS"), o.ectsText));
+    tr.appendChild(cell("td", t("EQF"), o.eqf || "–"));
+    tr.appendChild(cell("td", t("Languages"), o.languageNames.join(", ")));
+    tr.appendChild(cell("td", t("Mode"), o.modeName));
+    tr.appendChild(cell("td", t("Dates"), o.dates));
     return tr;
   }
 
@@ -178,7 +207,7 @@
       tbody.replaceChildren.apply(tbody, rows);
       more.hidden = shown.length <= limit;
       if (!more.hidden) {
-        moreButton.textContent = "Show more (" + (shown.length - limit) + " more)";
+        moreButton.textContent = t("Show more ({count} more)", { count: shown.length - limit });
       }
     }
 
@@ -191,7 +220,7 @@
       last = key;
       var filtered = Object.keys(s).length > 0;
       var n = activeCount(s);
-      active.textContent = n === 0 ? "(none active)" : "(" + n + " active)";
+      active.textContent = n === 0 ? t("(none active)") : t("({count} active)", { count: n });
       if (!filtered && offers.length !== serverRows.length) {
         // The page's own list and page links, as without JavaScript.
         tbody.replaceChildren.apply(tbody, serverRows);
@@ -207,8 +236,8 @@
         render();
         if (pages) pages.hidden = filtered;
         count.textContent = filtered
-          ? "Showing " + shown.length + " of " + total + " micro-credentials."
-          : total + " micro-credentials.";
+          ? t("Showing {shown} of {total} micro-credentials.", { shown: shown.length, total: total })
+          : t("{total} micro-credentials.", { total: total });
         if (empty) empty.hidden = shown.length !== 0;
       }
       if (updateUrl) {

@@ -6,9 +6,35 @@
    Results are links with excerpts; an excerpt is rebuilt from text nodes and <mark> elements
    only, so no markup of the indexed pages reaches this page as HTML. Keyboard: Down/Up move
    between the field and the results, Enter in the field opens the first result, Escape
-   closes the list. */
+   closes the list. Messages are in the page's language (t()). */
 (function () {
   "use strict";
+
+  // Interface strings in the page's language (the same contract as assets/verifier/i18n.mjs):
+  // the msgid is the English text, {name} placeholders are filled from params, and the page's
+  // <script type="application/json" id="cs-strings"> holds the translations (msgid ->
+  // translation); a msgid missing there is shown in English.
+  var strings = null;
+  function t(msgid, params) {
+    if (strings === null) {
+      strings = {};
+      var node = document.getElementById("cs-strings");
+      if (node) {
+        try {
+          var parsed = JSON.parse(node.textContent || "{}");
+          if (parsed && typeof parsed === "object") strings = parsed;
+        } catch (e) {
+          strings = {};
+        }
+      }
+    }
+    var text = Object.prototype.hasOwnProperty.call(strings, msgid) ? strings[msgid] : msgid;
+    return String(text).replace(/\{(\w+)\}/g, function (whole, name) {
+      return params && Object.prototype.hasOwnProperty.call(params, name)
+        ? String(params[name])
+        : whole;
+    });
+  }
 
   var form = document.getElementById("cs-search");
   if (!form || typeof window.fetch !== "function") return;
@@ -80,11 +106,14 @@
     });
     list.hidden = items.length === 0;
     form.classList.add("cs-search--open");
-    if (total === 0) status.textContent = "No results for \u201c" + term + "\u201d.";
-    else if (total === 1) status.textContent = "1 result.";
+    if (total === 0) status.textContent = t("No results for \u201c{term}\u201d.", { term: term });
+    else if (total === 1) status.textContent = t("1 result.");
     else if (total > items.length)
-      status.textContent = total + " results; the first " + items.length + " are shown.";
-    else status.textContent = total + " results.";
+      status.textContent = t("{total} results; the first {shown} are shown.", {
+        total: total,
+        shown: items.length
+      });
+    else status.textContent = t("{total} results.", { total: total });
   }
 
   var asked = 0;
@@ -127,7 +156,7 @@
       .catch(function () {
         if (mine === asked) {
           form.classList.add("cs-search--open");
-          status.textContent = "The search could not be loaded.";
+          status.textContent = t("The search could not be loaded.");
         }
       });
   }
