@@ -37,7 +37,7 @@ from markupsafe import Markup
 from build_tools import i18n
 from build_tools.catalogue.fieldref import render_field_reference
 from build_tools.catalogue.model import Catalogue, Issuer, Offer, Pathway
-from build_tools.i18n import N_, _, catalogs
+from build_tools.i18n import N_, _
 
 from . import common as c
 from .diagrams import pathway_description, pathway_figure
@@ -381,15 +381,6 @@ def _catalogue_json(rows: list[dict[str, Any]]) -> bytes:
 FILTER_SCRIPT = "assets/javascripts/catalogue-filter.js"
 
 
-def _script_strings(script: str) -> Markup | None:
-    """The translations a page script shows, as the JSON of its `cs-strings` element (None in
-    the default language, whose pages need none)."""
-    lang = i18n.active()
-    if lang == i18n.DEFAULT_LANGUAGE:
-        return None
-    return Markup(c.json_for_html(catalogs.script_strings(lang, script)))
-
-
 def _catalogue_index(catalogue: Catalogue) -> dict[str, bytes]:
     """The catalogue index: its first page (with the filters), the further no-JavaScript pages
     and the compact JSON the filters read."""
@@ -458,7 +449,6 @@ def _catalogue_index(catalogue: Catalogue) -> dict[str, bytes]:
             ects_max=c.fmt_number(max(ects_values)),
             university_count=len({s for o in catalogue.offers.values() for s in o.awarding_bodies}),
             script=c.data_url(page, FILTER_SCRIPT),
-            strings=_script_strings(FILTER_SCRIPT) if n == 1 else None,
         )
     files["offers/index.json"] = _catalogue_json(rows)
     return files

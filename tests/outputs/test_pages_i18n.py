@@ -16,7 +16,6 @@ import pytest
 from build_tools import i18n
 from build_tools.catalogue import vocab
 from build_tools.catalogue.model import Catalogue, Stackability
-from build_tools.i18n import catalogs
 from build_tools.i18n.extract import extract
 from build_tools.outputs import common, diagrams, pages
 
@@ -68,11 +67,6 @@ def looked_up(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
     seen: set[str] = set()
     table = _Recording(FAKE_LV, seen)
     monkeypatch.setattr(i18n, "strings_for", lambda lang: table if lang == "lv" else {})
-    monkeypatch.setattr(
-        catalogs,
-        "script_strings",
-        lambda lang, script: {"(none active)": FAKE_LV["(none active)"]} if lang == "lv" else {},
-    )
     with i18n.activate("lv"):
         yield seen
 
@@ -168,10 +162,6 @@ def test_catalogue_in_latvian(looked_up: set[str], fixture_catalogue: Catalogue)
     assert '<option value="7">EKI 7. līmenis</option>' in text
     assert '<label for="cs-f-mode">Forma</label>' in text
     assert 'data-label="Universitātes"' in text
-    # The filter script's strings, escaped for a script element, before the script.
-    m = re.search(r'<script type="application/json" id="cs-strings">(.*?)</script>', text)
-    assert m and json.loads(m.group(1)) == {"(none active)": "(neviens nav aktīvs)"}
-    assert text.index('id="cs-strings"') < text.index("catalogue-filter.js")
     # The script is published once at the root.
     assert '<script src="../../assets/javascripts/catalogue-filter.js" defer>' in text
     # Rows: an English title gets the lang attribute, a Latvian one none.
@@ -204,7 +194,6 @@ def test_english_data_links(fixture_catalogue: Catalogue) -> None:
     assert '<a href="jwks.json">JSON Web Key Set</a>' in files["issuers/lu/index.md"].decode()
     keys = files["keys/index.md"].decode()
     assert 'The same data, for programs: <a href="../registry.json">registry.json</a>' in keys
-    assert 'id="cs-strings"' not in files["offers/index.md"].decode()
 
 
 def test_every_string_shown_is_extracted(looked_up: set[str], fixture_catalogue: Catalogue) -> None:
