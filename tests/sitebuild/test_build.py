@@ -68,11 +68,20 @@ def test_build_writes_the_whole_site(built: Path, catalogue: Catalogue) -> None:
     ):
         assert (built / path).is_file(), path
     # Search indexes every page with content of its own: all but the catalogue's list pages
-    # (each offer has its own page) and the 404 page.
+    # (each offer has its own page) and the 404 page; each language in an index of its own.
     entry = json.loads((built / "pagefind" / "pagefind-entry.json").read_bytes())
-    pages = [p for p in built.rglob("index.html") if p.parent.name != "pagefind"]
-    lists = [p for p in pages if p.parent == built / "offers" or "page" in p.parent.parts]
-    assert entry["languages"]["en"]["page_count"] == len(pages) - len(lists)
+    languages = catalogue.alliance.languages
+    assert sorted(entry["languages"]) == sorted(languages)
+    for lang in languages:
+        root = built if lang == "en" else built / lang
+        pages = [
+            p
+            for p in root.rglob("index.html")
+            if p.parent.name != "pagefind"
+            and (lang != "en" or p.relative_to(built).parts[0] not in languages)
+        ]
+        lists = [p for p in pages if p.parent == root / "offers" or "page" in p.parent.parts]
+        assert entry["languages"][lang]["page_count"] == len(pages) - len(lists), lang
     for oid in catalogue.offers:
         assert (built / "offers" / oid / "index.html").is_file()
         assert json.loads((built / "offers" / oid / "elm.jsonld").read_bytes())["@graph"]
@@ -132,7 +141,7 @@ def test_every_local_reference_resolves_under_a_sub_path(built: Path) -> None:
     problems = []
     for page in built.rglob("*.html"):
         rel = page.relative_to(built).as_posix()
-        if rel == "404.html":
+        if rel.rpartition("/")[2] == "404.html":
             continue  # served for any path, so it uses site_url-based absolute paths
         page_url = base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
         parser = _Refs()
@@ -328,3 +337,107 @@ def test_catalogue_findings_in_a_failed_build_read_as_credsite_check_writes_them
         re.match(r"offers/.+\.yaml:\d+:\d+: error: .+ \[UNKNOWN_KEY\]\n    Did", d)
         for d in exc.value.details
     ), exc.value.details
+
+
+# --------------------------------------------------------------------------------------------
+# Languages (docs/adr/0008-languages.md)
+
+
+def _html_lang(page: Path) -> str:
+    m = re.search(r'<html lang="([^"]+)"', page.read_text("utf-8"))
+    assert m, page
+    return m.group(1)
+
+
+def test_every_language_has_every_page_in_its_folder(built: Path, catalogue: Catalogue) -> None:
+    english = sorted(
+        p.relative_to(built).as_posix()
+        for p in built.rglob("index.html")
+        if p.relative_to(built).parts[0] not in catalogue.alliance.languages
+    )
+    assert _html_lang(built / "index.html") == "en"
+    for lang in catalogue.alliance.languages[1:]:
+        tree = built / lang
+        assert sorted(p.relative_to(tree).as_posix() for p in tree.rglob("index.html")) == [
+            p for p in english if not p.startswith(("samples/", "assets/"))
+        ]
+        for page in ("index.html", "offers/index.html", "verify/index.html", "keys/index.html"):
+            assert _html_lang(tree / page) == lang, (lang, page)
+        # Data is published once: no registry, ELM file, sample or verifier script per language.
+        assert not (tree / "registry.json").exists()
+        assert not list(tree.rglob("*.jsonld"))
+        assert not (tree / "samples").exists() and not (tree / "assets" / "verifier").exists()
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.switcher: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "a" and "md-select__link" in a.get("class", ""):
+            self.switcher.append(a)
+
+
+def test_the_switcher_keeps_the_reader_on_the_same_page(built: Path, catalogue: Catalogue) -> None:
+    offer = next(iter(catalogue.offers))
+    languages = catalogue.alliance.languages
+    for lang in ("en", "lv"):
+        folder = built if lang == "en" else built / lang
+        page = folder / "offers" / offer / "index.html"
+        parser = _Links()
+        parser.feed(page.read_text("utf-8"))
+        assert [a["hreflang"] for a in parser.switcher] == list(languages)
+        assert [a["lang"] for a in parser.switcher] == list(languages)
+        current = [a["hreflang"] for a in parser.switcher if a.get("aria-current") == "true"]
+        assert current == [lang]
+        for a in parser.switcher:
+            target = (page.parent / a["href"]).resolve() / "index.html"
+            expected = built if a["hreflang"] == "en" else built / a["hreflang"]
+            assert target == (expected / "offers" / offer / "index.html").resolve(), a
+
+
+def test_each_language_sitemap_lists_the_alternates(built: Path, catalogue: Catalogue) -> None:
+    site = catalogue.alliance.site_url
+    offer = next(iter(catalogue.offers))
+    for lang in ("en", "fi"):
+        sitemap = (built / ("" if lang == "en" else lang) / "sitemap.xml").read_text("utf-8")
+        prefix = "" if lang == "en" else f"{lang}/"
+        assert f"<loc>{site}{prefix}offers/{offer}/</loc>" in sitemap
+        for other in catalogue.alliance.languages:
+            other_prefix = "" if other == "en" else f"{other}/"
+            link = f'hreflang="{other}" href="{site}{other_prefix}offers/{offer}/"'
+            assert link in sitemap
+        assert f'hreflang="x-default" href="{site}offers/{offer}/"' in sitemap
+
+
+def test_pages_in_another_language_speak_it(built: Path) -> None:
+    home = (built / "lv" / "index.html").read_text("utf-8")
+    english = (built / "index.html").read_text("utf-8")
+    # The hand-written page, the nav and the theme's own strings are in Latvian.
+    from build_tools.i18n.catalogs import strings_for
+
+    lv = strings_for("lv")
+    for msgid in ("Micro-credentials of the alliance", "Catalogue", "Demonstration data."):
+        assert msgid in english
+        assert lv[msgid] in home and msgid not in home.replace(lv[msgid], "")
+    # The scripts' strings in the page's language.
+    m = re.search(r'<script type="application/json" id="cs-strings">(.*?)</script>', home)
+    assert m and json.loads(m.group(1))["Search"] == lv["Search"]
+    # The maintainers' pages are English in every language, and say so.
+    guide = (built / "lv" / "maintainers" / "index.html").read_text("utf-8")
+    assert lv["This page is available in English only."] in guide
+    assert 'data-pagefind-body lang="en"' in guide
+
+
+def test_a_missing_translation_stops_the_build_with_its_file_and_msgid(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    from dataclasses import replace
+
+    swedish = replace(catalogue, alliance=replace(catalogue.alliance, languages=("en", "sv")))
+    with pytest.raises(BuildError) as info:
+        build_catalogue_site(swedish, out=tmp_path / "site", project=PROJECT)
+    assert "build_tools/locale/sv.po" in "\n".join(info.value.details)
+    assert not (tmp_path / "site").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...messages import msg
 from ...model import CheckId, CheckResult, Status
 from ..envelope import check_data_model, read_envelope
 from ..errors import InputError
@@ -37,8 +38,8 @@ class FormatCheck:
             self.id,
             Status.PASS,
             "FORMAT_OK",
-            "The file is a well-formed presentation."
+            msg("The file is a well-formed presentation.")
             if env.kind == "vp"
-            else "The file is a well-formed credential.",
+            else msg("The file is a well-formed credential."),
             f"{env.format}; {env.found}",
         )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...codec import b64url_decode
+from ...messages import msg
 from ...model import Status
 from ..jsonld.expand import expand_strict
 from ..jsonld.limits import JsonLdStrictError
@@ -81,9 +82,9 @@ def read_proof(config: dict[str, Any], proof: dict[str, Any], purpose: str) -> L
         raise KeyProblem(
             Status.FAIL,
             "SIGNATURE_PROOF_PURPOSE",
-            "The signature was not made for issuing credentials."
+            msg("The signature was not made for issuing credentials.")
             if purpose == "assertionMethod"
-            else "The presentation's signature was not made to authenticate its holder.",
+            else msg("The presentation's signature was not made to authenticate its holder."),
             f"proofPurpose {str(written)[:40]!r}, signed as "
             f"{', '.join(str(p)[:80] for p in purposes) or 'nothing'}; expected {purpose}",
         )
