@@ -146,7 +146,10 @@ function onWorkerMessage(msg) {
     shared.info = msg.info;
     performance.mark("credsite-verifier-ready");
     // How the worker started ("snapshot" or "standard"; read by the tests and the bench).
-    if (shared.root) shared.root.dataset.start = msg.info.start || "";
+    if (shared.root) {
+      shared.root.dataset.start = msg.info.start || "";
+      shared.root.dataset.startFallback = msg.info.fallback || "";
+    }
     notify();
     if (shared.root) {
       showOfflineNotice(shared.root, msg.info.offline);
