@@ -12,6 +12,16 @@ under `verify/runtime/` (the page's scripts are hand-written, in site_src/assets
   Pyodide's own Python when Node is installed (`bytecode.mjs`; the browser would otherwise
   compile every module at each start, about 0.2 s); compiled once per archive and Pyodide
   version and kept in `node_modules/.cache/credsite-bytecode/`;
+- `verifier.snapshot.gz`: a Pyodide memory snapshot taken after the verifier was imported
+  (`snapshot.mjs`, under Node, with the same standard library, archive and lock-file info as
+  the page), in its transport form (the memory image XORed with the wasm binary's data
+  segments, see site_src/assets/verifier/snapshot.mjs), gzip-compressed so that every host
+  serves it small and the worker unpacks it with `DecompressionStream`. The worker starts
+  from it when it can and falls back to the standard start otherwise (ADR 0009). Made once per
+  input set and kept in `node_modules/.cache/credsite-snapshot/`; absent without Node;
+- `verifier-rest.zip.gz`: the entries of `verifier.zip` that the snapshot has not loaded (data
+  files, modules never imported), as one gzip stream around an uncompressed zip: what a page
+  started from the snapshot unpacks instead (natively, without Python);
 - `manifest.json`: every file above with its SHA-256 and size, the Pyodide
   version and the lock-file `info` (so the worker can pass `lockFileContents` and Pyodide never
   fetches `pyodide-lock.json` or looks at a CDN).
@@ -25,6 +35,7 @@ See docs/adr/0006-browser-verifier.md.
 from __future__ import annotations
 
 import ast
+import gzip
 import hashlib
 import importlib.metadata as metadata
 import io
@@ -49,6 +60,8 @@ __all__ = [
     "MANIFEST_PATH",
     "RUNTIME_DIR",
     "RUNTIME_FILES",
+    "SNAPSHOT_ARCHIVE_NAME",
+    "SNAPSHOT_NAME",
     "VerifierBundleError",
     "build_verifier_archive",
     "render_verifier_bundle",
@@ -59,6 +72,8 @@ __all__ = [
 RUNTIME_DIR = "verify/runtime"
 MANIFEST_PATH = f"{RUNTIME_DIR}/manifest.json"
 ARCHIVE_NAME = "verifier.zip"
+SNAPSHOT_NAME = "verifier.snapshot.gz"
+SNAPSHOT_ARCHIVE_NAME = "verifier-rest.zip.gz"
 
 #: The Pyodide core files the page needs. `pyodide-lock.json` is deliberately absent: its
 #: `info` goes into the manifest and the worker passes it as `lockFileContents`.
@@ -253,12 +268,13 @@ def _check_no_private_material(files: Mapping[str, bytes]) -> None:
             raise VerifierBundleError(f"{path}: contains private key material; not shipped.")
 
 
-def _zip(files: Mapping[str, bytes]) -> bytes:
+def _zip(files: Mapping[str, bytes], *, stored: bool = False) -> bytes:
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+    with zipfile.ZipFile(buffer, "w", compression=method, compresslevel=9) as zf:
         for path in sorted(files):
             info = zipfile.ZipInfo(path, date_time=_FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = method
             info.external_attr = 0o644 << 16
             info.create_system = 3
             zf.writestr(info, files[path])
@@ -357,6 +373,77 @@ def _read_bytecode(data: bytes) -> tuple[dict[str, bytes], str]:
     return files, tags.pop()
 
 
+# --------------------------------------------------------------------------- start-up snapshot
+
+_SNAPSHOT_SCRIPT = Path(__file__).with_name("snapshot.mjs")
+_SNAPSHOT_SHARED = _project_root() / "site_src" / "assets" / "verifier" / "snapshot.mjs"
+_SNAPSHOT_TIMEOUT_S = 300
+
+
+def _snapshot(
+    runtime: Mapping[str, bytes], archive: bytes, lock_info: Mapping[str, Any], pyodide_dir: Path
+) -> tuple[bytes, list[str]] | None:
+    """The gzip-compressed start-up snapshot for exactly these runtime files and archive, and
+    the archive entries it has not loaded; None when Node is not installed or the snapshot
+    cannot be made (the page then always takes the standard start)."""
+    node = shutil.which("node")
+    if node is None or not _SNAPSHOT_SHARED.is_file():
+        return None
+    info = json.dumps(dict(lock_info), sort_keys=True).encode()
+    parts = [runtime[name] for name in RUNTIME_FILES]
+    parts += [archive, info, _SNAPSHOT_SCRIPT.read_bytes(), _SNAPSHOT_SHARED.read_bytes()]
+    key = _sha256(b"\0".join(_sha256(p).encode() for p in parts))
+    cache = pyodide_dir.parent / ".cache" / "credsite-snapshot" / f"{key}.gz"
+    listing = cache.with_suffix(".json")
+    try:
+        cached, rest = cache.read_bytes(), json.loads(listing.read_text("utf-8"))
+        if cached[:2] == b"\x1f\x8b" and isinstance(rest, list):
+            return cached, [str(name) for name in rest]
+    except (OSError, ValueError):
+        pass  # not made yet: make it
+    with tempfile.TemporaryDirectory(prefix="credsite-snapshot-") as tmp:
+        folder = Path(tmp)
+        (folder / "stdlib.zip").write_bytes(runtime["python_stdlib.zip"])
+        (folder / "verifier.zip").write_bytes(archive)
+        (folder / "lock-info.json").write_bytes(info)
+        out = folder / "snapshot.bin"
+        try:
+            subprocess.run(
+                [
+                    node,
+                    str(_SNAPSHOT_SCRIPT),
+                    str(pyodide_dir),
+                    str(folder / "stdlib.zip"),
+                    str(folder / "verifier.zip"),
+                    str(folder / "lock-info.json"),
+                    str(out),
+                    str(folder / "rest.json"),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=_SNAPSHOT_TIMEOUT_S,
+            )
+            raw = out.read_bytes()
+            rest = [str(name) for name in json.loads((folder / "rest.json").read_text("utf-8"))]
+        except (OSError, ValueError, subprocess.SubprocessError):
+            return None
+    compressed = gzip.compress(raw, compresslevel=9, mtime=0)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        for target, data in ((listing, json.dumps(rest).encode()), (cache, compressed)):
+            partial = target.with_name(f"{target.name}.{os.getpid()}.part")
+            partial.write_bytes(data)
+            os.replace(partial, target)
+    except OSError:
+        pass  # a read-only node_modules: make it again next time
+    return compressed, rest
+
+
+def _gunzipped_size(data: bytes) -> int:
+    """The uncompressed size a gzip member records (ISIZE; snapshots are far below 4 GiB)."""
+    return int.from_bytes(data[-4:], "little")
+
+
 # --------------------------------------------------------------------------- public entry
 
 
@@ -386,6 +473,15 @@ def render_verifier_bundle(
 
     out: dict[str, bytes] = {f"{RUNTIME_DIR}/{name}": data for name, data in runtime.items()}
     out[f"{RUNTIME_DIR}/{ARCHIVE_NAME}"] = archive
+    made = _snapshot(runtime, archive, lock_info, pyodide_dir)
+    snapshot = made[0] if made else None
+    if made is not None:
+        everything = {**files, **bytecode}
+        out[f"{RUNTIME_DIR}/{SNAPSHOT_NAME}"] = made[0]
+        rest = {name: everything[name] for name in made[1] if name in everything}
+        out[f"{RUNTIME_DIR}/{SNAPSHOT_ARCHIVE_NAME}"] = gzip.compress(
+            _zip(rest, stored=True), compresslevel=9, mtime=0
+        )
 
     entries = {
         path[len(RUNTIME_DIR) + 1 :]: {"sha256": _sha256(data), "size": len(data)}
@@ -402,6 +498,17 @@ def render_verifier_bundle(
         "pyodide": {"version": lock_info["version"], "lock_info": lock_info},
         "archive": ARCHIVE_NAME,
         "bytecode": cache_tag or None,  # the archive's __pycache__ files, if compiled
+        # The start-up snapshot and its uncompressed size, if made; the worker checks the
+        # compressed file like every other and needs the size before unpacking it.
+        "snapshot": (
+            {
+                "file": SNAPSHOT_NAME,
+                "size": _gunzipped_size(snapshot),
+                "archive": SNAPSHOT_ARCHIVE_NAME,
+            }
+            if snapshot
+            else None
+        ),
         "python_distributions": versions,
         "files": entries,
     }

@@ -40,6 +40,7 @@ from build_tools.i18n import catalogs
 from build_tools.outputs.pages import offer_page_path
 
 from .errors import BuildError
+from .offline import write_service_worker
 from .published import BuildWorker, place
 from .scan import Scan, start_scan
 from .search import SearchIndex, start_search_index
@@ -369,6 +370,8 @@ def build_catalogue_site(
         # The scan has listed MkDocs' output already: the data files, scanned by the worker,
         # can move in meanwhile (nothing is published before both scans are clean).
         place(data_dir, data.paths, site)
+        # The verify page's service worker lists the built files themselves (offline.py).
+        write_service_worker(site)
         _refuse_leaks([*data.leaks, *scan.result()])
         result.files = len(generated_paths) + len(data.paths)
         t4 = time.perf_counter()

@@ -17,7 +17,7 @@ from .crypto import CryptoBackend
 from .engine import averify
 from .registry import Registry
 
-__all__ = ["BrowserVerifier", "moment", "start"]
+__all__ = ["BrowserVerifier", "moment", "preload", "start"]
 
 
 def _bytes(value: Any) -> bytes:
@@ -74,6 +74,39 @@ class BrowserVerifier:
         """The report on one file, as JSON text."""
         report = await averify(_bytes(data), self.registry, now=moment(at), crypto=self.crypto)
         return json.dumps(report.to_dict(self.messages))
+
+
+#: Modules that verification imports only when a file needs them (X.509 for JAdES, IDNA and
+#: Unicode tables for identifiers, importlib's readers for the bundled contexts). The start-up
+#: snapshot is taken after `preload()`, so the browser has them in memory from the start; the
+#: standard start-up path still imports them on first use (importing them there would only
+#: make it slower). Missing one here costs time, never correctness.
+LAZY_MODULES = (
+    "asn1crypto.keys",
+    "asn1crypto.x509",
+    "encodings.idna",
+    "encodings.utf_16_be",
+    "fractions",
+    "importlib.readers",
+    "importlib.resources.readers",
+    "stringprep",
+    "unicodedata",
+)
+
+
+def preload() -> int:
+    """Import `LAZY_MODULES` and read and check every bundled JSON-LD context; the number of
+    contexts. Called once at build time, in Pyodide under Node, before the start-up snapshot
+    (build_tools/outputs/snapshot.mjs); keeps no JavaScript object."""
+    import importlib
+
+    from ._internal.jsonld.contexts import CONTEXTS, bundled_context
+
+    for name in LAZY_MODULES:
+        importlib.import_module(name)
+    for url in CONTEXTS:
+        bundled_context(url)
+    return len(CONTEXTS)
 
 
 def start() -> BrowserVerifier:

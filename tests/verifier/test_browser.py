@@ -81,3 +81,13 @@ def test_the_moment_defaults_to_now_and_reads_iso_8601() -> None:
     assert moment("2030-01-02T03:04:05Z") == datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
     assert moment("2030-01-02T03:04:05") == datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
     assert abs((moment(None) - datetime.now(UTC)).total_seconds()) < 60
+
+
+def test_preload_imports_the_lazy_modules_and_reads_every_bundled_context() -> None:
+    import sys
+
+    from build_tools.verifier.browser import LAZY_MODULES, preload
+    from build_tools.verifier.jsonld import CONTEXTS
+
+    assert preload() == len(CONTEXTS)
+    assert set(LAZY_MODULES) <= set(sys.modules)

@@ -9,6 +9,7 @@
 // - A credential's picture reaches this page as bytes from the worker; it is shown only when its
 //   first bytes are a PNG, JPEG, GIF or WebP image, from a data: URL built here (never SVG).
 
+import { registerServiceWorker, showOfflineNotice } from "./offline.mjs";
 import { addShareControls, linkInput } from "./share.mjs";
 
 const ROOT_ID = "credsite-verifier";
@@ -103,7 +104,8 @@ function startWorker(root) {
   const timeoutMs = Number(root.dataset.startTimeout) || DEFAULT_START_TIMEOUT_MS;
   let worker;
   try {
-    worker = new Worker(new URL("./worker.mjs", import.meta.url), { type: "module", name: "credsite-verifier" });
+    // verify/worker.mjs (inside the service worker's scope) imports ./worker.mjs beside this file.
+    worker = new Worker(new URL("verify/worker.mjs", siteRoot), { type: "module", name: "credsite-verifier" });
   } catch (err) {
     fail("The verifier could not start: this browser does not allow its background worker.", String(err));
     return;
@@ -144,7 +146,16 @@ function onWorkerMessage(msg) {
     shared.state = "ready";
     shared.info = msg.info;
     performance.mark("credsite-verifier-ready");
+    // How the worker started ("snapshot" or "standard"; read by the tests and the bench).
+    if (shared.root) {
+      shared.root.dataset.start = msg.info.start || "";
+      shared.root.dataset.startFallback = msg.info.fallback || "";
+    }
     notify();
+    if (shared.root) {
+      showOfflineNotice(shared.root, msg.info.offline);
+      registerServiceWorker(new URL(withSlash(shared.root.dataset.siteRoot || ".."), location.href).href);
+    }
   } else if (msg.type === "error") {
     fail(msg.message || "The verifier could not start.", [msg.code, msg.detail].filter(Boolean).join(": "));
   } else if (msg.type === "result" || msg.type === "measured") {

@@ -387,7 +387,7 @@ def test_changed_runtime_file_is_refused(page: RecordingPage, site_server: SiteS
         body[-1] ^= 0xFF
         route.fulfill(response=response, body=bytes(body))
 
-    page.route("**/verify/runtime/verifier.zip", corrupt)
+    page.route("**/verify/runtime/python_stdlib.zip", corrupt)  # used by both starts
     open_verifier(page, site_server.url("verify/"), wait=False)
     page.wait_for_selector(
         "#credsite-verifier[data-state=failed]", state="attached", timeout=60_000
@@ -404,7 +404,7 @@ def test_webassembly_blocked_by_policy_shows_an_error(
         headers = {**response.headers, "content-security-policy": "script-src 'self'"}
         route.fulfill(response=response, headers=headers)
 
-    page.route("**/assets/verifier/worker.mjs", strict)
+    page.route("**/verify/worker.mjs", strict)  # the worker's entry: its policy applies
     open_verifier(page, site_server.url("verify/"), wait=False)
     page.wait_for_selector(
         "#credsite-verifier[data-state=failed]", state="attached", timeout=60_000

@@ -61,8 +61,8 @@ def test_browser_and_cpython_agree_on_the_corpus(tmp_path: Path, chromium_browse
     assert len(entries) >= 50, "the parity corpus is unexpectedly small"
 
     write_bundle(tmp_path)
-    (tmp_path / "assets" / "verifier").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ASSETS / "worker.mjs", tmp_path / "assets" / "verifier" / "worker.mjs")
+    # The worker and the modules it imports.
+    shutil.copytree(ASSETS, tmp_path / "assets" / "verifier", dirs_exist_ok=True)
     shutil.copytree(VECTORS, tmp_path / "vectors")
     empty = tmp_path / "vectors" / EMPTY_REGISTRY
     empty.parent.mkdir(parents=True)

@@ -1,0 +1,137 @@
+// The verifier page's service worker (published as verify/sw.js; scope: verify/). The build
+// (build_tools/sitebuild/offline.py) writes `const BUILD = {...}` above this code:
+//   BUILD.id     a hash of every file listed below: the cache of this build is
+//                "credsite-verify-<id>", and a new build (a new sw.js) replaces the old cache;
+//   BUILD.files  {site path: SHA-256 hex} of the verify page, its scripts and styles, the
+//                verifier's runtime, the registry, its status lists and the samples;
+//   BUILD.fresh  the paths fetched network-first (registry.json and the status lists).
+//
+// Every listed file is stored when this worker installs (checked against its hash with the
+// fetch's `integrity`, so a half-deployed site is not stored; an unchanged file is copied
+// from the previous build's cache instead of downloaded again). Then:
+//   - the registry and the status lists: from the network, and stored with the time they were
+//     fetched; from the stored copy only when the network fails, with the header
+//     `X-Credsite-Offline-Copy: <that time>` so that the page can say how old it is;
+//   - every other listed file: from this build's cache (one consistent build per visit: the
+//     page, scripts and runtime of one build; a new build is used from the visit after the
+//     browser installed its service worker);
+//   - anything else (other pages, search): not touched, as if there were no service worker.
+// Nothing is ever sent anywhere but to this site. See docs/adr/0009-start-up-snapshot-and-offline.md.
+
+const CACHE_PREFIX = "credsite-verify-";
+const CACHE = CACHE_PREFIX + BUILD.id;
+const LIST_KEY = "credsite-build.json"; // stored in each cache: {files} of its build
+const SITE_ROOT = new URL("../", self.location.href);
+const FRESH_TIMEOUT_MS = 6000;
+
+const sitePath = (url) => {
+  const u = new URL(url);
+  if (u.origin !== SITE_ROOT.origin || !u.pathname.startsWith(SITE_ROOT.pathname)) return null;
+  return decodeURIComponent(u.pathname.slice(SITE_ROOT.pathname.length));
+};
+const siteUrl = (path) => new URL(path, SITE_ROOT).href;
+const listKey = () => new URL(LIST_KEY, self.registration.scope).href;
+
+function hexToBase64(hex) {
+  let binary = "";
+  for (let i = 0; i < hex.length; i += 2) binary += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
+  return btoa(binary);
+}
+
+// A response to store: the body and type of `response`, plus when it was fetched.
+async function stamped(response) {
+  const headers = new Headers();
+  for (const name of ["Content-Type", "Last-Modified"]) {
+    const value = response.headers.get(name);
+    if (value) headers.set(name, value);
+  }
+  headers.set("X-Credsite-Fetched", new Date().toISOString());
+  return new Response(await response.blob(), { status: 200, headers });
+}
+
+async function previousCopies() {
+  const out = [];
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(CACHE_PREFIX) || name === CACHE) continue;
+    const cache = await caches.open(name);
+    const list = await cache.match(listKey());
+    if (!list) continue;
+    try {
+      out.push({ cache, files: (await list.json()).files || {} });
+    } catch {
+      /* an unreadable list: nothing reused from that cache */
+    }
+  }
+  return out;
+}
+
+async function install() {
+  const cache = await caches.open(CACHE);
+  const previous = await previousCopies();
+  await Promise.all(
+    Object.entries(BUILD.files).map(async ([path, sha256]) => {
+      const url = siteUrl(path);
+      for (const old of previous) {
+        if (old.files[path] !== sha256) continue;
+        const copy = await old.cache.match(url);
+        if (copy) return cache.put(url, copy);
+      }
+      const response = await fetch(url, { cache: "no-cache", integrity: `sha256-${hexToBase64(sha256)}` });
+      if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+      return cache.put(url, await stamped(response));
+    }),
+  );
+  await cache.put(listKey(), new Response(JSON.stringify({ id: BUILD.id, files: BUILD.files }), {
+    headers: { "Content-Type": "application/json" },
+  }));
+}
+
+async function activate() {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(CACHE_PREFIX) && name !== CACHE) await caches.delete(name);
+  }
+  await self.clients.claim();
+}
+
+self.addEventListener("install", (event) => event.waitUntil(install()));
+self.addEventListener("activate", (event) => event.waitUntil(activate()));
+
+// Network first, for the registry and the status lists.
+async function fresh(request, url) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await Promise.race([
+      fetch(request),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("no answer")), FRESH_TIMEOUT_MS)),
+    ]);
+    if (response.ok) {
+      const copy = await stamped(response.clone());
+      await cache.put(url, copy);
+    }
+    return response;
+  } catch (err) {
+    const stored = await cache.match(url);
+    if (!stored) throw err;
+    const headers = new Headers(stored.headers);
+    headers.set("X-Credsite-Offline-Copy", stored.headers.get("X-Credsite-Fetched") || "");
+    return new Response(await stored.blob(), { status: 200, headers });
+  }
+}
+
+// This build's copy first, for everything else listed.
+async function stored(request, url) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(url);
+  return hit || fetch(request);
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  let path = sitePath(request.url);
+  if (path === null) return;
+  if (request.mode === "navigate" && (path === "verify/index.html" || path === "verify")) path = "verify/";
+  if (!Object.prototype.hasOwnProperty.call(BUILD.files, path)) return;
+  const url = siteUrl(path);
+  event.respondWith(BUILD.fresh.includes(path) ? fresh(request, url) : stored(request, url));
+});

@@ -1,0 +1,99 @@
+"""The verifier's two starts in real Chromium: from the build's memory snapshot, and the
+standard start it falls back to (the snapshot blocked, or made by another Pyodide build).
+Both give every sample its expected verdict and the CPython verifier's check list.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from typing import Any
+
+from ..conftest import RecordingPage, SiteServer
+from .test_page import (
+    cpython_checks,
+    cpython_registry,
+    no_violations,
+    open_verifier,
+    samples,
+    wait_results,
+)
+
+SNAPSHOT = "verify/runtime/verifier.snapshot.gz"
+
+
+def _start(page: Any) -> tuple[str, str]:
+    root = page.locator("#credsite-verifier")
+    return str(root.get_attribute("data-start")), str(root.get_attribute("data-start-fallback"))
+
+
+def _runtime_requests(page: RecordingPage) -> set[str]:
+    return {u.rsplit("/", 1)[1] for u in page.requests if "/verify/runtime/" in u}
+
+
+def _every_sample_as_in_cpython(page: Any, site_server: SiteServer) -> None:
+    root = site_server.site.root
+    registry = cpython_registry(root)
+    for sample in samples(root):
+        page.locator(f"#cv-samples button[data-sample='{sample['file']}']").click()
+        [result] = wait_results(page, 1)
+        verdict, checks = cpython_checks((root / "samples" / sample["file"]).read_bytes(), registry)
+        assert result["verdict"] == sample["expected"] == verdict, sample["file"]
+        assert result["checks"] == checks, sample["file"]
+
+
+def test_the_page_starts_from_the_snapshot(page: RecordingPage, site_server: SiteServer) -> None:
+    manifest = json.loads((site_server.site.root / "verify/runtime/manifest.json").read_bytes())
+    assert manifest["snapshot"]["file"] == "verifier.snapshot.gz"
+    open_verifier(page, site_server.url("verify/"))
+    assert _start(page) == ("snapshot", "")
+    fetched = _runtime_requests(page)
+    # The small archive of files the snapshot has not loaded, not the whole verifier zip.
+    assert {"verifier.snapshot.gz", "verifier-rest.zip.gz"} <= fetched
+    assert "verifier.zip" not in fetched
+    _every_sample_as_in_cpython(page, site_server)
+    no_violations(page)
+    assert page.console_errors == []
+
+
+def test_a_blocked_snapshot_falls_back_to_the_standard_start(
+    page: RecordingPage, site_server: SiteServer
+) -> None:
+    page.route(f"**/{SNAPSHOT}", lambda route: route.abort())
+    open_verifier(page, site_server.url("verify/"))
+    start, reason = _start(page)
+    assert start == "standard"
+    assert "verifier.snapshot.gz" in reason
+    assert "verifier.zip" in _runtime_requests(page)
+    _every_sample_as_in_cpython(page, site_server)
+
+
+def test_a_snapshot_of_another_pyodide_build_is_refused(
+    page: RecordingPage, site_server: SiteServer
+) -> None:
+    # The snapshot's header names the Pyodide build it was made by (bytes 16 to 47); one from
+    # another build, published with a matching checksum, must not be restored.
+    raw = bytearray(gzip.decompress((site_server.site.root / SNAPSHOT).read_bytes()))
+    raw[16] ^= 0xFF
+    other = gzip.compress(bytes(raw), mtime=0)
+
+    def manifest(route: Any) -> None:
+        response = route.fetch()
+        data = json.loads(response.body())
+        data["files"]["verifier.snapshot.gz"] = {
+            "sha256": hashlib.sha256(other).hexdigest(),
+            "size": len(other),
+        }
+        route.fulfill(response=response, body=json.dumps(data))
+
+    page.route("**/verify/runtime/manifest.json", manifest)
+    page.route(f"**/{SNAPSHOT}", lambda route: route.fulfill(status=200, body=other))
+    open_verifier(page, site_server.url("verify/"))
+    start, reason = _start(page)
+    assert start == "standard"
+    assert "build id mismatch" in reason
+    sample = next(s for s in samples(site_server.site.root) if s["expected"] == "valid")
+    page.locator(f"#cv-samples button[data-sample='{sample['file']}']").click()
+    [result] = wait_results(page, 1)
+    assert result["verdict"] == "valid"
