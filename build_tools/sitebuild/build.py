@@ -370,8 +370,10 @@ def build_catalogue_site(
         # The scan has listed MkDocs' output already: the data files, scanned by the worker,
         # can move in meanwhile (nothing is published before both scans are clean).
         place(data_dir, data.paths, site)
-        # The verify page's service worker lists the built files themselves (offline.py).
-        write_service_worker(site)
+        # Each verify page's service worker lists the built files themselves (offline.py).
+        for lang in catalogue.alliance.languages:
+            prefix = "" if lang == i18n.DEFAULT_LANGUAGE else f"{lang}/"
+            write_service_worker(site, f"{prefix}verify/")
         _refuse_leaks([*data.leaks, *scan.result()])
         result.files = len(generated_paths) + len(data.paths)
         t4 = time.perf_counter()

@@ -1,14 +1,18 @@
 """The verifier page's service worker, written into the built site after MkDocs.
 
-`write_service_worker(site)` lists what the verify page needs to work offline after one
-visit, reading the built files themselves: the page (`verify/index.html`), the scripts, styles
-and icons it links, every file of `assets/verifier/`, the worker's entry `verify/worker.mjs`,
+`write_service_worker(site, page)` lists what a verify page (`verify/`, or `lv/verify/` in
+another language) needs to work offline after one visit, reading the built files themselves:
+the page, the scripts, styles and icons it links, every file of `assets/verifier/`, the
+worker's entry beside the page (`verify/worker.mjs`),
 the runtime in `verify/runtime/` (as its manifest lists it), `registry.json` with the status
 lists it names, and the samples (as `samples/index.json` lists them). It writes
-`verify/sw.js`: `const BUILD = {...}` (the build id, each file's SHA-256, the paths fetched
-network-first) followed by the code in `offline_sw.js`. The build id hashes every listed path
-and content, so a build that changes any of them gives a new sw.js, which the browser
-installs on the next visit, replacing the previous build's cache. See
+`sw.js` beside the page: `const BUILD = {...}` (the build id, the way up from the service
+worker to the site root, each file's SHA-256, the paths fetched network-first) followed by the
+code in `offline_sw.js`. A service worker serves only pages under its own folder, so each
+language's verify page has its own; the runtime they store is the same files, at the root.
+The build id hashes every listed path and content, so a build that changes any of them gives
+a new sw.js, which the browser installs on the next visit, replacing the previous build's
+cache. See
 docs/adr/0009-start-up-snapshot-and-offline.md.
 """
 
@@ -22,11 +26,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["SERVICE_WORKER_PATH", "offline_files", "render_service_worker", "write_service_worker"]
+__all__ = ["PAGE", "offline_files", "render_service_worker", "write_service_worker"]
 
-SERVICE_WORKER_PATH = "verify/sw.js"
-PAGE = "verify/"
-_PAGE_FILE = "verify/index.html"
+PAGE = "verify/"  # the default language's verify page; others are "<lang>/verify/"
 _CODE = Path(__file__).with_name("offline_sw.js")
 _LINK_RELS = frozenset({"stylesheet", "icon", "shortcut", "apple-touch-icon", "modulepreload"})
 
@@ -63,15 +65,21 @@ def _json(site: Path, path: str) -> Any:
         return None
 
 
-def offline_files(site: Path) -> tuple[list[str], list[str]]:
-    """(every site path the service worker stores, those of them fetched network-first).
-    Empty when the site has no verify page."""
-    if not (site / _PAGE_FILE).is_file():
+def _file(page: str, path: str) -> str:
+    """The file behind a listed site path (the page itself is its index.html)."""
+    return page + "index.html" if path == page else path
+
+
+def offline_files(site: Path, page: str = PAGE) -> tuple[list[str], list[str]]:
+    """(every site path the service worker of the verify page `page` stores, those of them
+    fetched network-first). Empty when the site has no such page."""
+    page_file = page + "index.html"
+    if not (site / page_file).is_file():
         return [], []
-    files: set[str] = {PAGE, "verify/worker.mjs"}
+    files: set[str] = {page, page + "worker.mjs"}
     links = _Links()
-    links.feed((site / _PAGE_FILE).read_text("utf-8"))
-    files.update(p for p in (_site_path(u, _PAGE_FILE) for u in links.urls) if p)
+    links.feed((site / page_file).read_text("utf-8"))
+    files.update(p for p in (_site_path(u, page_file) for u in links.urls) if p)
     assets = site / "assets" / "verifier"
     if assets.is_dir():
         files.update(
@@ -101,34 +109,34 @@ def offline_files(site: Path) -> tuple[list[str], list[str]]:
             if isinstance(name, str) and "/" not in name:
                 files.add(f"samples/{name}")
     files |= fresh
-    present = sorted(p for p in files if (site / (_PAGE_FILE if p == PAGE else p)).is_file())
+    present = sorted(p for p in files if (site / _file(page, p)).is_file())
     return present, sorted(fresh & set(present))
 
 
-def render_service_worker(site: Path) -> bytes | None:
-    """The text of verify/sw.js for the built site in `site`, or None without a verify page."""
-    paths, fresh = offline_files(site)
+def render_service_worker(site: Path, page: str = PAGE) -> bytes | None:
+    """The text of the `sw.js` beside the verify page `page` of the built site in `site`, or
+    None without that page."""
+    paths, fresh = offline_files(site, page)
     if not paths:
         return None
     hashes = {
-        path: hashlib.sha256(
-            (site / (_PAGE_FILE if path == PAGE else path)).read_bytes()
-        ).hexdigest()
-        for path in paths
+        path: hashlib.sha256((site / _file(page, path)).read_bytes()).hexdigest() for path in paths
     }
     listing = json.dumps(hashes, sort_keys=True, separators=(",", ":"))
     code = _CODE.read_bytes()
     build_id = hashlib.sha256(listing.encode() + b"\0" + code).hexdigest()[:20]
-    config = {"id": build_id, "files": hashes, "fresh": fresh}
+    root = "../" * page.count("/")
+    config = {"id": build_id, "root": root, "files": hashes, "fresh": fresh}
     head = "const BUILD = " + json.dumps(config, indent=1, sort_keys=True) + ";\n\n"
     return head.encode() + code
 
 
-def write_service_worker(site: Path) -> str | None:
-    """Write verify/sw.js into the built `site`; its build id (None: no verify page)."""
-    text = render_service_worker(site)
+def write_service_worker(site: Path, page: str = PAGE) -> str | None:
+    """Write the `sw.js` of the verify page `page` into the built `site`; its build id (None:
+    no such page)."""
+    text = render_service_worker(site, page)
     if text is None:
         return None
-    (site / SERVICE_WORKER_PATH).write_bytes(text)
+    (site / page / "sw.js").write_bytes(text)
     start = text.index(b'"id": "') + len(b'"id": "')
     return text[start : text.index(b'"', start)].decode()

@@ -21,7 +21,7 @@
 const CACHE_PREFIX = "credsite-verify-";
 const CACHE = CACHE_PREFIX + BUILD.id;
 const LIST_KEY = "credsite-build.json"; // stored in each cache: {files} of its build
-const SITE_ROOT = new URL("../", self.location.href);
+const SITE_ROOT = new URL(BUILD.root, self.location.href); // the site root, from this folder
 const FRESH_TIMEOUT_MS = 6000;
 
 const sitePath = (url) => {

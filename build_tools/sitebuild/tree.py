@@ -39,7 +39,7 @@ from build_tools.i18n import N_, _
 from build_tools.i18n import markdown as i18n_markdown
 from build_tools.i18n.catalogs import script_strings
 from build_tools.outputs import verifier_bundle
-from build_tools.outputs.common import json_for_html
+from build_tools.outputs.common import data_url, json_for_html
 from build_tools.outputs.dcc_registry import render_dcc_registry
 from build_tools.outputs.elm import render_elm
 from build_tools.outputs.keys import render_issuer_listings
@@ -75,7 +75,21 @@ def generate_files(
         _add(files, "registry", render_registry(catalogue))
         _add(files, "DCC issuer registry", render_dcc_registry(catalogue))
     _add(files, "pages", render_pages(catalogue, published=listings.keys(), offer_ids=offer_pages))
+    _add(files, "verifier worker entry", {"verify/worker.mjs": _worker_entry()})
     return files
+
+
+def _worker_entry() -> bytes:
+    """`verify/worker.mjs` of the active language: the verifier's Web Worker starts beside its
+    page, because a dedicated worker is served by the page's service worker (sw.js, beside it)
+    only when the worker's own URL is inside its scope; the code is the one
+    assets/verifier/worker.mjs at the root (docs/adr/0009-start-up-snapshot-and-offline.md)."""
+    target = data_url("verify/", "assets/verifier/worker.mjs")
+    return (
+        "// The verifier's Web Worker starts here, beside the verify page, inside its service\n"
+        "// worker's scope; the code is at the site root (written by credsite build).\n"
+        f'import "{target}";\n'
+    ).encode()
 
 
 def page_blocks(catalogue: Catalogue) -> dict[str, str]:

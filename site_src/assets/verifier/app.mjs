@@ -104,8 +104,9 @@ function startWorker(root) {
   const timeoutMs = Number(root.dataset.startTimeout) || DEFAULT_START_TIMEOUT_MS;
   let worker;
   try {
-    // verify/worker.mjs (inside the service worker's scope) imports ./worker.mjs beside this file.
-    worker = new Worker(new URL("verify/worker.mjs", siteRoot), { type: "module", name: "credsite-verifier" });
+    // worker.mjs beside the page (inside its service worker's scope) imports ./worker.mjs
+    // beside this file.
+    worker = new Worker(new URL("worker.mjs", location.href), { type: "module", name: "credsite-verifier" });
   } catch (err) {
     fail("The verifier could not start: this browser does not allow its background worker.", String(err));
     return;
@@ -154,7 +155,7 @@ function onWorkerMessage(msg) {
     notify();
     if (shared.root) {
       showOfflineNotice(shared.root, msg.info.offline);
-      registerServiceWorker(new URL(withSlash(shared.root.dataset.siteRoot || ".."), location.href).href);
+      registerServiceWorker();
     }
   } else if (msg.type === "error") {
     fail(msg.message || "The verifier could not start.", [msg.code, msg.detail].filter(Boolean).join(": "));

@@ -1,4 +1,4 @@
-// Offline use of the verifier page: registers the service worker (verify/sw.js, made by the
+// Offline use of the verifier page: registers the service worker (sw.js beside the page, made by the
 // build: build_tools/sitebuild/offline.py) and tells the reader when the registry of trusted
 // issuers came from this browser's copy instead of the site. See
 // docs/adr/0009-start-up-snapshot-and-offline.md.
@@ -7,9 +7,11 @@ import { t } from "./i18n.mjs";
 
 // Once the verifier is ready (so the service worker's first download does not compete with
 // the page's own): the browser installs it in the background and keeps it up to date.
-export function registerServiceWorker(siteRoot) {
+// Each language's verify page has its own (beside the page: a service worker serves only the
+// pages under its folder).
+export function registerServiceWorker() {
   if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
-  const scope = new URL("verify/", siteRoot);
+  const scope = new URL("./", location.href);
   navigator.serviceWorker.register(new URL("sw.js", scope), { scope: scope.href }).catch(() => {
     /* no offline use (private mode, a policy): the page works as before */
   });
