@@ -57,6 +57,9 @@ VERIFIER_KEYWORDS = {
 _OPTIONS = {
     "**.j2": {"trimmed": "true"},
     "**.html": {"trimmed": "true"},
+    # t() calls inside `${...}` of template literals too
+    "**.mjs": {"parse_template_string": "true"},
+    "**.js": {"parse_template_string": "true"},
 }
 # The maintainers' pages are written for the people who run the catalogue, in English
 # (docs/translating.md); they are published in every language tree as they are.
