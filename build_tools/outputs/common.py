@@ -277,25 +277,24 @@ def assessment_label(code: str) -> str:
         return code
 
 
-def language_label(code: str) -> str:
+def _label_or_code(scheme: str, code: str) -> str:
+    """The English label of `code` in a vocabulary, or the code itself when it has none."""
     try:
-        return vocab.label("language", code)
+        return vocab.label(scheme, code)
     except KeyError:
         return code
+
+
+def language_label(code: str) -> str:
+    return _label_or_code("language", code)
 
 
 def country_label(code: str) -> str:
-    try:
-        return vocab.label("country", code)
-    except KeyError:
-        return code
+    return _label_or_code("country", code)
 
 
 def isced_label(code: str) -> str:
-    try:
-        return vocab.label("isced", code)
-    except KeyError:
-        return code
+    return _label_or_code("isced", code)
 
 
 def isced_broad(code: str) -> str:
