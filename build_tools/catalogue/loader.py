@@ -757,8 +757,7 @@ class _Loader:
         elif kind == "issuer":
             issuer = builder.build(m.Issuer, node)
             if issuer is not _BAD:
-                self._check_name(issuer, issuer.slug, stem, "slug", rel)
-                self._add_unique(parts.issuers, issuer.slug or stem, issuer, "slug", rel)
+                self._add_named(parts.issuers, issuer, issuer.slug, "slug", rel)
         elif kind == "key":
             key = builder.build(m.IssuerKey, node)
             if key is not _BAD:
@@ -768,13 +767,20 @@ class _Loader:
             offer = builder.build(m.Offer, node)
             if offer is not _BAD:
                 offer = _replace(offer, issuer_folder=names[1])
-                self._check_name(offer, offer.id, stem, "id", rel)
-                self._add_unique(parts.offers, offer.id or stem, offer, "id", rel)
+                self._add_named(parts.offers, offer, offer.id, "id", rel)
         elif kind == "pathway":
             pathway = builder.build(m.Pathway, node)
             if pathway is not _BAD:
-                self._check_name(pathway, pathway.id, stem, "id", rel)
-                self._add_unique(parts.pathways, pathway.id or stem, pathway, "id", rel)
+                self._add_named(parts.pathways, pathway, pathway.id, "id", rel)
+
+    def _add_named(
+        self, table: dict[str, Any], item: Any, ident: str, field_name: str, rel: str
+    ) -> None:
+        """Add `item` to `table` under its `ident`, which must be the file's name and unique
+        (under the file's name when it has no ident)."""
+        stem = Path(rel).stem
+        self._check_name(item, ident, stem, field_name, rel)
+        self._add_unique(table, ident or stem, item, field_name, rel)
 
     def _add_unique(
         self, table: dict[str, Any], ident: str, item: Any, field_name: str, rel: str

@@ -86,50 +86,31 @@ def _rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
+# Schemes with a file of their own: the file, and its scheme-specific columns (`Concept.extra`).
+_OWN_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "eqf": ("eqf.csv", ("cycle", "cycle_label")),
+    "isced": ("isced-f.csv", ("level", "parent")),
+    "language": ("languages.csv", ("authority_code",)),
+    "country": ("countries.csv", ("alpha3", "authority_code")),
+}
+
+
 @cache
 def _table(scheme: str) -> dict[str, Concept]:
     if scheme not in SCHEMES:
         raise KeyError(f"unknown vocabulary scheme {scheme!r}; known: {', '.join(SCHEMES)}")
     out: dict[str, Concept] = {}
-    if scheme == "eqf":
-        for r in _rows("eqf.csv"):
-            out[r["code"]] = Concept(
-                scheme,
-                r["code"],
-                r["uri"],
-                {"en": r["label_en"]},
-                extra={"cycle": r["cycle"], "cycle_label": r["cycle_label"]},
+    if scheme in _OWN_FILES:
+        name, columns = _OWN_FILES[scheme]
+        languages = ISCED_LANGUAGES if scheme == "isced" else ()
+        for r in _rows(name):
+            # English always; ISCED-F also in the languages its file has labels for
+            labels = {"en": r["label_en"]}
+            labels.update(
+                {lang: r[f"label_{lang}"] for lang in languages if r.get(f"label_{lang}")}
             )
-    elif scheme == "isced":
-        for r in _rows("isced-f.csv"):
-            labels = {
-                lang: r[f"label_{lang}"] for lang in ISCED_LANGUAGES if r.get(f"label_{lang}")
-            }
-            out[r["code"]] = Concept(
-                scheme,
-                r["code"],
-                r["uri"],
-                labels,
-                extra={"level": r["level"], "parent": r["parent"]},
-            )
-    elif scheme == "language":
-        for r in _rows("languages.csv"):
-            out[r["code"]] = Concept(
-                scheme,
-                r["code"],
-                r["uri"],
-                {"en": r["label_en"]},
-                extra={"authority_code": r["authority_code"]},
-            )
-    elif scheme == "country":
-        for r in _rows("countries.csv"):
-            out[r["code"]] = Concept(
-                scheme,
-                r["code"],
-                r["uri"],
-                {"en": r["label_en"]},
-                extra={"alpha3": r["alpha3"], "authority_code": r["authority_code"]},
-            )
+            extra = {column: r[column] for column in columns}
+            out[r["code"]] = Concept(scheme, r["code"], r["uri"], labels, extra=extra)
     else:
         for r in _rows("elm-schemes.csv"):
             if r["scheme"] == scheme:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 import yaml
 
@@ -85,6 +85,7 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
+_PLAIN_TAGS = frozenset({*_STANDARD_TAGS, "!"})  # "!": the non-specific tag, a string
 
 
 class _Refused(Exception):
@@ -329,6 +330,62 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, rel: str) -> Finding:
     )
 
 
+def _refused(code: str, message: str, rel: str, line: int, column: int) -> _Refused:
+    return _Refused(_err(code, message, rel, line, column))
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    """An event mark as a 1-based (line, column); (1, 1) when the parser gave none."""
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
+def _mapping_key(node: YNode, seen: dict[str, YScalar], rel: str) -> YScalar:
+    """`node` as the next key of a mapping whose keys so far are `seen` (it is added there);
+    refused when it is a list or mapping, or a key the mapping already has."""
+    if not isinstance(node, YScalar):
+        raise _refused(
+            "YAML_COMPLEX_KEY",
+            "A key must be a plain word, not a list or mapping.",
+            rel,
+            node.line,
+            node.column,
+        )
+    first = seen.get(node.value)
+    if first is not None:
+        raise _refused(
+            "YAML_DUPLICATE_KEY",
+            f"The key '{node.value}' appears twice in the same mapping "
+            f"(first on line {first.line}). Keep one of them.",
+            rel,
+            node.line,
+            node.column,
+        )
+    seen[node.value] = node
+    return node
+
+
+def _check_node_event(event: Any, rel: str, line: int, column: int) -> None:
+    """Refuse anchors and tags other than the standard ones on a scalar, mapping or list."""
+    if event.anchor is not None:
+        raise _refused(
+            "YAML_ALIAS",
+            f"YAML anchors (&{event.anchor}) are not allowed in the catalogue. "
+            "Write each value out in full.",
+            rel,
+            line,
+            column,
+        )
+    tag = event.tag
+    if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
+        raise _refused(
+            "YAML_TAG",
+            f"The YAML tag '{tag}' is not allowed. Remove it; write plain values.",
+            rel,
+            line,
+            column,
+        )
+
+
 def _compose_events(text: str, rel: str, max_depth: int) -> YNode | None:
     # One pass over the parser's events. Event types are compared by identity and the parser is
     # driven directly (no generator): this loop runs for every scalar of every catalogue file.
@@ -343,37 +400,10 @@ def _compose_events(text: str, rel: str, max_depth: int) -> YNode | None:
         nonlocal root
         if parent is None:
             root = node
-            return
-        if isinstance(parent, YSeq):
+        elif isinstance(parent, YSeq):
             parent.items.append(node)
-            return
-        key = pending_key[-1]
-        if key is None:
-            if not isinstance(node, YScalar):
-                raise _Refused(
-                    _err(
-                        "YAML_COMPLEX_KEY",
-                        "A key must be a plain word, not a list or mapping.",
-                        rel,
-                        node.line,
-                        node.column,
-                    )
-                )
-            seen = seen_keys[-1]
-            first = seen.get(node.value)
-            if first is not None:
-                raise _Refused(
-                    _err(
-                        "YAML_DUPLICATE_KEY",
-                        f"The key '{node.value}' appears twice in the same mapping "
-                        f"(first on line {first.line}). Keep one of them.",
-                        rel,
-                        node.line,
-                        node.column,
-                    )
-                )
-            seen[node.value] = node
-            pending_key[-1] = node
+        elif (key := pending_key[-1]) is None:
+            pending_key[-1] = _mapping_key(node, seen_keys[-1], rel)
         else:
             parent.items.append((key, node))
             pending_key[-1] = None
@@ -389,28 +419,9 @@ def _compose_events(text: str, rel: str, max_depth: int) -> YNode | None:
                 mark = event.start_mark
                 line = mark.line + 1 if mark else 1
                 column = mark.column + 1 if mark else 1
-                if event.anchor is not None:
-                    raise _Refused(
-                        _err(
-                            "YAML_ALIAS",
-                            f"YAML anchors (&{event.anchor}) are not allowed in the catalogue. "
-                            "Write each value out in full.",
-                            rel,
-                            line,
-                            column,
-                        )
-                    )
                 tag = event.tag
-                if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
-                    raise _Refused(
-                        _err(
-                            "YAML_TAG",
-                            f"The YAML tag '{tag}' is not allowed. Remove it; write plain values.",
-                            rel,
-                            line,
-                            column,
-                        )
-                    )
+                if event.anchor is not None or (tag is not None and tag not in _PLAIN_TAGS):
+                    _check_node_event(event, rel, line, column)
                 if kind is _SCALAR:
                     if tag is None:
                         attach(YScalar(event.value, line, column, bool(event.implicit[0]), None))
@@ -419,15 +430,13 @@ def _compose_events(text: str, rel: str, max_depth: int) -> YNode | None:
                         attach(YScalar(event.value, line, column, False, explicit))
                     continue
                 if len(stack) >= max_depth:
-                    raise _Refused(
-                        _err(
-                            "YAML_TOO_DEEP",
-                            f"The file nests lists or mappings more than {max_depth} levels deep. "
-                            "Catalogue files are flat; check the indentation.",
-                            rel,
-                            line,
-                            column,
-                        )
+                    raise _refused(
+                        "YAML_TOO_DEEP",
+                        f"The file nests lists or mappings more than {max_depth} levels deep. "
+                        "Catalogue files are flat; check the indentation.",
+                        rel,
+                        line,
+                        column,
                     )
                 node: YMap | YSeq
                 if kind is _MAPPING_START:
@@ -446,30 +455,22 @@ def _compose_events(text: str, rel: str, max_depth: int) -> YNode | None:
                     seen_keys.pop()
                 parent = stack[-1] if stack else None
             elif kind is _ALIAS:
-                mark = event.start_mark
-                raise _Refused(
-                    _err(
-                        "YAML_ALIAS",
-                        f"YAML aliases (*{event.anchor}) are not allowed in the catalogue. "
-                        "Write the value out in full.",
-                        rel,
-                        mark.line + 1 if mark else 1,
-                        mark.column + 1 if mark else 1,
-                    )
+                raise _refused(
+                    "YAML_ALIAS",
+                    f"YAML aliases (*{event.anchor}) are not allowed in the catalogue. "
+                    "Write the value out in full.",
+                    rel,
+                    *_position(event.start_mark),
                 )
             elif kind is _DOCUMENT_START:
                 documents += 1
                 if documents > 1:
-                    mark = event.start_mark
-                    raise _Refused(
-                        _err(
-                            "YAML_MULTIPLE_DOCUMENTS",
-                            "The file holds more than one YAML document ('---'). "
-                            "Put one offer, issuer or pathway per file.",
-                            rel,
-                            mark.line + 1 if mark else 1,
-                            mark.column + 1 if mark else 1,
-                        )
+                    raise _refused(
+                        "YAML_MULTIPLE_DOCUMENTS",
+                        "The file holds more than one YAML document ('---'). "
+                        "Put one offer, issuer or pathway per file.",
+                        rel,
+                        *_position(event.start_mark),
                     )
     finally:
         parser.dispose()

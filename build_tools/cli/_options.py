@@ -18,3 +18,16 @@ def catalogue_arg(parser: argparse.ArgumentParser) -> None:
 def issuer_arg(parser: argparse.ArgumentParser) -> None:
     """`--issuer SLUG`, required: the issuer the command acts for."""
     parser.add_argument("--issuer", required=True, metavar="SLUG")
+
+
+def command_group(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    *,
+    help: str,
+    description: str,
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """`credsite NAME ACTION …`: a command made of actions, one of which must be given (its
+    name lands in `args.<name>_command`); the actions are added to what this returns."""
+    group = subparsers.add_parser(name, help=help, description=description)
+    return group.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)

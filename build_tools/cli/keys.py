@@ -20,7 +20,7 @@ from build_tools.errors import CredsiteError
 from build_tools.issuing._common import format_utc
 from build_tools.issuing.operations import add_eseal, change_key_status, create_key
 
-from ._options import catalogue_arg, issuer_arg
+from ._options import catalogue_arg, command_group, issuer_arg
 from ._output import EXIT_OK, fail, say
 
 
@@ -39,13 +39,13 @@ def _key_action(
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    keys = subparsers.add_parser(
+    sub = command_group(
+        subparsers,
         "keys",
         help="create, retire and revoke issuer keys",
         description="Manage issuer keys. Public keys and certificates go into "
         "catalogue/issuers/<slug>/keys/; private keys never enter the repository.",
     )
-    sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
 
     new = sub.add_parser(
         "new",

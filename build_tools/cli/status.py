@@ -16,18 +16,18 @@ from pathlib import Path
 from build_tools.errors import CredsiteError
 from build_tools.issuing.operations import change_status, publish_status
 
-from ._options import catalogue_arg, issuer_arg
+from ._options import catalogue_arg, command_group, issuer_arg
 from ._output import EXIT_OK, fail, say
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    status = subparsers.add_parser(
+    sub = command_group(
+        subparsers,
         "status",
         help="revoke, suspend or reinstate issued credentials",
         description="Change a credential's bit in the issuer's Bitstring Status List and "
         "re-sign the list. Commit the changed files; the next build publishes them.",
     )
-    sub = status.add_subparsers(dest="status_command", metavar="ACTION", required=True)
     for name, text in (
         ("revoke", "revoke a credential (permanent)"),
         ("suspend", "suspend a credential issued with --status-purpose suspension"),

@@ -144,11 +144,43 @@ def card_text(data: EdcInput) -> CardText:
 
 def build_edc(data: EdcInput, *, image_png: bytes | None = None) -> dict[str, Any]:
     """The unsigned EDC (a JSON-LD dict); seal it with `jades.seal`."""
-    catalogue, offer, learner, issuer = data.catalogue, data.offer, data.learner, data.issuer
-    check_award(offer, issuer, learner)
+    catalogue, issuer = data.catalogue, data.issuer
+    check_award(data.offer, issuer, data.learner)
     uid = data.credential_uuid
-    english_concept = _concept("language", "en")
+    if image_png is None:
+        image_png = render_card_png(card_text(data))
+    issued = format_utc(data.issued)
+    contexts: list[str] = [CONTEXT_VC1, CONTEXT_EDC]
+    if data.status is not None:
+        contexts.append(CONTEXT_STATUS)
+    credential: dict[str, Any] = {
+        "@context": contexts,
+        "id": f"urn:credential:{uid}",
+        "type": ["VerifiableCredential", "EuropeanDigitalCredential"],
+        "credentialProfiles": _raw_concept(
+            PROFILE_GENERIC, "http://data.europa.eu/snb/credential/25831c2", "Generic"
+        ),
+        "credentialSchema": {"id": SCHEMA_GENERIC_FULL, "type": "ShaclValidator2017"},
+        "issuer": _organisation(catalogue, issuer, sealer=True),
+        "issued": issued,
+        "issuanceDate": issued,
+        "validFrom": issued,
+    }
+    if data.valid_until is not None:
+        credential["validUntil"] = format_utc(data.valid_until)
+        credential["expirationDate"] = format_utc(data.valid_until)
+    credential["displayParameter"] = _display(data.offer, uid, image_png)
+    credential["credentialSubject"] = _person(data.learner, uid, _achievement(data))
+    if data.status is not None:
+        credential["credentialStatus"] = data.status.to_json(edc=True)
+    return credential
 
+
+def _achievement(data: EdcInput) -> dict[str, Any]:
+    """The learning achievement: awarded by the awarding process, proven by the assessment,
+    specified by the offer's own node."""
+    catalogue, offer, learner, issuer = data.catalogue, data.offer, data.learner, data.issuer
+    uid = data.credential_uuid
     bodies = [catalogue.issuers[s] for s in offer.awarding_bodies if s in catalogue.issuers]
     awarding_process = {
         "id": f"urn:epass:awardingProcess:{uid}",
@@ -174,7 +206,7 @@ def build_edc(data: EdcInput, *, image_png: bytes | None = None) -> dict[str, An
         if supervision:
             assessment["idVerification"] = supervision
 
-    achievement: dict[str, Any] = {
+    return {
         "id": f"urn:epass:learningAchievement:{uid}",
         "type": "LearningAchievement",
         "title": _lang(offer.title),
@@ -189,7 +221,9 @@ def build_edc(data: EdcInput, *, image_png: bytes | None = None) -> dict[str, An
         },
     }
 
-    # -- the learner (Annex I: identification of the learner)
+
+def _person(learner: Learner, uid: str, achievement: dict[str, Any]) -> dict[str, Any]:
+    """The learner (Annex I: identification of the learner), who holds `achievement`."""
     person: dict[str, Any] = {
         "id": f"urn:epass:person:{uid}",
         "type": "Person",
@@ -213,10 +247,13 @@ def build_edc(data: EdcInput, *, image_png: bytes | None = None) -> dict[str, An
             "emailAddress": {"id": f"mailto:{learner.email}", "type": "Mailbox"},
         }
     person["hasClaim"] = achievement
+    return person
 
-    if image_png is None:
-        image_png = render_card_png(card_text(data))
-    display = {
+
+def _display(offer: Offer, uid: str, image_png: bytes) -> dict[str, Any]:
+    """How the credential is shown: its title, description and card image."""
+    english_concept = _concept("language", "en")
+    return {
         "id": f"urn:epass:displayParameter:{uid}",
         "type": "DisplayParameter",
         "title": _lang(offer.title),
@@ -245,29 +282,3 @@ def build_edc(data: EdcInput, *, image_png: bytes | None = None) -> dict[str, An
             },
         },
     }
-
-    issued = format_utc(data.issued)
-    contexts: list[str] = [CONTEXT_VC1, CONTEXT_EDC]
-    if data.status is not None:
-        contexts.append(CONTEXT_STATUS)
-    credential: dict[str, Any] = {
-        "@context": contexts,
-        "id": f"urn:credential:{uid}",
-        "type": ["VerifiableCredential", "EuropeanDigitalCredential"],
-        "credentialProfiles": _raw_concept(
-            PROFILE_GENERIC, "http://data.europa.eu/snb/credential/25831c2", "Generic"
-        ),
-        "credentialSchema": {"id": SCHEMA_GENERIC_FULL, "type": "ShaclValidator2017"},
-        "issuer": _organisation(catalogue, issuer, sealer=True),
-        "issued": issued,
-        "issuanceDate": issued,
-        "validFrom": issued,
-    }
-    if data.valid_until is not None:
-        credential["validUntil"] = format_utc(data.valid_until)
-        credential["expirationDate"] = format_utc(data.valid_until)
-    credential["displayParameter"] = display
-    credential["credentialSubject"] = person
-    if data.status is not None:
-        credential["credentialStatus"] = data.status.to_json(edc=True)
-    return credential

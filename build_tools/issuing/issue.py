@@ -37,7 +37,7 @@ from .keys import (
     public_jwk,
     self_signed_certificate,
 )
-from .learners import Learner
+from .learners import Learner, check_grade
 from .ob3 import Ob3Input, build_ob3
 from .statuslist import ListSigner, StatusEntry, StatusStore
 
@@ -237,14 +237,7 @@ def _check_can_issue(
 def _check_learners(offer: Offer, learners: list[Learner], issued: dt.datetime) -> None:
     """Every learner has a grade when the offer is graded, and completed by the issuing date."""
     for learner in learners:
-        if offer.assessment.grading == "graded" and not learner.grade:
-            raise IssuingError(
-                "The offer is graded, but this learner has no grade.",
-                file=learner.file,
-                line=learner.line,
-                code="LEARNER_GRADE_MISSING",
-                hint="Add the learner's grade.",
-            )
+        check_grade(offer, learner)
         if learner.completion_date > issued.date():
             raise IssuingError(
                 "The completion date is after the issuing date.",

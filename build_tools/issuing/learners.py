@@ -40,7 +40,7 @@ from build_tools.catalogue.model import Issuer, Offer
 
 from ._common import IssuingError
 
-__all__ = ["Learner", "LearnerFileError", "check_award", "load_learners"]
+__all__ = ["Learner", "LearnerFileError", "check_award", "check_grade", "load_learners"]
 
 _FIELDS = (
     "given_name",
@@ -444,11 +444,16 @@ def check_award(offer: Offer, issuer: Issuer, learner: Learner) -> None:
             code="ISSUER_NOT_AWARDING_BODY",
             hint="Sign with a key of one of: " + ", ".join(offer.awarding_bodies),
         )
+    check_grade(offer, learner)
+
+
+def check_grade(offer: Offer, learner: Learner) -> None:
+    """Refuse a learner without a grade for a graded offer."""
     if offer.assessment.grading == "graded" and not learner.grade:
         raise IssuingError(
-            "The offer is graded, but the learner has no grade.",
+            "The offer is graded, but this learner has no grade.",
             file=learner.file,
             line=learner.line,
             code="LEARNER_GRADE_MISSING",
-            hint="Add a grade for this learner.",
+            hint="Add the learner's grade.",
         )

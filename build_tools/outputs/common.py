@@ -448,6 +448,14 @@ def assessment_label(code: str) -> str:
         return code
 
 
+def _label_or_code(scheme: str, code: str, lang: str = "en") -> str:
+    """The label of `code` in a vocabulary, or the code itself when it has none."""
+    try:
+        return vocab.label(scheme, code, lang)
+    except KeyError:
+        return code
+
+
 def language_label(code: str) -> str:
     """The name of a language: in English the vocabulary's label, in other languages CLDR's
     name in that language (the English label where CLDR has none)."""
@@ -455,10 +463,7 @@ def language_label(code: str) -> str:
         name = i18n.language_name(code)
         if name:
             return name
-    try:
-        return vocab.label("language", code)
-    except KeyError:
-        return code
+    return _label_or_code("language", code)
 
 
 def country_label(code: str) -> str:
@@ -467,18 +472,12 @@ def country_label(code: str) -> str:
         name = i18n.country_name(code)
         if name:
             return name
-    try:
-        return vocab.label("country", code)
-    except KeyError:
-        return code
+    return _label_or_code("country", code)
 
 
 def isced_label(code: str) -> str:
     """The ISCED-F label of a field in the active language (the vocabulary has all of them)."""
-    try:
-        return vocab.label("isced", code, i18n.active())
-    except KeyError:
-        return code
+    return _label_or_code("isced", code, i18n.active())
 
 
 def isced_broad(code: str) -> str:

@@ -85,8 +85,9 @@ BASE_DISTRIBUTIONS = ("pyld", "cachetools", "frozendict", "asn1crypto")
 #: Never shipped: native code, unusable in Pyodide, and the CPython backend's business only.
 FORBIDDEN_DISTRIBUTIONS = frozenset({"cryptography", "jwcrypto", "lxml", "cffi", "pycparser"})
 
-#: Modules of build_tools/verifier that stay on the CPython side.
-_EXCLUDED_MODULES = frozenset({"crypto_cpython.py"})
+#: Modules of build_tools/verifier that stay on the CPython side (the CPython crypto backend,
+#: and what the tests look at inside the verifier).
+_EXCLUDED_MODULES = frozenset({"crypto_cpython.py", "testing.py"})
 
 #: Parts of dependency distributions that are never imported by the verifier.
 _EXCLUDED_PREFIXES = ("pyld/cli/",)

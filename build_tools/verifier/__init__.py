@@ -19,7 +19,10 @@ notice and is imported by nothing outside the package.
     browser.py         what the browser worker calls: load a registry, verify a file
     codec.py           identifiers and encodings shared with the rest of build_tools
     jsonld.py          strict JSON-LD (canonize, expand_strict, ...) shared with issuing
+    messages.py        check messages that can be shown in another language (msg, translated)
     sharelink.py       share links: a credential in the verify page's URL fragment
+    testing.py         for the tests and the bench only: each fast path beside the general
+                       code it replaces, the walkers' memos, the file as the verifier reads it
     _internal/
         pipeline.py    the named lists of checks and the runner
         state.py       what each stage produces (Inputs, Parsed, Signed, Trust)

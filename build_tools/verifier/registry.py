@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from ._internal.dates import from_iso
 from .codec import normalize_identifier
 
 __all__ = ["IssuerEntry", "KeyEntry", "OfferEntry", "Registry"]
@@ -15,16 +16,7 @@ __all__ = ["IssuerEntry", "KeyEntry", "OfferEntry", "Registry"]
 def _parse_time(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
+    return from_iso(value.strip())
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pytest
 from build_tools.issuing._common import IssuingError
 from build_tools.issuing.issue import issue_credentials, list_signer, signing_key_for
 from build_tools.issuing.keys import load_private_key
-from build_tools.issuing.learners import Learner
+from build_tools.issuing.learners import Learner, check_award
 from build_tools.issuing.statuslist import StatusStore
 from build_tools.verifier.jsonld import expand_strict
 
@@ -188,6 +188,28 @@ def test_graded_offers_need_a_grade(world: IssuingWorld) -> None:
     with pytest.raises(IssuingError) as info:
         _issue(world, learner=learner)
     assert info.value.code == "LEARNER_GRADE_MISSING" and info.value.line == 3
+
+
+def test_a_missing_grade_reads_the_same_in_a_batch_and_in_one_credential(
+    world: IssuingWorld,
+) -> None:
+    """The batch check before issuing and the check of each credential built are one rule
+    (they used to word it differently)."""
+    catalogue = world.load()
+    offer = catalogue.offers["aa-one"]
+    learner = Learner(
+        "No", "Grade", dt.date(2026, 6, 30), dt.date(2000, 1, 1), file="l.csv", line=3
+    )
+    with pytest.raises(IssuingError) as batch:
+        _issue(world, learner=learner)
+    with pytest.raises(IssuingError) as single:
+        check_award(offer, catalogue.issuers["aa"], learner)
+    assert (single.value.code, str(single.value), single.value.hint) == (
+        batch.value.code,
+        str(batch.value),
+        batch.value.hint,
+    )
+    assert single.value.message == "The offer is graded, but this learner has no grade."
 
 
 def test_only_awarding_bodies_may_issue(world: IssuingWorld) -> None:

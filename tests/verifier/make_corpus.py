@@ -21,6 +21,7 @@ from typing import Any
 from build_tools.registry_files import load_registry
 from build_tools.verifier.codec import jwk_thumbprint, multikey_to_jwk
 from build_tools.verifier.crypto_cpython import CPythonCrypto
+from build_tools.verifier.testing import read_certificate
 
 from . import _hostile, _rewrites
 from . import _make as m
@@ -203,9 +204,7 @@ def edc_pinned_registry() -> dict[str, Any]:
     sealed = json.loads((VECTORS / "europass-edc" / "Sample-MC-Annex1-signed.jsonld").read_text())
     header = json.loads(base64.urlsafe_b64decode(sealed["signatures"][0]["protected"] + "=="))
     der = base64.b64decode(header["x5c"][0])
-    from build_tools.verifier._internal.x509 import parse_certificate
-
-    cert = parse_certificate(der)
+    cert = read_certificate(der)
     key = _registry_key(
         "test-seal", cert.jwk, None, alg="RS256", cert_der=der, subject=cert.subject, use="eseal"
     )

@@ -56,7 +56,7 @@ def load_reference(commit: str) -> types.ModuleType:
     sys.modules[name] = module
     exec(compile(source, f"{commit[:12]}:jsonld.py", "exec"), module.__dict__)
     # Contexts bundled since are inputs, not behaviour: the reference serves them too.
-    from build_tools.verifier._internal.jsonld.contexts import CONTEXTS
+    from build_tools.verifier.jsonld import CONTEXTS
 
     for url, entry in CONTEXTS.items():
         module.CONTEXTS.setdefault(url, entry)

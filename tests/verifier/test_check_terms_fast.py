@@ -53,8 +53,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_tools.verifier._internal.envelope import decode_compact, from_json, read_envelope
-from build_tools.verifier._internal.jsonld import terms as jsonld
+from build_tools.verifier import jsonld, testing
 
 from .conftest import VECTORS
 from .test_jsonld_fast import CONTEXT_SETS, IRIS, ISSUED_DOCUMENTS, VECTOR_DOCUMENTS, _pools
@@ -170,11 +169,8 @@ def same(doc: Any, expected: Outcome | list[Any]) -> None:
 
 
 def outcome_without_memos(doc: Any) -> Outcome:
-    """The outcome with no room left in the memos, the context cache or the IRI set."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(jsonld, "_MEMO", [jsonld._MAX_MEMO])
-        patch.setattr(jsonld, "_CTX_CACHE", {})
-        patch.setattr(jsonld, "_MAX_ABSOLUTE_IRIS", 0)
+    """The outcome with empty memos and context cache, and no room in the memos or IRI set."""
+    with testing.fresh_memos(term_walk=0, absolute_iris=0):
         return outcome(jsonld.check_terms, doc)
 
 
@@ -197,13 +193,13 @@ def _envelope_documents(name: str, data: bytes) -> Iterator[tuple[str, Any]]:
     """The documents the verifier reads out of a file: the envelope's credential, and each
     credential of a presentation."""
     try:
-        env = read_envelope(data, max_bytes=10_000_000)
+        env = testing.read_envelope(data, max_bytes=10_000_000)
     except Exception:
         return
     yield f"{name} [envelope]", env.document
     for i, item in enumerate(env.presentation_items):
         try:
-            inner = decode_compact(item.strip()) if isinstance(item, str) else from_json(item)
+            inner = testing.read_presentation_item(item)
         except Exception:
             continue
         yield f"{name} [envelope item {i}]", inner.document
@@ -718,37 +714,23 @@ def test_the_generated_inputs_are_varied() -> None:
 
 def test_the_eu_sample_takes_the_fast_walk() -> None:
     same(EU, ["ok"])
-    dropped: list[str] = []
-    relative: list[str] = []
-    jsonld._walk(EU, jsonld._EMPTY_CTX, dropped, relative, 0)  # raises _Unsure if it did not
-    assert (dropped, relative) == ([], [])
+    # raises NotTaken if the walker left it to full expansion
+    assert testing.term_walk(EU) == ([], [])
 
 
-def test_memos_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(jsonld, "_MEMO", [0])
-    monkeypatch.setattr(jsonld, "_MAX_MEMO", 300)
-    monkeypatch.setattr(jsonld, "_CTX_CACHE", {})
-    monkeypatch.setattr(jsonld, "_EMPTY_CTX", jsonld._Ctx({}, False, {}))
-    monkeypatch.setattr(jsonld, "_ABSOLUTE_IRIS", set())
-    monkeypatch.setattr(jsonld, "_MAX_ABSOLUTE_IRIS", 50)
-    for doc, result in zip(BOUNDS, recorded_outcomes("memo-bounds"), strict=True):
-        same(doc, result)
-        assert jsonld._MEMO[0] <= 300
-        assert len(jsonld._ABSOLUTE_IRIS) <= 50
-    # (a context can be cached under several keys)
-    ctxs = {id(c): c for c in [*jsonld._CTX_CACHE.values(), jsonld._EMPTY_CTX]}.values()
-    stored = sum(
-        len(c.shapes)
-        + sum(len(entry[3] or {}) for entry in c.shapes.values())
-        + len(c.typed)
-        + len(c.plans)
-        + sum(len(p) for p in c.plans.values())
-        for c in ctxs
-    )
-    assert stored <= 300
-    long_iri = "urn:" + "x" * 1000
-    jsonld.check_terms(_cred(credentialSubject={"id": long_iri}))
-    assert long_iri not in jsonld._ABSOLUTE_IRIS
+def test_memos_stay_bounded() -> None:
+    with testing.fresh_memos(term_walk=300, absolute_iris=50):
+        for doc, result in zip(BOUNDS, recorded_outcomes("memo-bounds"), strict=True):
+            same(doc, result)
+            assert testing.memo_sizes()["term_walk"] <= 300
+            assert testing.memo_sizes()["absolute_iris"] <= 50
+        assert testing.memo_sizes()["term_walk_stored"] <= 300
+    with testing.fresh_memos():
+        jsonld.check_terms(_cred(credentialSubject={"id": "urn:short"}))
+        known = testing.memo_sizes()["absolute_iris"]
+        assert known > 0  # IRIs are remembered ...
+        jsonld.check_terms(_cred(credentialSubject={"id": "urn:" + "x" * 1000}))
+        assert testing.memo_sizes()["absolute_iris"] == known  # ... but not long ones
 
 
 def test_canonical_text_is_canonical_json() -> None:

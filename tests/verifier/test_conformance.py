@@ -13,10 +13,10 @@ import pytest
 
 from build_tools.registry_files import load_registry
 from build_tools.verifier import Registry, Report, verify
-from build_tools.verifier._internal.checks.signature import _jcs_inputs
 from build_tools.verifier.codec import jwk_thumbprint, multikey_to_jwk
 from build_tools.verifier.crypto_cpython import verify_signature_sync
 from build_tools.verifier.jsonld import canonize
+from build_tools.verifier.testing import jcs_proof_inputs
 
 from . import _make as m
 from .conftest import VECTORS
@@ -107,8 +107,7 @@ def test_w3c_jcs_vectors_and_intermediate_values(folder: str, suffix: str, diges
     rel = f"{folder}/signed{suffix}.json"
     signed = json.loads((VECTORS / rel).read_text())
     proof = signed["proof"]
-    config = {k: v for k, v in proof.items() if k != "proofValue"}
-    canonical_config, canonical_doc = _jcs_inputs(signed, proof, config, None)
+    canonical_config, canonical_doc = jcs_proof_inputs(signed, proof)
     assert canonical_config == vector("proofCanon")
     assert canonical_doc == vector("canonDoc")
     assert digest(canonical_config).hexdigest().encode() == vector("proofHash")

@@ -17,17 +17,13 @@ import copy
 import json
 from collections.abc import Iterator
 from typing import Any
-from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pyld import jsonld as pyld_jsonld
-from pyld.canon import URDNA2015
 
-from build_tools.verifier import jsonld
-from build_tools.verifier._internal.jsonld import rdf_fast, urdna2015
-from build_tools.verifier._internal.jsonld.expand import _processor
+from build_tools.verifier import jsonld, testing
 
 from . import _make as m
 from .conftest import VECTORS
@@ -46,14 +42,6 @@ CID = "https://www.w3.org/ns/cid/v1"
 
 
 # --------------------------------------------------------------------------- oracles
-
-
-class ReferenceBoundedURDNA2015(urdna2015._BoundedURDNA2015):
-    """The bounded canonicalisation with pyld's own `main` and Hash First Degree Quads: the
-    same work budget and errors as the verifier's, over pyld's unmodified steps."""
-
-    main = URDNA2015.main  # type: ignore[assignment]
-    hash_first_degree_quads = URDNA2015.hash_first_degree_quads  # type: ignore[assignment]
 
 
 def _plain_options(**extra: Any) -> dict[str, Any]:
@@ -79,7 +67,7 @@ def plain_canonical(doc: Any) -> str:
 
 
 def fast_dataset(doc: Any) -> Any:
-    return rdf_fast.to_rdf(doc, _processor([]), urdna2015._fast_options())
+    return testing.rdf_walk_dataset(doc)
 
 
 Outcome = tuple[str, str, str]
@@ -87,15 +75,10 @@ Outcome = tuple[str, str, str]
 
 def outcome(doc: Any, *, fast: bool, max_steps: int = jsonld.MAX_RDFC_STEPS) -> Outcome:
     """`canonize(doc)` as (\"ok\", N-Quads, \"\") or (code, message, detail). Without `fast`,
-    the pyld-only path: pyld's to_rdf and the reference canonicalisation."""
+    the pyld-only path: pyld's to_rdf and pyld's own canonicalisation steps."""
+    canonize = jsonld.canonize if fast else testing.canonize_general
     try:
-        if fast:
-            return ("ok", jsonld.canonize(doc, max_steps=max_steps), "")
-        with (
-            mock.patch.object(rdf_fast, "to_rdf", side_effect=rdf_fast.Unsupported("off")),
-            mock.patch.object(urdna2015, "_BoundedURDNA2015", ReferenceBoundedURDNA2015),
-        ):
-            return ("ok", jsonld.canonize(doc, max_steps=max_steps), "")
+        return ("ok", canonize(doc, max_steps=max_steps), "")
     except jsonld.JsonLdStrictError as exc:
         return (exc.code, exc.message, exc.detail)
 
@@ -103,7 +86,7 @@ def outcome(doc: Any, *, fast: bool, max_steps: int = jsonld.MAX_RDFC_STEPS) -> 
 def takes_fast_path(doc: Any) -> bool:
     try:
         fast_dataset(doc)
-    except (rdf_fast.Unsupported, pyld_jsonld.JsonLdError):
+    except (testing.NotTaken, pyld_jsonld.JsonLdError):
         return False
     return True
 
@@ -116,23 +99,23 @@ def check_document(doc: Any) -> bool:
         assert fast[1] == plain_canonical(doc)
     try:
         dataset = fast_dataset(doc)
-    except (rdf_fast.Unsupported, pyld_jsonld.JsonLdError):
+    except (testing.NotTaken, pyld_jsonld.JsonLdError):
         # left to pyld (a pyld error here comes from pyld's own context processing)
         return False
     assert dataset == plain_dataset(doc)
     # the same work, step for step, in both canonicalisations
-    ours = urdna2015._BoundedURDNA2015(jsonld.MAX_RDFC_STEPS)
-    reference = ReferenceBoundedURDNA2015(jsonld.MAX_RDFC_STEPS)
+    ours = testing.Rdfc(jsonld.MAX_RDFC_STEPS)
+    reference = testing.Rdfc(jsonld.MAX_RDFC_STEPS, general=True)
     try:
-        expected = reference.main(copy.deepcopy(dataset), {"format": "application/n-quads"})
+        expected = reference.canonize(copy.deepcopy(dataset))
     except Exception as exc:  # the same exception is expected from ours
         with pytest.raises(type(exc)) as info:
-            ours.main(copy.deepcopy(dataset), {"format": "application/n-quads"})
+            ours.canonize(copy.deepcopy(dataset))
         assert str(info.value) == str(exc)
         assert getattr(info.value, "detail", None) == getattr(exc, "detail", None)
     else:
-        assert ours.main(copy.deepcopy(dataset), {"format": "application/n-quads"}) == expected
-    assert ours._steps == reference._steps
+        assert ours.canonize(copy.deepcopy(dataset)) == expected
+    assert ours.steps == reference.steps
     return True
 
 
@@ -707,29 +690,19 @@ def _symmetric(count: int) -> dict[str, Any]:
 def test_the_work_budget_runs_out_at_the_same_step(count: int) -> None:
     doc = _symmetric(count)
     assert outcome(doc, fast=True)[0] == "ok"
-    reference = ReferenceBoundedURDNA2015(jsonld.MAX_RDFC_STEPS)
-    reference.main(plain_dataset(doc), {"format": "application/n-quads"})
-    assert reference._steps > 0
-    for max_steps in range(reference._steps + 2):
+    reference = testing.Rdfc(jsonld.MAX_RDFC_STEPS, general=True)
+    reference.canonize(plain_dataset(doc))
+    assert reference.steps > 0
+    for max_steps in range(reference.steps + 2):
         fast = outcome(doc, fast=True, max_steps=max_steps)
         assert fast == outcome(doc, fast=False, max_steps=max_steps)
-        assert (fast[0] == "ok") is (max_steps >= reference._steps)
+        assert (fast[0] == "ok") is (max_steps >= reference.steps)
 
 
-def test_memos_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rdf_fast, "_MAX_STORED", 50)
-    rdf_fast._MEMOS.clear()
-    monkeypatch.setattr(rdf_fast, "_STORED", [0])
-    for i in range(40):
-        # a new node shape each time
-        doc = _vc(credentialSubject={f"https://example.org/p{j}": j for j in range(i + 1)})
-        assert check_document(doc)
-        stored = sum(
-            len(memo.pre)
-            + len(memo.locals)
-            + len(memo.terms)
-            + len(memo.nodes)
-            + sum(len(programs) for _, programs in memo.nodes.values())
-            for memo in rdf_fast._MEMOS.values()
-        )
-        assert stored <= 50
+def test_memos_stay_bounded() -> None:
+    with testing.fresh_memos(rdf_walk=50):
+        for i in range(40):
+            # a new node shape each time
+            doc = _vc(credentialSubject={f"https://example.org/p{j}": j for j in range(i + 1)})
+            assert check_document(doc)
+            assert testing.memo_sizes()["rdf_walk_stored"] <= 50

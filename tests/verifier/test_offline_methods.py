@@ -15,9 +15,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from build_tools.verifier import Registry, Verdict, verify
-from build_tools.verifier._internal.keys import KeyProblem, offline_did
 from build_tools.verifier.codec import b58encode, multikey_to_jwk
 from build_tools.verifier.crypto_cpython import CPythonCrypto, verify_signature_sync
+from build_tools.verifier.testing import KeyProblem
+from build_tools.verifier.testing import resolve_offline_did as offline_did
 from build_tools.verifier.webcrypto import ES256K_NOT_IN_BROWSER
 
 from . import _make as m

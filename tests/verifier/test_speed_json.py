@@ -19,12 +19,17 @@ from typing import Any
 
 import pytest
 
-from build_tools.verifier._internal import dates
-from build_tools.verifier._internal import strict_json as _util
-from build_tools.verifier._internal.dates import iso
-from build_tools.verifier._internal.errors import InputError
-from build_tools.verifier._internal.strict_json import strict_json
 from build_tools.verifier.codec import b64url_decode
+from build_tools.verifier.testing import (
+    InputError,
+    check_parsed_shape,
+    is_compact_jws,
+    iso,
+    measures_first,
+    parse_datetime,
+    parse_datetime_general,
+    strict_json,
+)
 
 
 @pytest.mark.parametrize("depth", [10_000, 100_000, 1_000_000])
@@ -46,20 +51,18 @@ def test_cpython_json_parser_refuses_deep_nesting_without_crashing(depth: int, o
     assert done.returncode == 0, done.stderr[-500:]
 
 
-def _outcome(text: str | bytes) -> tuple[str, str] | str:
+def _outcome(text: str | bytes, measure_first: bool | None = None) -> tuple[str, str] | str:
     try:
-        value = strict_json(text)
+        value = strict_json(text, measure_first=measure_first)
     except InputError as exc:
         return (exc.code, exc.detail)
     return json.dumps(value, sort_keys=True)
 
 
-def _both_orders(text: str | bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert not _util._measure_first()  # CPython with its default recursion limit
+def _both_orders(text: str | bytes) -> None:
+    assert not measures_first()  # CPython with its default recursion limit
     fast = _outcome(text)
-    with monkeypatch.context() as patch:
-        patch.setattr(_util, "_measure_first", lambda: True)
-        first = _outcome(text)
+    first = _outcome(text, measure_first=True)
     assert fast == first, (text[:80], fast, first)
 
 
@@ -101,13 +104,11 @@ CASES = [
 
 
 @pytest.mark.parametrize("text", CASES, ids=range(len(CASES)))
-def test_measurement_order_gives_the_same_outcome(
-    text: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _both_orders(text, monkeypatch)
+def test_measurement_order_gives_the_same_outcome(text: str) -> None:
+    _both_orders(text)
 
 
-def test_measurement_order_on_random_damaged_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_measurement_order_on_random_damaged_documents() -> None:
     rnd = random.Random(7)
     pieces = ['{"a":', '{"b":', "[", "]", "}", ",", "1", '"x"', '"{"', '"\\""', "\\", " ", '"']
     for _ in range(400):
@@ -116,14 +117,14 @@ def test_measurement_order_on_random_damaged_documents(monkeypatch: pytest.Monke
         for _ in range(rnd.randint(1, 4)):
             at = rnd.randint(0, len(text))
             text = text[:at] + rnd.choice(pieces) + text[at + rnd.randint(0, 2) :]
-        _both_orders(text, monkeypatch)
+        _both_orders(text)
 
 
 def test_a_recursion_limit_above_the_safe_one_measures_first(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(sys, "getrecursionlimit", lambda: 1_000_000)
-    assert _util._measure_first()
+    assert measures_first()
     assert _outcome(_deep(50_000)) == ("FORMAT_TOO_DEEP", "nesting deeper than 64 levels")
 
 
@@ -208,7 +209,7 @@ def _reference_shape(value: Any, max_depth: int, max_nodes: int) -> str | None:
     return None
 
 
-def test_shape_checks_match_the_depth_first_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shape_checks_match_the_depth_first_reference() -> None:
     rnd = random.Random(3)
 
     def make(depth: int) -> Any:
@@ -222,13 +223,11 @@ def test_shape_checks_match_the_depth_first_reference(monkeypatch: pytest.Monkey
     for _ in range(20_000):
         value = make(0)
         max_depth, max_nodes = rnd.randint(1, 8), rnd.randint(1, 60)
-        monkeypatch.setattr(_util, "MAX_DEPTH", max_depth)
-        monkeypatch.setattr(_util, "MAX_NODES", max_nodes)
         expected = _reference_shape(value, max_depth, max_nodes)
         # the depth-first walk alone, and the level-wise test first (as for large documents)
         for size in (0, 10**6):
             try:
-                _util._check_parsed_shape(value, size)
+                check_parsed_shape(value, size, max_depth, max_nodes)
                 got = None
             except InputError as exc:
                 got = exc.code
@@ -242,7 +241,7 @@ def _reference_parse_datetime(value: Any) -> datetime | None:
     """parse_datetime without its direct path for the usual form."""
     if not isinstance(value, str) or len(value) > 64:
         return None
-    return dates._parse_datetime_general(value)
+    return parse_datetime_general(value)
 
 
 def test_parse_datetime_matches_the_reference() -> None:
@@ -258,7 +257,7 @@ def test_parse_datetime_matches_the_reference() -> None:
             chars[rnd.randrange(len(chars))] = rnd.choice(pieces)
         values.append("".join(chars))
     for value in values:
-        got, expected = dates.parse_datetime(value), _reference_parse_datetime(value)
+        got, expected = parse_datetime(value), _reference_parse_datetime(value)
         assert got == expected and repr(got) == repr(expected), value
 
 
@@ -266,8 +265,6 @@ def test_parse_datetime_matches_the_reference() -> None:
 
 
 def test_compact_jws_test_matches_the_regex() -> None:
-    from build_tools.verifier._internal.envelope import _is_compact_jws
-
     reference = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$")
     rnd = random.Random(13)
     values = ["", ".", "..", "a..", ".a.b", "a.b.c", "a.b.c\n", "a.b.c\n\n", "a.b.c.d", "a.b"]
@@ -275,4 +272,4 @@ def test_compact_jws_test_matches_the_regex() -> None:
     for _ in range(50_000):
         values.append("".join(rnd.choice("aZ09-_..\n =+/é~") for _ in range(rnd.randint(0, 9))))
     for value in values:
-        assert _is_compact_jws(value) == bool(reference.match(value)), repr(value)
+        assert is_compact_jws(value) == bool(reference.match(value)), repr(value)

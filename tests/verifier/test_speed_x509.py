@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 from asn1crypto import algos, cms, core, tsp
 
-from build_tools.verifier._internal.x509 import (
-    _imprint_fast,
+from build_tools.verifier.codec import b64_decode_any, b64url_decode
+from build_tools.verifier.testing import (
     timestamp_imprint,
     timestamp_imprint_asn1crypto,
+    timestamp_imprint_direct,
 )
-from build_tools.verifier.codec import b64_decode_any, b64url_decode
 
 from .conftest import VECTORS
 
@@ -43,7 +43,7 @@ def _answer(token: bytes) -> Any:
 
 def _direct(token: bytes) -> Any:
     """What timestamp_imprint answers without asn1crypto's full path, or None."""
-    fast = _imprint_fast(token)
+    fast = timestamp_imprint_direct(token)
     if fast is None:
         return None
     try:

@@ -323,9 +323,8 @@ def test_wild_with_supplied_keys(path: str) -> None:
 def test_wild_sd_jwt_with_supplied_key(path: str, intact: bool) -> None:
     """The issuer signature the verifier reads from each SD-JWT, checked with the key its
     source supplies out of band (the verifier itself never takes a key from outside)."""
-    from build_tools.verifier._internal.envelope import read_envelope
-    from build_tools.verifier._internal.jwk import public_jwk
     from build_tools.verifier.crypto_cpython import verify_signature_sync
+    from build_tools.verifier.testing import read_envelope
 
     jwk = json.loads((WILD / "keys" / "eudi-examplesIssuerKey.json").read_text("utf-8"))
     env = read_envelope((WILD / path).read_bytes(), max_bytes=1_000_000)
@@ -333,7 +332,10 @@ def test_wild_sd_jwt_with_supplied_key(path: str, intact: bool) -> None:
     sig = env.signatures[0]
     assert sig.header["alg"] == "RS256"
     ok = verify_signature_sync(
-        jwk=public_jwk(jwk), alg="RS256", message=sig.signing_input, signature=sig.signature
+        jwk={k: jwk[k] for k in ("kty", "n", "e")},
+        alg="RS256",
+        message=sig.signing_input,
+        signature=sig.signature,
     )
     assert ok is intact
     if intact:

@@ -69,18 +69,22 @@ def _parse_datetime_general(value: str) -> datetime | None:
     if not match:
         return None
     text = value.strip().replace("t", "T").replace(" ", "T")
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
     frac = match.group(7)
     if frac and len(frac) > 7:  # Python accepts at most microseconds
         text = text.replace(frac, frac[:7])
+    return from_iso(text)
+
+
+def from_iso(text: str) -> datetime | None:
+    """`datetime.fromisoformat` with a final Z (or z) for UTC, and UTC when `text` names no
+    offset; None when Python cannot read it."""
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def numeric_date(value: Any) -> datetime | None:

@@ -1,13 +1,18 @@
-"""The error every reading stage raises for bad input."""
+"""The errors of the verifier's stages: each carries a stable check code."""
 
 from __future__ import annotations
 
 
-class InputError(Exception):
-    """Bad input; `code` is a stable check code, `message` plain English."""
+class CodedError(Exception):
+    """A refusal with a stable check `code`, a `message` in plain English and a technical
+    `detail`; the kinds below say which stage refused."""
 
     def __init__(self, code: str, message: str, detail: str = "") -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.detail = detail
+
+
+class InputError(CodedError):
+    """Bad input, as every reading stage raises it."""

@@ -23,19 +23,17 @@ from ..codec import (
 )
 from ..model import Status
 from ..registry import KeyEntry, Registry
+from .errors import CodedError
 from .jwk import algs_for_key, public_jwk
 from .x509 import CertInfo, parse_certificate
 
 
-class KeyProblem(Exception):
+class KeyProblem(CodedError):
     """`status` is "fail" (the signature is refused) or "skip" (it cannot be checked)."""
 
     def __init__(self, status: Status, code: str, message: str, detail: str = "") -> None:
-        super().__init__(message)
+        super().__init__(code, message, detail)
         self.status = status
-        self.code = code
-        self.message = message
-        self.detail = detail
 
 
 @dataclass

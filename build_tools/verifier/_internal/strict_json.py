@@ -66,7 +66,7 @@ def _parse_float(text: str) -> float:
     return value
 
 
-def check_shape(value: Any) -> None:
+def check_shape(value: Any, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> None:
     """Bound nesting depth and node count (iteratively; later stages recurse).
 
     Depth first, in the same order as a plain stack walk, so the first limit met is always the
@@ -79,19 +79,19 @@ def check_shape(value: Any) -> None:
     nodes = 1
     while stack:
         item, depth = pop()
-        if depth > MAX_DEPTH:
+        if depth > max_depth:
             raise InputError(
                 "FORMAT_TOO_DEEP",
                 "The file is nested far more deeply than any credential.",
-                f"nesting deeper than {MAX_DEPTH} levels",
+                f"nesting deeper than {max_depth} levels",
             )
         children = item.values() if type(item) is dict else item
         nodes += len(children)
-        if nodes > MAX_NODES:
+        if nodes > max_nodes:
             raise InputError(
                 "FORMAT_TOO_LARGE",
                 "The file holds far more data than any credential.",
-                f"more than {MAX_NODES} JSON values",
+                f"more than {max_nodes} JSON values",
             )
         depth += 1
         for child in children:
@@ -104,7 +104,7 @@ _IS_CONTAINER_TYPE = _CONTAINERS.__contains__
 _LEVELWISE_FROM = 8192
 
 
-def _within_limits(value: dict[str, Any] | list[Any]) -> bool:
+def _within_limits(value: dict[str, Any] | list[Any], max_depth: int, max_nodes: int) -> bool:
     """Whether `check_shape` passes `value` (at most MAX_DEPTH levels of containers and
     MAX_NODES values), a level at a time with no Python code per value: `gc.get_referents` of
     a level's containers lists their values (for lists, the items; for dicts, the values, and
@@ -116,9 +116,9 @@ def _within_limits(value: dict[str, Any] | list[Any]) -> bool:
     level), so strict_json uses it from _LEVELWISE_FROM characters on."""
     level: list[Any] = [value]
     nodes = 1
-    for _depth in range(MAX_DEPTH):
+    for _depth in range(max_depth):
         nodes += sum(map(len, level))
-        if nodes > MAX_NODES:
+        if nodes > max_nodes:
             return False
         children = gc.get_referents(*level)
         level = list(compress(children, map(_IS_CONTAINER_TYPE, map(type, children))))
@@ -171,7 +171,7 @@ def _too_deep(text: str) -> InputError | None:
     return None
 
 
-def _measure_first() -> bool:
+def measures_first() -> bool:
     """Whether nesting must be measured before the parser sees the text (see above)."""
     return _EMSCRIPTEN or sys.getrecursionlimit() > _PARSER_SAFE_RECURSION_LIMIT
 
@@ -197,15 +197,24 @@ def _parse(text: str) -> Any:
         ) from exc
 
 
-def _check_parsed_shape(value: Any, size: int) -> None:
+def check_parsed_shape(
+    value: Any, size: int, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES
+) -> None:
     """check_shape for a value parsed from `size` characters (the level-wise test first when
     that is faster; the walk then only runs to name the limit a document exceeds)."""
-    if size < _LEVELWISE_FROM or not isinstance(value, (dict, list)) or not _within_limits(value):
-        check_shape(value)
+    if (
+        size < _LEVELWISE_FROM
+        or not isinstance(value, (dict, list))
+        or not _within_limits(value, max_depth, max_nodes)
+    ):
+        check_shape(value, max_depth, max_nodes)
 
 
-def strict_json(text: str | bytes) -> Any:
-    """Parse JSON strictly: duplicate keys, NaN/Infinity, huge numbers and deep nesting fail."""
+def strict_json(text: str | bytes, *, measure_first: bool | None = None) -> Any:
+    """Parse JSON strictly: duplicate keys, NaN/Infinity, huge numbers and deep nesting fail.
+
+    Nesting is measured before parsing when `measure_first` says so; by default, when this
+    platform needs it (`measures_first`)."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -215,16 +224,16 @@ def strict_json(text: str | bytes) -> Any:
                 "The file is not valid UTF-8 text.",
                 f"invalid byte at offset {exc.start}",
             ) from exc
-    if _measure_first():
+    if measures_first() if measure_first is None else measure_first:
         deep = _too_deep(text)
         if deep is not None:
             raise deep
         value = _parse(text)
-        _check_parsed_shape(value, len(text))
+        check_parsed_shape(value, len(text))
         return value
     try:
         value = _parse(text)
-        _check_parsed_shape(value, len(text))
+        check_parsed_shape(value, len(text))
     except InputError as exc:
         # The measurement's verdict comes first, as when it runs before parsing. A document
         # that parses and passes check_shape is at most MAX_DEPTH deep, which is exactly what

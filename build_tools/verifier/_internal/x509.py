@@ -186,6 +186,16 @@ def _children(data: bytes, element: _Element) -> tuple[list[_Element], tuple[int
     return None if inner is None else (inner, tuple(e[0] for e in inner))
 
 
+def _typed_content(token: bytes, element: _Element, oid: bytes) -> _Element | None:
+    """The [0] element of `element` when it is SEQUENCE { OBJECT IDENTIFIER `oid`, [0] ... }
+    (a ContentInfo or EncapsulatedContentInfo of that type), else None."""
+    children = _children(token, element)
+    if children is None or children[1] != (0x06, 0xA0):
+        return None
+    found, wrapped = children[0]
+    return wrapped if token[found[1] : found[2]] == oid else None
+
+
 def _imprint_fast(token: bytes) -> tuple[str, bytes, bytes] | None:
     """(digest name, message imprint, genTime contents) of a time-stamp token in the shape TSAs
     issue, read straight from the DER; None for anything else.
@@ -198,11 +208,8 @@ def _imprint_fast(token: bytes) -> tuple[str, bytes, bytes] | None:
     top = _der_elements(token, 0, len(token))
     if top is None or len(top) != 1 or top[0][0] != 0x30:
         return None
-    content_info = _children(token, top[0])
-    if content_info is None or content_info[1] != (0x06, 0xA0):
-        return None
-    oid, wrapped = content_info[0]
-    if token[oid[1] : oid[2]] != _OID_SIGNED_DATA:
+    wrapped = _typed_content(token, top[0], _OID_SIGNED_DATA)
+    if wrapped is None:
         return None
     signed_data_element = _only(token, wrapped, 0x30)
     signed_data = None if signed_data_element is None else _children(token, signed_data_element)
@@ -212,11 +219,8 @@ def _imprint_fast(token: bytes) -> tuple[str, bytes, bytes] | None:
     if token[version[1] : version[2]] != b"\x03":
         # asn1crypto reads the content of a version 1 SignedData as PKCS #7 (not a TSTInfo)
         return None
-    encap = _children(token, signed_data[0][2])
-    if encap is None or encap[1] != (0x06, 0xA0):
-        return None
-    oid, wrapped = encap[0]
-    if token[oid[1] : oid[2]] != _OID_TST_INFO:
+    wrapped = _typed_content(token, signed_data[0][2], _OID_TST_INFO)
+    if wrapped is None:
         return None
     octets = _only(token, wrapped, 0x04)
     tst_element = None if octets is None else _only(token, octets, 0x30)

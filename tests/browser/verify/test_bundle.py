@@ -56,6 +56,7 @@ def test_the_archive_holds_the_verifier_and_pure_python_dependencies_only(
     assert "build_tools/verifier/browser.py" in names  # what the worker imports
     assert "build_tools/verifier/engine.py" in names
     assert "build_tools/verifier/crypto_cpython.py" not in names
+    assert "build_tools/verifier/testing.py" not in names
     assert any(n.startswith("build_tools/verifier/_internal/jsonld/contexts/") for n in names)
     assert {
         "lxml/__init__.py",

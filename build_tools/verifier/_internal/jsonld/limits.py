@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import CodedError
+
 # Limits on canonicalisation work. Real credentials stay far below them (the EU micro-credential
 # sample has ~350 quads); a hostile graph hits them quickly instead of running for hours.
 MAX_QUADS = 20_000
@@ -28,14 +30,8 @@ LIMIT_CODES = frozenset(
 )
 
 
-class JsonLdStrictError(Exception):
+class JsonLdStrictError(CodedError):
     """A document that strict processing refuses; `code` is a stable verifier check code."""
-
-    def __init__(self, code: str, message: str, detail: str = "") -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.detail = detail
 
 
 def _too_complex(code: str, what: str, limit: int) -> JsonLdStrictError:

@@ -357,6 +357,16 @@ def _walk(node: Any, ctx: _Ctx, dropped: list[str], relative: list[str], depth: 
         _node(node, ctx, dropped, relative, depth, False)
 
 
+def _is_relative_ref(value: Any, id_type: str, ctx: _Ctx) -> bool:
+    """Whether `value`, the value of a term coerced to `@id` or `@vocab` (`id_type`), is a
+    string that stands for a relative IRI (under `@vocab`, a term `ctx` defines does not)."""
+    return (
+        isinstance(value, str)
+        and not _is_absolute(value)
+        and not (id_type == "@vocab" and ctx.defines(value))
+    )
+
+
 def _node(
     node: dict[str, Any],
     ctx: _Ctx,
@@ -433,19 +443,9 @@ def _node(
                         _node(item, child, dropped, relative, child_depth, True)
                     elif isinstance(item, list):
                         _walk(item, child, dropped, relative, child_depth)
-                    elif (
-                        id_type is not None
-                        and isinstance(item, str)
-                        and not _is_absolute(item)
-                        and not (id_type == "@vocab" and child.defines(item))
-                    ):
+                    elif id_type is not None and _is_relative_ref(item, id_type, child):
                         relative.append(item)
-            elif (
-                id_type is not None
-                and isinstance(value, str)
-                and not _is_absolute(value)
-                and not (id_type == "@vocab" and child.defines(value))
-            ):
+            elif id_type is not None and _is_relative_ref(value, id_type, child):
                 relative.append(value)
         elif op == _ID:
             if not isinstance(value, str):

@@ -241,6 +241,15 @@ class _BoundedURDNA2015(_URDNA2015):
         return result
 
 
+class _PyldStepsURDNA2015(_BoundedURDNA2015):
+    """The bounded canonicalisation over pyld's own `main` and Hash First Degree Quads: the
+    same work budget and errors as `_BoundedURDNA2015`, with pyld's unmodified steps (the
+    general code that class replaces, for the differential tests)."""
+
+    main = _URDNA2015.main
+    hash_first_degree_quads = _URDNA2015.hash_first_degree_quads
+
+
 def _check_dataset(dataset: dict[str, list[dict[str, Any]]]) -> None:
     quads = 0
     blank: set[str] = set()
@@ -286,15 +295,16 @@ def _fast_options() -> dict[str, Any]:
     return opts
 
 
-def _to_rdf(doc: Any, dropped: list[str]) -> dict[str, list[dict[str, Any]]]:
+def _to_rdf(doc: Any, dropped: list[str], one_walk: bool) -> dict[str, list[dict[str, Any]]]:
     """pyld's RDF dataset of `doc`: from the one-walk conversion of `rdf_fast` when the
-    document stays within what it models, else from pyld's `to_rdf` (which then also
-    reports every error, so error codes do not depend on the path taken)."""
+    document stays within what it models (and `one_walk` allows it), else from pyld's `to_rdf`
+    (which then also reports every error, so error codes do not depend on the path taken)."""
     processor = _processor(dropped)
-    try:
-        return _rdf_fast.to_rdf(doc, processor, _fast_options())
-    except Exception:
-        pass  # anything unusual is left to pyld, which then decides
+    if one_walk:
+        try:
+            return _rdf_fast.to_rdf(doc, processor, _fast_options())
+        except Exception:
+            pass  # anything unusual is left to pyld, which then decides
     opts = _options(document_loader)
     opts["produceGeneralizedRdf"] = False
     dataset: dict[str, list[dict[str, Any]]] = processor.to_rdf(_input(doc), opts)
@@ -304,11 +314,16 @@ def _to_rdf(doc: Any, dropped: list[str]) -> dict[str, list[dict[str, Any]]]:
 def rdf_dataset(doc: Any) -> dict[str, list[dict[str, Any]]]:
     """pyld's RDF dataset of `doc` (graph name -> quads), under the strict rules above, without
     canonicalisation: for outputs that re-shape JSON-LD as the verifier reads it."""
+    return _rdf_dataset(doc, one_walk=True)
+
+
+def _rdf_dataset(doc: Any, one_walk: bool) -> dict[str, list[dict[str, Any]]]:
+    """`rdf_dataset`; without `one_walk`, from pyld's `to_rdf` alone."""
     check_size(doc)
     _check_contexts(doc)
     dropped: list[str] = []
     try:
-        dataset = _to_rdf(doc, dropped)
+        dataset = _to_rdf(doc, dropped, one_walk)
     except RecursionError as exc:
         raise JsonLdStrictError("JSONLD_INVALID", "The document is nested too deeply.") from exc
     except Exception as exc:
@@ -319,10 +334,21 @@ def rdf_dataset(doc: Any) -> dict[str, list[dict[str, Any]]]:
 
 def canonize(doc: Any, *, max_steps: int = MAX_RDFC_STEPS) -> str:
     """RDFC-1.0 (URDNA2015) canonical N-Quads of `doc`, under the strict rules above."""
-    dataset = rdf_dataset(doc)
+    return _canonize(doc, max_steps, general=False)
+
+
+def canonize_general(doc: Any, *, max_steps: int = MAX_RDFC_STEPS) -> str:
+    """`canonize` by the general code its fast paths replace: pyld's `to_rdf` and pyld's own
+    RDFC-1.0 steps, under the same rules, work budget and errors."""
+    return _canonize(doc, max_steps, general=True)
+
+
+def _canonize(doc: Any, max_steps: int, general: bool) -> str:
+    dataset = _rdf_dataset(doc, one_walk=not general)
     _check_dataset(dataset)
+    steps = _PyldStepsURDNA2015 if general else _BoundedURDNA2015
     try:
-        result = _BoundedURDNA2015(max_steps).main(dataset, {"format": "application/n-quads"})
+        result = steps(max_steps).main(dataset, {"format": "application/n-quads"})
     except JsonLdStrictError:
         raise
     except RecursionError as exc:
