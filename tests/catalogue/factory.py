@@ -76,7 +76,10 @@ def offer_data(offer_id: str, bodies: list[str], **extra: Any) -> dict[str, Any]
         "id": offer_id,
         "version": "1.0",
         "title": {"en": f"Offer {offer_id}", "lv": f"Piedāvājums {offer_id}"},
-        "description": {"en": "A short course. It has two sentences."},
+        "description": {
+            "en": "A short course. It has two sentences.",
+            "lv": "Kurss ar diviem teikumiem. Tas ir ievads.",
+        },
         "opportunity_type": "course",
         "awarding_bodies": bodies,
         "learning_outcomes": [{"en": "Explain a thing."}, {"en": "Apply a thing."}],

@@ -112,6 +112,14 @@ CASES = [
     Case("missing required key", offer_del("version"), "MISSING_KEY", OFFER, "id: aa-one"),
     Case("empty required key", offer("version", None), "MISSING_KEY", OFFER, "version:"),
     Case("null EQF", offer("eqf", None), "ANNEX1_EQF_MISSING", OFFER, "eqf:"),
+    Case(
+        "title not in the lead's national language",
+        offer("title", {"en": "Offer aa-one"}),
+        "TRANSLATION_MISSING",
+        OFFER,
+        "title:",
+        severity="warning",
+    ),
     Case("wrong type: list", offer("isced", "0613"), "TYPE_LIST", OFFER, "isced:"),
     Case("wrong type: mapping", offer("schedule", "soon"), "TYPE_MAPPING", OFFER, "schedule:"),
     Case(
