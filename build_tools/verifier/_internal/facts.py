@@ -144,6 +144,19 @@ def _extract_ob3(
     return facts
 
 
+def self_name(doc: dict[str, Any]) -> str | None:
+    """The name the credential gives its issuer (`name`, else `legalName`, as the ELM writes
+    it): what the issuer calls itself, never a name to show as verified."""
+    issuer = doc.get("issuer")
+    if not isinstance(issuer, dict):
+        return None
+    for key in ("name", "legalName"):
+        text = lang_text(issuer.get(key))
+        if text and text.strip():
+            return text.strip()[:200]
+    return None
+
+
 # --------------------------------------------------------------------------- image
 
 # Raster images only, recognised by their first bytes whatever the credential declares: an SVG
