@@ -343,11 +343,11 @@ def more_formats(site: Path) -> list[dict[str, Any]]:
     jwt = m.sign_jwt(doc, key, header={"kid": None, "jwk": key.jwk})
     site_ob3 = (site / "samples" / "ob3-valid.json").read_bytes()
     return [
-        {"label": "dc+sd-jwt + key binding", "kind": "JWS", "bytes": _sd_jwt()},
-        {"label": "ob3-baked-png: vc+jwt", "kind": "JWS", "bytes": _baked.bake_png(jwt)},
+        {"label": "dc+sd-jwt + key binding", "goal_kind": "JWS", "bytes": _sd_jwt()},
+        {"label": "ob3-baked-png: vc+jwt", "goal_kind": "JWS", "bytes": _baked.bake_png(jwt)},
         {
             "label": "ob3-baked-png: eddsa-rdfc-2022",
-            "kind": "Data Integrity",
+            "goal_kind": "Data Integrity",
             "bytes": _baked.bake_png(site_ob3),
         },
     ]
@@ -373,7 +373,7 @@ def measure_formats(page: Any, samples: list[dict[str, Any]]) -> dict[str, dict[
             "file": item.get("file", fmt),
             "median_ms": median(result["times"]),
             "verdict": result.get("verdict"),
-            "kind": item.get("kind"),
+            "goal_kind": item.get("goal_kind"),
         }
     return by_format
 
@@ -560,7 +560,7 @@ def main(argv: list[str] | None = None) -> int:
         f"(bare page: {max(startup['longest_task_bare_ms']):.0f} ms; goal <= 200 ms)"
     )
     for fmt, info in formats.items():
-        kind = info.get("kind") or (
+        kind = info.get("goal_kind") or (
             "JWS" if any(h in fmt for h in JWS_FORMATS_HINT) else "Data Integrity"
         )
         goal = 50 if kind == "JWS" else 250
