@@ -141,6 +141,8 @@ def _human(result: dict[str, Any], indent: str = "") -> list[str]:
         lines.append(f"{indent}  {credential.get('title') or '(untitled)'} — {who}{mark}")
     if credential.get("learner"):
         lines.append(f"{indent}  Learner: {credential['learner']}{mark}")
+    if not issuer.get("from_registry"):
+        lines.extend(f"{indent}  {line}" for line in _unregistered_issuer(issuer))
     for check in result.get("checks", []):
         lines.append(
             f"{indent}  [{_STATUS_MARK.get(check['status'], check['status'])}] "
@@ -149,6 +151,31 @@ def _human(result: dict[str, Any], indent: str = "") -> list[str]:
     for index, sub in enumerate(result.get("credentials") or [], 1):
         lines.append(f"{indent}  credential {index}:")
         lines.extend(_human(sub, indent + "    "))
+    return lines
+
+
+def _unregistered_issuer(issuer: dict[str, Any]) -> list[str]:
+    """What the report can say of an issuer outside the registry: each line is what the file
+    claims, labelled so, never a name shown as the issuer."""
+    lines: list[str] = []
+    alliance = issuer.get("alliance")
+    named = issuer.get("names_itself")
+    if named:
+        where = f"{alliance}'s universities" if alliance else "this registry's issuers"
+        lines.append(f'Issuer: not one of {where}; it names itself "{named}" [NOT VERIFIED]')
+    cert = issuer.get("certificate")
+    if isinstance(cert, dict):
+        lines.append(
+            f'Seal certificate: issued to "{cert.get("subject")}" '
+            + (
+                "(self-signed)"
+                if cert.get("self_signed")
+                else f'by "{cert.get("issuer")}" (a certificate authority)'
+            )
+            + " [NOT VERIFIED]"
+        )
+    if issuer.get("did"):
+        lines.append(f"Signing key: a key of {issuer['did']}, not in this registry")
     return lines
 
 

@@ -75,12 +75,7 @@ def _credential_summary(st: State) -> dict[str, Any] | None:
             "page": issuer.page,
         }
     else:
-        # Nothing the credential or its certificate says about who issued it is shown as the
-        # issuer: the certificate's subject only as what the certificate claims, unverified.
-        info: dict[str, Any] = {"from_registry": False, "name": None, "country": None}
-        if st.key is not None and st.key.cert is not None:
-            info["unverified_certificate_subject"] = st.key.cert.subject
-        out["issuer"] = info
+        out["issuer"] = _unregistered_issuer(st)
     if st.trust.offer is not None:
         out["offer"] = {
             "id": st.trust.offer.id,
@@ -92,6 +87,34 @@ def _credential_summary(st: State) -> dict[str, Any] | None:
     key_ok = any(c.id == CheckId.ISSUER_KEY and c.status == Status.PASS for c in st.results)
     out["verified"] = bool(st.signature_ok) and key_ok
     return out
+
+
+def _unregistered_issuer(st: State) -> dict[str, Any]:
+    """What can be said of an issuer this registry does not list. Nothing the credential or
+    its certificate says is shown as the issuer (`name` stays None): with an intact signature,
+    the name the credential gives itself (`names_itself`), the seal certificate's subject and
+    issuer (`certificate`, X.509 seals) or the signing key's DID (`did`), each only as what
+    the file claims; `alliance` is the registry's own name for the alliance."""
+    info: dict[str, Any] = {
+        "from_registry": False,
+        "name": None,
+        "country": None,
+        "alliance": st.inputs.registry.alliance_name,
+    }
+    key = st.key
+    if key is None or st.doc is None:
+        return info
+    info["names_itself"] = _facts.self_name(st.doc)
+    if key.cert is not None:
+        info["unverified_certificate_subject"] = key.cert.subject
+        info["certificate"] = {
+            "subject": key.cert.subject,
+            "issuer": key.cert.issuer,
+            "self_signed": key.cert.self_signed,
+        }
+    elif key.controller and key.controller.startswith("did:"):
+        info["did"] = key.controller[:500]
+    return info
 
 
 def _report(st: State) -> Report:

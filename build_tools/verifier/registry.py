@@ -94,8 +94,12 @@ class Registry:
         site_url: str | None = None,
         status_lists: dict[str, bytes] | None = None,
         raw: dict[str, Any] | None = None,
+        alliance_name: str | None = None,
     ) -> None:
         self.issuers: dict[str, IssuerEntry] = dict(issuers or {})
+        # The name of the alliance whose universities this registry lists ("FORTHEM"); None
+        # for a registry that does not say (written before it did, or built by hand).
+        self.alliance_name = alliance_name
         self.offers: dict[str, OfferEntry] = dict(offers or {})
         self.site_url = site_url
         self.status_lists: dict[str, bytes] = dict(status_lists or {})
@@ -228,6 +232,7 @@ class Registry:
                 version=_str(item.get("version")),
                 previous_versions=prev,
             )
+        alliance = registry.get("alliance")
         supplied = {
             str(url): bytes(data) if not isinstance(data, str) else data.encode("utf-8")
             for url, data in (status_lists or {}).items()
@@ -239,6 +244,7 @@ class Registry:
             site_url=_str(registry.get("site_url")),
             status_lists=supplied,
             raw=registry,
+            alliance_name=_str(alliance.get("name")) if isinstance(alliance, dict) else None,
         )
 
     # lookups -----------------------------------------------------------------

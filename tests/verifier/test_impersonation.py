@@ -29,12 +29,13 @@ def test_an_unregistered_seal_is_reported_as_unregistered(registry: Registry, cr
     report = verify(_hostile._self_signed_x5c(), registry, now=m.NOW, crypto=crypto)
     check = report.check("issuer_key")
     assert check is not None and check.code == "ISSUER_NOT_IN_REGISTRY"
-    assert "not registered" in check.message
-    assert 'says it was issued to "CN=Stranger seal,O=Elsewhere Ltd,C=EE"' in check.message
+    assert "not one of FORTHEM's universities" in check.message
+    assert 'issued to "CN=Stranger seal,O=Elsewhere Ltd,C=EE", is self-signed' in check.message
     assert report.credential is not None
     issuer = report.credential["issuer"]
     assert issuer["from_registry"] is False and issuer["name"] is None
     assert issuer["unverified_certificate_subject"] == "CN=Stranger seal,O=Elsewhere Ltd,C=EE"
+    assert issuer["certificate"]["self_signed"] is True
     assert "certificate_subject" not in issuer
 
 

@@ -46,6 +46,36 @@ def test_an_open_badge_image_is_passed_on_as_raster_data(
         assert report.to_dict()["credential"]["image"]["media_type"] == kind
 
 
+def _unused_bits_set(text: str) -> str:
+    """`text` (base64 ending in "=") with the unused low bits of its last character set: the
+    same bytes to a decoder, but not the plain spelling."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    body = text.rstrip("=")
+    return body[:-1] + alphabet[alphabet.index(body[-1]) | 1] + text[len(body) :]
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda t: "\n".join(t[i : i + 8] for i in range(0, len(t), 8)),  # MIME line breaks
+        lambda t: " " + t + " ",
+        _unused_bits_set,
+    ],
+    ids=["line-breaks", "spaces", "unused-bits"],
+)
+def test_an_image_in_another_base64_spelling_is_passed_on_re_encoded(
+    registry: Registry, crypto: Any, spelling: Any
+) -> None:
+    data = PNG + b"\x01\x02"  # 58 bytes: the base64 ends in "=="
+    written = spelling(_b64(data))
+    assert written != _b64(data) and base64.b64decode("".join(written.split())) == data
+    report = verify(
+        _ob3_with_image(f"data:image/png;base64,{written}"), registry, now=m.NOW, crypto=crypto
+    )
+    assert report.credential is not None
+    assert report.credential["image"] == {"media_type": "image/png", "data_base64": _b64(data)}
+
+
 @pytest.mark.parametrize(
     "image",
     [
@@ -54,6 +84,9 @@ def test_an_open_badge_image_is_passed_on_as_raster_data(
         "data:image/gif;base64," + _b64(PNG),  # declared GIF, is PNG
         "data:image/png," + PNG.decode("latin-1"),  # not base64
         "data:image/png;base64,****",
+        "data:image/png;base64," + _b64(PNG)[:-1],  # cut short
+        "data:image/png;base64," + _b64(PNG) + "=",  # a padding sign too many
+        "data:image/png;base64," + _b64(PNG).replace("A", "-"),  # URL-safe alphabet
         "https://alliance.example/badge.png",  # never fetched
         "data:image/png;base64," + _b64(PNG + b"\x00" * 2_000_000),  # over the 2 MB cap
     ],

@@ -316,6 +316,30 @@ def _header(segment: str) -> dict[str, Any]:
     return header
 
 
+def _jades_document(payload: str, *, b64: bool) -> dict[str, Any]:
+    """The credential a JAdES payload holds."""
+    if b64:
+        try:
+            doc_bytes = b64url_decode(payload)
+        except ValueError as exc:
+            raise _fail(
+                "FORMAT_INVALID_JWS",
+                "The sealed credential is damaged.",
+                "payload is not base64url",
+            ) from exc
+        document = strict_json(doc_bytes)
+    else:
+        # RFC 7797: the payload is the credential JSON exactly as signed; never re-serialised.
+        document = strict_json(payload)
+    if not isinstance(document, dict):
+        raise _fail(
+            "FORMAT_INVALID_JWS",
+            "The sealed content is not a credential.",
+            "payload is not a JSON object",
+        )
+    return document
+
+
 def decode_jades(obj: dict[str, Any]) -> Envelope:
     """JWS JSON serialization (RFC 7515 §7.2), as EDC seals it (JAdES, ETSI TS 119 182-1)."""
     payload = obj.get("payload")
@@ -381,25 +405,11 @@ def decode_jades(obj: dict[str, Any]) -> Envelope:
         sigs.append(JwsSignature(header, signing_input, signature, unprotected))
     if len(b64_values) != 1:
         raise _fail("FORMAT_INVALID_JWS", "The seal is damaged.", "signatures disagree on b64")
-    if b64_values == {True}:
-        try:
-            doc_bytes = b64url_decode(payload)
-        except ValueError as exc:
-            raise _fail(
-                "FORMAT_INVALID_JWS",
-                "The sealed credential is damaged.",
-                "payload is not base64url",
-            ) from exc
-        document = strict_json(doc_bytes)
-    else:
-        # RFC 7797: the payload is the credential JSON exactly as signed; never re-serialised.
-        document = strict_json(payload)
-    if not isinstance(document, dict):
-        raise _fail(
-            "FORMAT_INVALID_JWS",
-            "The sealed content is not a credential.",
-            "payload is not a JSON object",
-        )
+    try:
+        document = _jades_document(payload, b64=b64_values == {True})
+    except InputError as exc:
+        exc.seal = tuple(sigs)  # the seal can still tell whether the payload was changed
+        raise
     types = types_of(document)
     fmt = "edc-jades" if "EuropeanDigitalCredential" in types else "jades"
     kind = "vp" if "VerifiablePresentation" in types else "jades"

@@ -10,7 +10,7 @@ from .checks.format import FormatCheck
 from .checks.issuer_key import IssuerKeyCheck
 from .checks.jsonld import JsonLdCheck
 from .checks.revocation import RevocationCheck
-from .checks.signature import SignatureCheck
+from .checks.signature import SignatureCheck, seal_broken
 from .checks.validity import ValidityCheck
 from .state import State
 
@@ -70,6 +70,14 @@ async def run_checks(st: State, checks: tuple[Check, ...] = CREDENTIAL_CHECKS) -
     gate: CheckResult | None = None
     for check in checks:
         if gate is not None:
+            if check.id == CheckId.SIGNATURE:
+                # A JOSE signature covers the bytes, whatever they say: if the content failed
+                # an earlier check because it was changed, the signature says so.
+                broken = await seal_broken(st)
+                if broken is not None:
+                    st.results.append(broken)
+                    gate = broken
+                    continue
             st.results.append(_not_applicable(check.id, gate))
             continue
         if st.env is not None and st.env.kind == "vp":

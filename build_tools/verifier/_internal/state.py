@@ -18,7 +18,7 @@ from ..crypto import CryptoBackend
 from ..model import CheckResult
 from ..registry import IssuerEntry, KeyEntry, OfferEntry, Registry
 from .dates import parse_datetime
-from .envelope import Envelope
+from .envelope import Envelope, JwsSignature
 from .facts import Facts
 from .keys import ResolvedKey
 
@@ -72,6 +72,8 @@ class State:
     unsigned: list[str] = field(default_factory=list)
     results: list[CheckResult] = field(default_factory=list)
     format_hint: str = "unknown"
+    # JOSE signatures of a file whose signed content could not be read (InputError.seal)
+    seal: tuple[JwsSignature, ...] = ()
 
     @property
     def env(self) -> Envelope | None:

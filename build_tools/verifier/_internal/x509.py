@@ -40,6 +40,7 @@ class CertInfo:
     not_before: datetime | None
     not_after: datetime | None
     self_signed: bool
+    issuer: str = ""  # the issuer's distinguished name, written as `subject` is
 
 
 def _subject_text(native: dict[str, Any]) -> str:
@@ -116,6 +117,7 @@ def parse_certificate(der: bytes) -> CertInfo:
             not_before=validity["not_before"].native,
             not_after=validity["not_after"].native,
             self_signed=cert.self_signed != "no",
+            issuer=_subject_text(cert.issuer.native),
         )
     except ValueError:
         raise

@@ -9,6 +9,7 @@
 // - A credential's picture reaches this page as bytes from the worker; it is shown only when its
 //   first bytes are a PNG, JPEG, GIF or WebP image, from a data: URL built here (never SVG).
 
+import { t } from "./i18n.mjs";
 import { registerServiceWorker, showOfflineNotice } from "./offline.mjs";
 import { addShareControls, linkInput } from "./share.mjs";
 
@@ -320,6 +321,45 @@ function registryIssuer(registry, cred) {
   return { name: issuer.name, country: issuer.country, page: issuer.page };
 }
 
+// An issuer this registry does not list (the report's `issuer` object): with an intact
+// signature, what the file claims, each part labelled as its claim; never a name as the issuer.
+function unregisteredIssuer(issuer, ctx) {
+  const wrap = el("span", { class: "cv-unknown" });
+  const said = (v) => typeof v === "string" && v !== "";
+  const cert = issuer.certificate && typeof issuer.certificate === "object" ? issuer.certificate : null;
+  if (!said(issuer.names_itself) && !cert && !said(issuer.did)) {
+    wrap.textContent = t("Issuer not in this registry (the name written in the credential is not shown)");
+    return wrap;
+  }
+  const registryName = ctx.registry && ctx.registry.alliance ? ctx.registry.alliance.name : null;
+  const alliance = said(issuer.alliance) ? issuer.alliance : said(registryName) ? registryName : "";
+  wrap.append(
+    alliance
+      ? t("Not one of {alliance}'s universities.", { alliance })
+      : t("Not one of the universities in this registry."),
+  );
+  const claim = (kind, text, tag) => {
+    const part = el("span", { class: "cv-claim", "data-claim": kind }, text);
+    if (tag) part.append(" ", el("span", { class: "cv-tag cv-tag--claim" }, tag));
+    wrap.append(" ", part);
+  };
+  if (said(issuer.names_itself)) {
+    claim("names-itself", t("It names itself “{name}”.", { name: issuer.names_itself }), t("its own claim, not verified"));
+  }
+  if (cert && said(cert.subject)) {
+    const text = cert.self_signed === true
+      ? t("Its seal certificate was issued to “{subject}” and is self-signed.", { subject: cert.subject })
+      : t("Its seal certificate was issued to “{subject}” by “{authority}”, a certificate authority.", {
+          subject: cert.subject,
+          authority: said(cert.issuer) ? cert.issuer : "?",
+        });
+    claim("certificate", text, t("not checked against any trust list"));
+  } else if (said(issuer.did)) {
+    claim("did", t("It was signed with a key of {did}.", { did: issuer.did }));
+  }
+  return wrap;
+}
+
 function renderSummary(cred, report, ctx) {
   const card = el("div", { class: "cv-card", "data-verified": cred.verified === true ? "true" : "false" });
   const dl = el("dl", { class: "cv-summary" });
@@ -372,7 +412,7 @@ function renderSummary(cred, report, ctx) {
     wrap.append(" ", el("span", { class: "cv-tag cv-tag--registry" }, "from the registry"));
     row("issuer", wrap);
   } else if (cred.issuer) {
-    row("issuer", el("span", { class: "cv-unknown" }, "Issuer not in this registry (the name written in the credential is not shown)"));
+    row("issuer", unregisteredIssuer(cred.issuer, ctx));
   }
   if (cred.issued) row("issued", dateNode(cred.issued));
   if (cred.valid_until) row("valid_until", dateNode(cred.valid_until));

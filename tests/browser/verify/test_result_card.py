@@ -134,10 +134,62 @@ def test_the_credential_is_a_card_with_its_picture_and_facts_in_words(
     for name in ("edc-unknown-key.jsonld", "ob3-unknown-key.json", "edc-tampered.jsonld"):
         card = _sample(page, name)
         fields = card["fields"]
-        assert fields["issuer"][0].startswith("Issuer not in this registry"), name
+        if name == "edc-unknown-key.jsonld":
+            # The seal holds, by a certificate outside the registry: what the file claims is
+            # shown as its claim, and the issuer is never named from it.
+            subject = "CN=University of Latvia,O=University of Latvia,C=LV"
+            assert fields["issuer"][0] == (
+                "Not one of FORTHEM's universities. It names itself “University of Latvia”. "
+                f"its own claim, not verified Its seal certificate was issued to “{subject}” "
+                "and is self-signed. not checked against any trust list"
+            ), fields["issuer"]
+        else:
+            # No intact signature: nothing the file says about its issuer is shown.
+            assert fields["issuer"][0].startswith("Issuer not in this registry"), name
         assert all(marked for _, marked in fields.values()), (name, fields)
         assert {"learner", "title", "issued", "ects", "eqf"} <= set(fields), name
         assert all(image["marked"] for image in card["images"]), name
+    no_violations(page)
+    assert page.console_errors == []
+
+
+def test_an_unknown_issuer_is_shown_as_what_it_claims_escaped(
+    page: RecordingPage, site_server: SiteServer, tmp_path: Path
+) -> None:
+    from tests.verifier import _hostile
+    from tests.verifier import _make as m
+
+    claimed = '<img src=x onerror="window.__xss=1">Elsewhere & Co'
+    cred = _hostile._elsewhere()
+    cred["issuer"]["legalName"] = {"en": claimed}
+    path = tmp_path / "elsewhere.jsonld"
+    path.write_bytes(m.sign_jades(cred, m.stranger("P-256")))
+    open_verifier(page, site_server.url("verify/"))
+    [result] = verify_files(page, [path])
+    assert result["verdict"] == "valid_with_warnings"
+    issuer = page.eval_on_selector(
+        "#cv-results > .cv-result dd[data-field=issuer]",
+        """dd => ({
+            claims: Object.fromEntries([...dd.querySelectorAll('.cv-claim')].map(
+                c => [c.dataset.claim, c.textContent])),
+            first: dd.firstChild.firstChild.textContent,
+            images: dd.querySelectorAll('img').length,
+            marked: !!dd.querySelector(':scope > .cv-tag--unsigned'),
+        })""",
+    )
+    assert issuer["first"] == "Not one of FORTHEM's universities."
+    assert issuer["claims"]["names-itself"] == (
+        f"It names itself “{claimed}”. its own claim, not verified"
+    )
+    assert issuer["claims"]["certificate"].startswith(
+        "Its seal certificate was issued to “CN=Stranger seal,O=Elsewhere Ltd,C=EE” and is "
+        "self-signed."
+    )
+    assert issuer["images"] == 0 and issuer["marked"] is True
+    # Every other value of the card is marked too: the key is not in this registry.
+    card = _card(page)
+    assert all(marked for _, marked in card["fields"].values()), card["fields"]
+    assert page.evaluate("() => window.__xss") is None
     no_violations(page)
     assert page.console_errors == []
 

@@ -32,6 +32,7 @@ class FormatCheck:
             )
             st.parsed = Parsed(env, env.document, dates)
         except InputError as exc:
+            st.seal = exc.seal
             st.format_hint = _FORMAT_HINTS.get(exc.code, st.env.format if st.env else "unknown")
             raise Stop(result(self.id, Status.FAIL, exc.code, exc.message, exc.detail)) from exc
         return result(

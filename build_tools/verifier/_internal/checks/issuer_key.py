@@ -155,8 +155,14 @@ class IssuerKeyCheck:
         return None
 
     def _unregistered(self, st: State, issuer_id: str | None) -> CheckResult:
-        assert st.key is not None
+        """ISSUER_NOT_IN_REGISTRY: what can be said of a genuine signature by a key this
+        registry does not list, each message one sentence (the summary's `issuer` object
+        carries the same facts, and the name the credential gives itself)."""
+        assert st.key is not None and st.doc is not None
         key = st.key
+        alliance = st.inputs.registry.alliance_name or "this registry"
+        named = _facts.self_name(st.doc)
+        claim = f"; names itself {named[:120]!r} (not verified)" if named else ""
         if key.cert is not None:
             cert = key.cert
             valid = ""
@@ -167,16 +173,26 @@ class IssuerKeyCheck:
                     if inside
                     else ("; certificate NOT valid at signing time")
                 )
+            if cert.self_signed:
+                message = (
+                    f"The seal is intact, but the issuer is not one of {alliance}'s "
+                    f'universities, and its certificate, issued to "{cert.subject[:200]}", is '
+                    "self-signed, so nobody vouches for that name."
+                )
+            else:
+                message = (
+                    f"The seal is intact, but the issuer is not one of {alliance}'s "
+                    f'universities; its certificate was issued to "{cert.subject[:200]}" by '
+                    f'"{cert.issuer[:200]}", a certificate authority this verifier does not '
+                    "check (nor whether the seal is a qualified eIDAS seal)."
+                )
             return result(
                 self.id,
                 Status.WARN,
                 "ISSUER_NOT_IN_REGISTRY",
-                "The seal is intact, but the issuer is not registered here, so who issued it "
-                "cannot be confirmed. The sealing certificate says it was issued to "
-                f'"{cert.subject}"; nobody has verified that. Whether it is a qualified eIDAS '
-                "seal was not checked.",
+                message,
                 f"certificate sha256 {cert.sha256_hex}{valid}; "
-                f"{'self-signed' if cert.self_signed else 'CA-issued'}",
+                f"{'self-signed' if cert.self_signed else 'CA-issued'}{claim}",
             )
         bound = (
             key.controller is not None
@@ -184,13 +200,23 @@ class IssuerKeyCheck:
             and (normalize_identifier(key.controller) == normalize_identifier(issuer_id))
         )
         note = "" if bound else f"; key controller {key.controller or key.how} differs from issuer"
+        if key.controller and key.controller.startswith("did:"):
+            message = (
+                f"The signature is intact, but the issuer is not one of {alliance}'s "
+                f"universities; it was signed with a key of {key.controller[:200]}, which this "
+                "registry does not list."
+            )
+        else:
+            message = (
+                f"The signature is intact, but the issuer is not one of {alliance}'s "
+                "universities, and its signing key is not in this registry."
+            )
         return result(
             self.id,
             Status.WARN,
             "ISSUER_NOT_IN_REGISTRY",
-            "The signature is intact, but the issuer is not in this registry, so who "
-            "issued it cannot be confirmed.",
-            f"issuer {str(issuer_id)[:120]}; key {key.how} {key.reference[:120]}{note}",
+            message,
+            f"issuer {str(issuer_id)[:120]}; key {key.how} {key.reference[:120]}{note}{claim}",
         )
 
 

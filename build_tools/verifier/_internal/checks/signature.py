@@ -12,7 +12,7 @@ from c14n.Canonicalize import canonicalize as _jcs
 from ...codec import b58decode, b64_decode_any
 from ...model import CheckId, CheckResult, Status
 from ..dates import numeric_date, parse_datetime
-from ..envelope import check_data_model
+from ..envelope import Envelope, check_data_model
 from ..errors import InputError
 from ..jsonld.compact import compact_form, first_difference
 from ..jsonld.limits import JsonLdStrictError
@@ -128,6 +128,49 @@ def _read_as_signed(doc: dict[str, Any]) -> dict[str, Any]:
     return compacted
 
 
+def _issuer_hint(env: Envelope, doc: dict[str, Any] | None) -> str | None:
+    """The issuer (or holder) a JOSE credential names: how a bare `kid` is looked up."""
+    if env.kind == "sd-jwt" and isinstance(env.jwt_claims.get("iss"), str):
+        return str(env.jwt_claims["iss"])
+    if not isinstance(doc, dict):
+        return None
+    return node_id(doc.get("issuer")) or node_id(doc.get("holder"))
+
+
+def _does_not_match(alg: str, key: ResolvedKey) -> tuple[Status, str, str, str]:
+    return (
+        Status.FAIL,
+        "SIGNATURE_INVALID",
+        "The signature does not match the content: the file was changed after it was signed, "
+        "or the signature was made with another key.",
+        f"{alg} signature by {key.how} key does not verify",
+    )
+
+
+async def seal_broken(st: State) -> CheckResult | None:
+    """SIGNATURE_INVALID when a JOSE signature of the file does not verify, for a file whose
+    content failed a check that comes before the signature (the pipeline asks): a JOSE
+    signature covers the bytes whatever they say, so a payload changed after signing is
+    reported as changed, not as the fault the change happens to make (a missing property, an
+    unknown vocabulary, a payload that is no longer JSON). None when every signature verifies
+    or one cannot be checked here; the earlier check's result then stands alone."""
+    signatures = st.env.signatures if st.env is not None else st.seal
+    if not signatures:
+        return None
+    parsed = st.parsed.document if st.parsed is not None else None
+    issuer = _issuer_hint(st.env, parsed) if st.env is not None else None
+    try:
+        for sig in signatures:
+            check_header_alg(sig.header.get("alg"))
+            key = resolve_jose_key(sig.header, st.inputs.registry, issuer=issuer)
+            alg = choose_alg(sig.header.get("alg"), key)
+            if not await SignatureCheck._verify(st, key, alg, sig.signing_input, sig.signature):
+                return result(CheckId.SIGNATURE, *_does_not_match(alg, key))
+    except KeyProblem:
+        return None
+    return None
+
+
 class SignatureCheck:
     id = CheckId.SIGNATURE
 
@@ -145,9 +188,7 @@ class SignatureCheck:
         assert st.env is not None and st.doc is not None
         jades = st.env.kind == "jades" or st.env.found.startswith("JWS JSON")
         understood = {"b64", "sigT", "adoTst"} if jades else set()
-        issuer = node_id(st.doc.get("issuer")) or node_id(st.doc.get("holder"))
-        if st.env.kind == "sd-jwt" and isinstance(st.env.jwt_claims.get("iss"), str):
-            issuer = st.env.jwt_claims["iss"]
+        issuer = _issuer_hint(st.env, st.doc)
         key: ResolvedKey | None = None
         signing_time: datetime | None = None
         for sig in st.env.signatures:
@@ -183,6 +224,13 @@ class SignatureCheck:
                     "The signature header is malformed.",
                     "b64:false must be listed in crit (RFC 7797 §6)",
                 )
+            this_key = resolve_jose_key(header, st.inputs.registry, issuer=issuer)
+            alg = choose_alg(header.get("alg"), this_key)
+            ok = await self._verify(st, this_key, alg, sig.signing_input, sig.signature)
+            if not ok:
+                raise KeyProblem(*_does_not_match(alg, this_key))
+            # What the signed header says is read only once the signature holds: a changed
+            # payload is reported as changed, not as a time-stamp that no longer fits it.
             if "sigT" in header:
                 signed_at = parse_datetime(header.get("sigT"))
                 if signed_at is None:
@@ -195,17 +243,6 @@ class SignatureCheck:
                 signing_time = signed_at
             if "adoTst" in header:
                 self._check_content_timestamp(header["adoTst"], sig.signing_input)
-            this_key = resolve_jose_key(header, st.inputs.registry, issuer=issuer)
-            alg = choose_alg(header.get("alg"), this_key)
-            ok = await self._verify(st, this_key, alg, sig.signing_input, sig.signature)
-            if not ok:
-                raise KeyProblem(
-                    Status.FAIL,
-                    "SIGNATURE_INVALID",
-                    "The signature does not match the content: the file was changed "
-                    "after it was signed, or the signature was made with another key.",
-                    f"{alg} signature by {this_key.how} key does not verify",
-                )
             key = key or this_key
         assert key is not None
         if st.env.key_binding is not None:

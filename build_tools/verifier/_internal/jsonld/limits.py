@@ -34,6 +34,9 @@ class JsonLdStrictError(CodedError):
     """A document that strict processing refuses; `code` is a stable verifier check code."""
 
 
+_CONTAINERS = frozenset({dict, list})
+
+
 def _too_complex(code: str, what: str, limit: int) -> JsonLdStrictError:
     return JsonLdStrictError(
         code,
@@ -46,7 +49,8 @@ def _too_complex(code: str, what: str, limit: int) -> JsonLdStrictError:
 def check_size(doc: Any) -> None:
     """Refuse documents over the limits above, before pyld (whose work grows faster than the
     document) or the term walker see them. One walk with an explicit stack (nesting is
-    bounded when the JSON is read)."""
+    bounded when the JSON is read) that holds only lists and objects: a value is tested once,
+    where it is found, never pushed and popped."""
     values = 1
     objects = contexts = context_terms = 0
     stack = [doc]
@@ -57,19 +61,22 @@ def check_size(doc: Any) -> None:
             if len(value) > MAX_ARRAY_LENGTH:
                 raise _too_complex("JSONLD_ARRAY_TOO_LONG", "items in one array", MAX_ARRAY_LENGTH)
             values += len(value)
-            stack.extend(value)
+            for item in value:
+                if type(item) in _CONTAINERS:
+                    push(item)
         elif type(value) is dict:
             objects += 1
             values += len(value)
             if objects > MAX_OBJECTS:
                 raise _too_complex("JSONLD_TOO_MANY_NODES", "objects", MAX_OBJECTS)
-            for key, item in value.items():
-                if key == "@context":
-                    for ctx in item if type(item) is list else (item,):
-                        contexts += 1
-                        if type(ctx) is dict:
-                            context_terms += len(ctx)
-                if type(item) is list or type(item) is dict:
+            if "@context" in value:
+                item = value["@context"]
+                for ctx in item if type(item) is list else (item,):
+                    contexts += 1
+                    if type(ctx) is dict:
+                        context_terms += len(ctx)
+            for item in value.values():
+                if type(item) in _CONTAINERS:
                     push(item)
             if values > MAX_VALUES:
                 raise _too_complex("JSONLD_TOO_MANY_NODES", "values", MAX_VALUES)
