@@ -93,18 +93,23 @@ NAMED_CHANGES = {
 }
 
 
-@pytest.mark.parametrize("sample", [EU, SITE_VALID], ids=["eu-sample", "site-sample"])
-@pytest.mark.parametrize("name", sorted(NAMED_CHANGES))
+def _applicable() -> list[Any]:
+    """(sample, change) pairs where the change alters the sample's payload."""
+    cases = []
+    for sample, label in ((EU, "eu-sample"), (SITE_VALID, "site-sample")):
+        payload = json.loads(sample.read_text("utf-8"))["payload"]
+        for name in sorted(NAMED_CHANGES):
+            if NAMED_CHANGES[name](payload) != payload:
+                cases.append(pytest.param(sample, name, id=f"{name}-{label}"))
+    return cases
+
+
+@pytest.mark.parametrize(("sample", "name"), _applicable())
 def test_each_kind_of_change_is_reported_by_the_signature(
     eu_registry: Registry, site_registry: Registry, crypto: Any, sample: Path, name: str
 ) -> None:
     registry = eu_registry if sample == EU else site_registry
     change = NAMED_CHANGES[name]
-    if (
-        change(json.loads(sample.read_text("utf-8"))["payload"])
-        == json.loads(sample.read_text("utf-8"))["payload"]
-    ):
-        pytest.skip("this sample has no such text")
     report = verify(_with_payload(sample, change), registry, now=NOW, crypto=crypto)
     assert report.codes["signature"] == "SIGNATURE_INVALID", report.to_dict()["checks"]
     assert report.verdict == "invalid"

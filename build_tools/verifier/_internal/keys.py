@@ -21,6 +21,7 @@ from ..codec import (
     jwk_thumbprint,
     multikey_to_jwk,
 )
+from ..messages import msg
 from ..model import Status
 from ..registry import KeyEntry, Registry
 from .errors import CodedError
@@ -318,7 +319,10 @@ def _refuse_unpublished(key_id: str, registry: Registry) -> None:
         raise KeyProblem(
             Status.FAIL,
             "SIGNATURE_KEY_NOT_PUBLISHED",
-            f"The signature claims a key of {owner.name} that {owner.name} has not published.",
+            msg(
+                "The signature claims a key of {issuer} that {issuer} has not published.",
+                issuer=owner.name,
+            ),
             f"{key_id[:160]} is not among the registered keys of {owner.slug}",
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..messages import msg
 from ..model import CheckId, CheckResult, Status
 from .checks.base import Check, Stop, result, too_complex
 from .checks.catalogue import CatalogueCheck
@@ -54,15 +55,15 @@ GATE_CHECKS = frozenset({CheckId.FORMAT, CheckId.JSONLD, CheckId.SIGNATURE})
 
 def _not_applicable(check_id: CheckId, gate: CheckResult) -> CheckResult:
     if gate.id == CheckId.FORMAT:
-        why = "Not applicable: the file could not be read as a credential."
+        why = msg("Not applicable: the file could not be read as a credential.")
     elif gate.status == Status.FAIL:
         why = (
-            "Not applicable: the signature is not valid."
+            msg("Not applicable: the signature is not valid.")
             if gate.id == CheckId.SIGNATURE
-            else "Not applicable: the credential's data is not well defined."
+            else msg("Not applicable: the credential's data is not well defined.")
         )
     else:
-        why = "Not applicable: the signature could not be checked."
+        why = msg("Not applicable: the signature could not be checked.")
     return result(check_id, Status.SKIP, "NOT_APPLICABLE", why, f"after {gate.code}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ...codec import normalize_identifier
+from ...messages import msg
 from ...model import CheckId, CheckResult, Status
 from ...registry import IssuerEntry, KeyEntry
 from .. import facts as _facts
@@ -53,13 +54,22 @@ class IssuerKeyCheck:
         if (named and owner not in named) or (
             strict and not registry.is_named_by(owner, issuer_id)
         ):
-            claimed = named[0].name if named else (issuer_id or "no issuer")
+            claimed = named[0].name if named else issuer_id
             return result(
                 self.id,
                 Status.FAIL,
                 "ISSUER_KEY_WRONG_ISSUER",
-                f"The credential was signed with a key of {owner.name}, but names "
-                f"{claimed} as its issuer.",
+                msg(
+                    "The credential was signed with a key of {owner}, but names {claimed} as its "
+                    "issuer.",
+                    owner=owner.name,
+                    claimed=claimed,
+                )
+                if claimed
+                else msg(
+                    "The credential was signed with a key of {owner}, but names no issuer.",
+                    owner=owner.name,
+                ),
                 f"issuer {issuer_id}; key owner {owner.slug} ({owner.did})",
             )
         entry = next((e for e in key.entries if e.issuer == owner.slug), key.entries[0])
@@ -71,17 +81,18 @@ class IssuerKeyCheck:
         problem = self._key_problem(owner, entry, when or st.inputs.now, detail)
         if problem is not None:
             return problem
-        country = f", {owner.country}" if owner.country else ""
-        note = (
-            " The key has since been retired; it was in use when this was issued."
-            if (entry.status == "retired")
-            else ""
-        )
+        who = f"{owner.name}, {owner.country}" if owner.country else owner.name
         return result(
             self.id,
             Status.PASS,
             "ISSUER_KEY_REGISTERED",
-            f"Issued by {owner.name}{country}, with a key listed in this registry.{note}",
+            msg(
+                "Issued by {issuer}, with a key listed in this registry. The key has since been "
+                "retired; it was in use when this was issued.",
+                issuer=who,
+            )
+            if entry.status == "retired"
+            else msg("Issued by {issuer}, with a key listed in this registry.", issuer=who),
             detail,
         )
 
@@ -96,8 +107,11 @@ class IssuerKeyCheck:
                 self.id,
                 Status.FAIL,
                 "ISSUER_KEY_NOT_REGISTERED",
-                f"The credential names {named[0].name} as issuer, but it was not signed "
-                "with a key that issuer has published.",
+                msg(
+                    "The credential names {issuer} as issuer, but it was not signed with a key "
+                    "that issuer has published.",
+                    issuer=named[0].name,
+                ),
                 f"issuer {issuer_id}; signing key {key.how} {key.reference[:120]}",
             )
         impersonated = _claimed_registered_issuer(st)
@@ -107,9 +121,19 @@ class IssuerKeyCheck:
                 self.id,
                 Status.FAIL,
                 "ISSUER_IMPERSONATION",
-                f"{where.capitalize()} claims to be from {issuer.name}, but the signing key "
-                f"is not one {issuer.name} has registered: the credential pretends to come "
-                "from a registered issuer.",
+                msg(
+                    "The signing certificate claims to be from {issuer}, but the signing key is "
+                    "not one {issuer} has registered: the credential pretends to come from a "
+                    "registered issuer.",
+                    issuer=issuer.name,
+                )
+                if where == "the signing certificate"
+                else msg(
+                    "The credential claims to be from {issuer}, but the signing key is not one "
+                    "{issuer} has registered: the credential pretends to come from a registered "
+                    "issuer.",
+                    issuer=issuer.name,
+                ),
                 f"{where} says {claim[:120]!r}; signing key {key.how} {key.reference[:120]}",
             )
         return self._unregistered(st, issuer_id)
@@ -123,8 +147,11 @@ class IssuerKeyCheck:
                 self.id,
                 Status.FAIL,
                 "ISSUER_KEY_COMPROMISED",
-                f"{owner.name} has reported the signing key as compromised, so nothing "
-                "signed with it can be trusted.",
+                msg(
+                    "{issuer} has reported the signing key as compromised, so nothing signed "
+                    "with it can be trusted.",
+                    issuer=owner.name,
+                ),
                 detail,
             )
         if entry.status not in ("active", "retired"):
@@ -140,7 +167,10 @@ class IssuerKeyCheck:
                 self.id,
                 Status.FAIL,
                 "ISSUER_KEY_NOT_YET_ACTIVE",
-                f"The credential claims an issue date before {owner.name} started using this key.",
+                msg(
+                    "The credential claims an issue date before {issuer} started using this key.",
+                    issuer=owner.name,
+                ),
                 detail,
             )
         if entry.valid_until and moment > entry.valid_until:
@@ -148,8 +178,11 @@ class IssuerKeyCheck:
                 self.id,
                 Status.FAIL,
                 "ISSUER_KEY_RETIRED",
-                f"The credential was issued after {owner.name} retired the signing key "
-                f"({iso(entry.valid_until)}).",
+                msg(
+                    "The credential was issued after {issuer} retired the signing key ({date}).",
+                    issuer=owner.name,
+                    date=iso(entry.valid_until),
+                ),
                 detail,
             )
         return None
@@ -160,7 +193,7 @@ class IssuerKeyCheck:
         carries the same facts, and the name the credential gives itself)."""
         assert st.key is not None and st.doc is not None
         key = st.key
-        alliance = st.inputs.registry.alliance_name or "this registry"
+        alliance = st.inputs.registry.alliance_name or msg("this registry")
         named = _facts.self_name(st.doc)
         claim = f"; names itself {named[:120]!r} (not verified)" if named else ""
         if key.cert is not None:
@@ -174,17 +207,22 @@ class IssuerKeyCheck:
                     else ("; certificate NOT valid at signing time")
                 )
             if cert.self_signed:
-                message = (
-                    f"The seal is intact, but the issuer is not one of {alliance}'s "
-                    f'universities, and its certificate, issued to "{cert.subject[:200]}", is '
-                    "self-signed, so nobody vouches for that name."
+                message = msg(
+                    "The seal is intact, but the issuer is not one of {alliance}'s universities, "
+                    'and its certificate, issued to "{subject}", is self-signed, so nobody '
+                    "vouches for that name.",
+                    alliance=alliance,
+                    subject=cert.subject[:200],
                 )
             else:
-                message = (
-                    f"The seal is intact, but the issuer is not one of {alliance}'s "
-                    f'universities; its certificate was issued to "{cert.subject[:200]}" by '
-                    f'"{cert.issuer[:200]}", a certificate authority this verifier does not '
-                    "check (nor whether the seal is a qualified eIDAS seal)."
+                message = msg(
+                    "The seal is intact, but the issuer is not one of {alliance}'s universities; "
+                    'its certificate was issued to "{subject}" by "{authority}", a certificate '
+                    "authority this verifier does not check (nor whether the seal is a "
+                    "qualified eIDAS seal).",
+                    alliance=alliance,
+                    subject=cert.subject[:200],
+                    authority=cert.issuer[:200],
                 )
             return result(
                 self.id,
@@ -201,15 +239,17 @@ class IssuerKeyCheck:
         )
         note = "" if bound else f"; key controller {key.controller or key.how} differs from issuer"
         if key.controller and key.controller.startswith("did:"):
-            message = (
-                f"The signature is intact, but the issuer is not one of {alliance}'s "
-                f"universities; it was signed with a key of {key.controller[:200]}, which this "
-                "registry does not list."
+            message = msg(
+                "The signature is intact, but the issuer is not one of {alliance}'s universities; "
+                "it was signed with a key of {did}, which this registry does not list.",
+                alliance=alliance,
+                did=key.controller[:200],
             )
         else:
-            message = (
-                f"The signature is intact, but the issuer is not one of {alliance}'s "
-                "universities, and its signing key is not in this registry."
+            message = msg(
+                "The signature is intact, but the issuer is not one of {alliance}'s universities, "
+                "and its signing key is not in this registry.",
+                alliance=alliance,
             )
         return result(
             self.id,

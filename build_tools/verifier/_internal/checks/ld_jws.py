@@ -41,7 +41,7 @@ SUITE_KEYS: dict[str, dict[tuple[str, str | None], str]] = {
     },
 }
 
-_MALFORMED = "The credential's proof is malformed."
+_MALFORMED = msg("The credential's proof is malformed.")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 from c14n.Canonicalize import canonicalize as _jcs
 
 from ...codec import b58decode, b64_decode_any
+from ...messages import msg
 from ...model import CheckId, CheckResult, Status
 from ..dates import numeric_date, parse_datetime
 from ..envelope import Envelope, check_data_model
@@ -250,7 +251,6 @@ class SignatureCheck:
         if signing_time is None and "iat" in st.env.jwt_claims:
             signing_time = numeric_date(st.env.jwt_claims.get("iat"))
         st.signed = Signed(key, signing_time, st.doc, st.dates)
-        what = "seal" if jades else "signature"
         bound = ""
         if st.env.key_binding is not None:
             aud = st.env.key_binding.claims.get("aud")
@@ -262,7 +262,9 @@ class SignatureCheck:
             self.id,
             Status.PASS,
             "SIGNATURE_VALID",
-            f"The {what} is intact: the content has not changed since it was signed.",
+            msg("The seal is intact: the content has not changed since it was signed.")
+            if jades
+            else msg("The signature is intact: the content has not changed since it was signed."),
             f"{st.env.signatures[0].header.get('alg')} by {key.how} key {key.reference[:120]}"
             + bound,
         )
@@ -580,7 +582,7 @@ def _jcs_inputs(
         ) from exc
 
 
-_MALFORMED = "The credential's proof is malformed."
+_MALFORMED = msg("The credential's proof is malformed.")
 
 
 def _signed_inputs(
@@ -614,7 +616,7 @@ def _signed_inputs(
         said = (
             explained(exc)
             if status == Status.SKIP
-            else "The signature's own data is not well defined."
+            else msg("The signature's own data is not well defined.")
         )
         raise KeyProblem(status, exc.code, said, exc.detail) from exc
     return config, canonical_config, canonical_doc, fields
@@ -623,13 +625,16 @@ def _signed_inputs(
 def _check_purpose(fields: dict[str, Any], purpose: str) -> None:
     if fields.get("proofPurpose") == purpose:
         return
-    said = "The signature was not made for issuing credentials."
+    said = msg("The signature was not made for issuing credentials.")
     if purpose == "authentication":
-        said = "The presentation's signature was not made to authenticate its holder" + (
-            " (its purpose is assertionMethod, the purpose of an issuer's "
-            "signature), so it does not show who presented it."
+        said = (
+            msg(
+                "The presentation's signature was not made to authenticate its holder (its "
+                "purpose is assertionMethod, the purpose of an issuer's signature), so it does "
+                "not show who presented it."
+            )
             if fields.get("proofPurpose") == "assertionMethod"
-            else "."
+            else msg("The presentation's signature was not made to authenticate its holder.")
         )
     raise KeyProblem(
         Status.FAIL,

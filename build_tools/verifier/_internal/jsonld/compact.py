@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...messages import msg
 from .contexts import document_loader
 from .expand import _input, _options, _processor, _translate
 from .limits import JsonLdStrictError
@@ -39,7 +40,7 @@ def compact_form(doc: dict[str, Any], *, opaque: str | None = None) -> dict[str,
     return compacted
 
 
-_NOT_COMPACT = (
+_NOT_COMPACT = msg(
     "This file was changed after it was signed. Its signed meaning is the same, but it is "
     "written in a shape that splits up or hides what it says (for example its revocation or "
     "expiry information), so it is refused. Ask the holder for the file as the issuer made it."
