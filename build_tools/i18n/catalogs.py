@@ -139,14 +139,14 @@ def completeness(lang: str) -> tuple[int, int]:
 
 
 @cache
-def script_strings(lang: str, *folders: str) -> dict[str, str]:
-    """The translations the scripts in `site_src/<folder>` show (their `t()` calls): the table
-    a page puts in its `cs-strings` JSON (site_src/assets/verifier/i18n.mjs)."""
+def script_strings(lang: str, *sources: str) -> dict[str, str]:
+    """The translations of the strings used in the given source folders (location prefixes
+    such as "site_src/assets/verifier/"): the table a page puts in its `cs-strings` JSON for its
+    scripts (site_src/assets/verifier/i18n.mjs)."""
     wanted = {
         str(m.id)
         for m in template()
-        if m.id
-        and any(path.startswith(f"site_src/{f}") for path, _ in m.locations for f in folders)
+        if m.id and any(path.startswith(sources) for path, _ in m.locations)
     }
     table = strings_for(lang)
     return {msgid: table[msgid] for msgid in sorted(wanted) if msgid in table}

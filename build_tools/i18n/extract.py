@@ -12,7 +12,10 @@ Where strings come from:
 from __future__ import annotations
 
 import io
+import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -40,6 +43,7 @@ SOURCES: tuple[tuple[str, list[tuple[str, str]]], ...] = (
             ("assets/**.mjs", "javascript"),
             ("assets/**.js", "javascript"),
             ("**.md", "build_tools.i18n.markdown:extract"),
+            ("samples/index.json", "build_tools.i18n.extract:extract_samples"),
         ],
     ),
 )
@@ -64,6 +68,21 @@ _OPTIONS = {
 # The maintainers' pages are written for the people who run the catalogue, in English
 # (docs/translating.md); they are published in every language tree as they are.
 UNTRANSLATED = ("maintainers/",)
+
+
+def extract_samples(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extraction method for samples/index.json: the words the verify page shows for each
+    sample (its kind, case and description)."""
+    text = fileobj.read().decode("utf-8")
+    index = json.loads(text)
+    for sample in index.get("samples", []) if isinstance(index, dict) else []:
+        for key in ("kind", "case", "description"):
+            value = sample.get(key) if isinstance(sample, dict) else None
+            if isinstance(value, str) and value:
+                line = text.count("\n", 0, text.find(json.dumps(value, ensure_ascii=False))) + 1
+                yield line, "", value, []
 
 
 def _visible(dirname: str) -> bool:

@@ -289,8 +289,15 @@ def _language_names(languages: Iterable[str]) -> list[dict[str, str]]:
     return out
 
 
-def _strings_json(lang: str, *folders: str) -> str:
-    return json_for_html(script_strings(lang, *folders))
+# Where the strings that scripts show are written (`t()` calls and, for the verify page, the
+# samples' words and the verifier's check messages, which its worker words in the page's
+# language).
+PAGE_SCRIPTS = ("site_src/assets/javascripts/",)
+VERIFY_PAGE_SCRIPTS = ("site_src/assets/verifier/", "site_src/samples/", "build_tools/verifier/")
+
+
+def _strings_json(lang: str, *sources: str) -> str:
+    return json_for_html(script_strings(lang, *sources))
 
 
 def mkdocs_config(
@@ -338,8 +345,8 @@ def mkdocs_config(
         "languages": _language_names(alliance.languages),
         "up": "" if default else "../",
         "site_url": alliance.site_url or "",
-        "strings": _strings_json(lang, "assets/javascripts/"),
-        "verifier_strings": _strings_json(lang, "assets/javascripts/", "assets/verifier/"),
+        "strings": _strings_json(lang, *PAGE_SCRIPTS),
+        "verifier_strings": _strings_json(lang, *PAGE_SCRIPTS, *VERIFY_PAGE_SCRIPTS),
     }
     config["extra"] = extra
     return config

@@ -9,7 +9,7 @@
 // - A credential's picture reaches this page as bytes from the worker; it is shown only when its
 //   first bytes are a PNG, JPEG, GIF or WebP image, from a data: URL built here (never SVG).
 
-import { t } from "./i18n.mjs";
+import { stringsJson, t, tParts } from "./i18n.mjs";
 import { registerServiceWorker, showOfflineNotice } from "./offline.mjs";
 import { addShareControls, linkInput } from "./share.mjs";
 
@@ -19,40 +19,40 @@ const DEFAULT_MAX_BYTES = 5000000;
 
 const VERDICTS = {
   valid: {
-    label: "Valid",
-    text: "The signature is intact, the key belongs to an issuer in this registry and no check failed.",
+    label: t("Valid"),
+    text: t("The signature is intact, the key belongs to an issuer in this registry and no check failed."),
   },
   valid_with_warnings: {
-    label: "Valid, with warnings",
-    text: "The signature is intact, but some checks need your attention. Read the warnings below.",
+    label: t("Valid, with warnings"),
+    text: t("The signature is intact, but some checks need your attention. Read the warnings below."),
   },
-  invalid: { label: "Not valid", text: "At least one check failed. Do not rely on this credential." },
+  invalid: { label: t("Not valid"), text: t("At least one check failed. Do not rely on this credential.") },
   unverifiable: {
-    label: "Could not be verified",
-    text: "The file could not be checked. It may not be a credential, or its format is not supported.",
+    label: t("Could not be verified"),
+    text: t("The file could not be checked. It may not be a credential, or its format is not supported."),
   },
 };
-const STATUS_LABELS = { pass: "Passed", fail: "Failed", warn: "Warning", skip: "Not checked" };
+const STATUS_LABELS = { pass: t("Passed"), fail: t("Failed"), warn: t("Warning"), skip: t("Not checked") };
 const CHECK_NAMES = {
-  format: "File format",
-  jsonld: "Data structure (JSON-LD)",
-  signature: "Signature",
-  issuer_key: "Issuer key in the registry",
-  validity: "Validity dates",
-  revocation: "Revocation",
-  catalogue: "Course offer in the catalogue",
-  eu_elements: "EU micro-credential elements",
+  format: t("File format"),
+  jsonld: t("Data structure (JSON-LD)"),
+  signature: t("Signature"),
+  issuer_key: t("Issuer key in the registry"),
+  validity: t("Validity dates"),
+  revocation: t("Revocation"),
+  catalogue: t("Course offer in the catalogue"),
+  eu_elements: t("EU micro-credential elements"),
 };
 const FIELD_NAMES = {
-  learner: "Learner",
-  title: "Title",
-  issuer: "Issuer",
-  issued: "Date of issue",
-  valid_until: "Valid until",
-  ects: "ECTS credits",
-  eqf: "EQF level",
-  learning_outcomes: "Learning outcomes",
-  offer: "Course offer",
+  learner: t("Learner"),
+  title: t("Title"),
+  issuer: t("Issuer"),
+  issued: t("Date of issue"),
+  valid_until: t("Valid until"),
+  ects: t("ECTS credits"),
+  eqf: t("EQF level"),
+  learning_outcomes: t("Learning outcomes"),
+  offer: t("Course offer"),
 };
 
 // --------------------------------------------------------------------------- document state
@@ -109,21 +109,21 @@ function startWorker(root) {
     // beside this file.
     worker = new Worker(new URL("worker.mjs", location.href), { type: "module", name: "credsite-verifier" });
   } catch (err) {
-    fail("The verifier could not start: this browser does not allow its background worker.", String(err));
+    fail(t("The verifier could not start: this browser does not allow its background worker."), String(err));
     return;
   }
   shared.worker = worker;
   shared.timer = setTimeout(() => {
     fail(
-      "The verifier did not start within 30 seconds. Your browser may block WebAssembly (a security setting or an extension), or the connection is very slow. Reload the page to try again.",
+      t("The verifier did not start within 30 seconds. Your browser may block WebAssembly (a security setting or an extension), or the connection is very slow. Reload the page to try again."),
       `no ready message after ${timeoutMs} ms`,
     );
   }, timeoutMs);
   worker.onmessage = (event) => onWorkerMessage(event.data || {});
   worker.onerror = (event) => {
-    fail("The verifier could not start: its program files did not load.", event && event.message ? event.message : "worker error");
+    fail(t("The verifier could not start: its program files did not load."), event && event.message ? event.message : "worker error");
   };
-  worker.postMessage({ type: "start", siteRoot, registryUrl });
+  worker.postMessage({ type: "start", siteRoot, registryUrl, messages: stringsJson() });
 }
 
 function fail(message, detail) {
@@ -159,7 +159,9 @@ function onWorkerMessage(msg) {
       registerServiceWorker();
     }
   } else if (msg.type === "error") {
-    fail(msg.message || "The verifier could not start.", [msg.code, msg.detail].filter(Boolean).join(": "));
+    // The worker's messages are English msgids (worker.mjs marks them with t()): shown here in
+    // the page's language.
+    fail(msg.message ? t(msg.message) : t("The verifier could not start."), [msg.code, msg.detail].filter(Boolean).join(": "));
   } else if (msg.type === "result" || msg.type === "measured") {
     const entry = shared.pending.get(msg.id);
     if (entry) {
@@ -368,7 +370,7 @@ function renderSummary(cred, report, ctx) {
   // report lists in `unsigned` is marked too.
   const unsigned = new Set(Array.isArray(report.unsigned) ? report.unsigned.map(String) : []);
   const unverified = (key) => cred.verified !== true || unsigned.has(key);
-  const mark = (node) => node.append(" ", el("span", { class: "cv-tag cv-tag--unsigned" }, "not verified"));
+  const mark = (node) => node.append(" ", el("span", { class: "cv-tag cv-tag--unsigned" }, t("not verified")));
   const row = (key, valueNode) => {
     const dt = el("dt", {}, FIELD_NAMES[key] || key);
     const dd = el("dd", { "data-field": key });
@@ -389,7 +391,7 @@ function renderSummary(cred, report, ctx) {
     figure.append(el("img", {
       class: "cv-card__image",
       src: url,
-      alt: title ? `The picture carried by the credential “${title}”` : "The picture carried by the credential",
+      alt: title ? t("The picture carried by the credential “{title}”", { title }) : t("The picture carried by the credential"),
     }));
     if (unverified("image")) {
       const caption = el("figcaption");
@@ -409,7 +411,7 @@ function renderSummary(cred, report, ctx) {
     const wrap = el("span");
     wrap.append(href ? el("a", { href }, issuerEntry.name) : el("span", {}, issuerEntry.name));
     if (issuerEntry.country) wrap.append(text(` (${issuerEntry.country})`));
-    wrap.append(" ", el("span", { class: "cv-tag cv-tag--registry" }, "from the registry"));
+    wrap.append(" ", el("span", { class: "cv-tag cv-tag--registry" }, t("from the registry")));
     row("issuer", wrap);
   } else if (cred.issuer) {
     row("issuer", unregisteredIssuer(cred.issuer, ctx));
@@ -432,8 +434,8 @@ function renderSummary(cred, report, ctx) {
     const offerTitle = localized(offer.title) || offer.id;
     const wrap = el("span");
     wrap.append(href ? el("a", { href }, offerTitle) : el("span", {}, offerTitle));
-    if (cred.offer.version) wrap.append(text(` (version ${cred.offer.version})`));
-    wrap.append(" ", el("span", { class: "cv-tag cv-tag--registry" }, "from the catalogue"));
+    if (cred.offer.version) wrap.append(text(` ${t("(version {version})", { version: cred.offer.version })}`));
+    wrap.append(" ", el("span", { class: "cv-tag cv-tag--registry" }, t("from the catalogue")));
     row("offer", wrap);
   }
   card.append(dl);
@@ -452,9 +454,9 @@ function renderChecks(checks) {
     );
     li.append(head, el("p", { class: "cv-check__message" }, String(check.message || "")));
     const details = el("details", { class: "cv-check__detail" });
-    details.append(el("summary", {}, "Technical detail"));
+    details.append(el("summary", {}, t("Technical detail")));
     const p = el("p");
-    p.append("Code: ", el("code", {}, String(check.code || "")));
+    p.append(...tParts("Code: {code}", { code: el("code", {}, String(check.code || "")) }));
     details.append(p);
     if (check.detail) details.append(el("pre", {}, String(check.detail)));
     li.append(details);
@@ -479,12 +481,12 @@ function renderReport(report, ctx, title, level, note) {
   if (cred && typeof cred === "object") article.append(renderSummary(cred, report, ctx));
   if (Array.isArray(report.unsigned) && report.unsigned.length) {
     const names = report.unsigned.map((k) => FIELD_NAMES[k] || String(k)).join("; ");
-    article.append(el("p", { class: "cv-unsigned" }, `Not covered by a valid signature, so not verified: ${names}.`));
+    article.append(el("p", { class: "cv-unsigned" }, t("Not covered by a valid signature, so not verified: {fields}.", { fields: names })));
   }
-  article.append(el(level === 1 ? "h4" : "h5", { class: "cv-checks__title" }, "Checks"), renderChecks(report.checks));
+  article.append(el(level === 1 ? "h4" : "h5", { class: "cv-checks__title" }, t("Checks")), renderChecks(report.checks));
   if (Array.isArray(report.credentials)) {
     report.credentials.forEach((inner, i) => {
-      article.append(renderReport(inner, ctx, `Credential ${i + 1} of ${report.credentials.length} in this presentation`, 2));
+      article.append(renderReport(inner, ctx, t("Credential {n} of {count} in this presentation", { n: i + 1, count: report.credentials.length }), 2));
     });
   }
   return article;
@@ -534,7 +536,7 @@ function pathwayFindings(results, registry) {
 
 function renderPathways(findings, ctx) {
   const section = el("section", { class: "cv-pathways", "aria-labelledby": "cv-pathways-title" });
-  section.append(el("h3", { id: "cv-pathways-title" }, "Pathways"));
+  section.append(el("h3", { id: "cv-pathways-title" }, t("Pathways")));
   const offerTitle = (id) => localized(ctx.registry.offers[id] && ctx.registry.offers[id].title) || id;
   for (const f of findings) {
     const p = el("p", {
@@ -546,15 +548,16 @@ function renderPathways(findings, ctx) {
     const href = safePage(ctx.siteRoot, f.pathway.page);
     const link = href ? el("a", { href }, name) : el("span", {}, name);
     const n = f.inSet.length;
-    const those = n === 1 ? "This credential" : `These ${n} credentials`;
     if (f.complete) {
-      p.append(`${those} ${n === 1 ? "completes" : "complete"} the pathway `, link, ".");
+      p.append(...(n === 1
+        ? tParts("This credential completes the pathway {pathway}.", { pathway: link })
+        : tParts("These {count} credentials complete the pathway {pathway}.", { count: n, pathway: link })));
     } else {
-      p.append(`${those} ${n === 1 ? "counts" : "count"} towards the pathway `, link, ". ");
-      const parts = [];
-      if (f.missing.length) parts.push(`missing: ${f.missing.map(offerTitle).join(", ")}`);
-      if (f.ects < f.minEcts) parts.push(`${f.ects} of the at least ${f.minEcts} ECTS credits needed`);
-      p.append(parts.length ? `${parts.join("; ")[0].toUpperCase()}${parts.join("; ").slice(1)}.` : "");
+      p.append(...(n === 1
+        ? tParts("This credential counts towards the pathway {pathway}.", { pathway: link })
+        : tParts("These {count} credentials count towards the pathway {pathway}.", { count: n, pathway: link })));
+      if (f.missing.length) p.append(" ", t("Missing: {offers}.", { offers: f.missing.map(offerTitle).join(", ") }));
+      if (f.ects < f.minEcts) p.append(" ", t("{ects} of the at least {min} ECTS credits needed.", { ects: f.ects, min: f.minEcts }));
     }
     section.append(p);
   }
@@ -575,7 +578,7 @@ function tooLargeReport(size, max) {
         id: "format",
         status: "fail",
         code: "FORMAT_TOO_LARGE",
-        message: "The file is much larger than any credential, so it was not read.",
+        message: t("The file is much larger than any credential, so it was not read."),
         detail: `${size} bytes; limit ${max} bytes (checked in the browser before reading)`,
       },
     ],
@@ -596,7 +599,7 @@ function errorReport(message, detail, code = "VERIFIER_ERROR") {
 function timeoutReport(ms) {
   const seconds = Math.round(ms / 100) / 10;
   return errorReport(
-    `Checking this file took longer than ${seconds} seconds, so it was stopped. No real credential takes that long: the file may be built to slow verifiers down. The verifier has been restarted for your next files.`,
+    t("Checking this file took longer than {seconds} seconds, so it was stopped. No real credential takes that long: the file may be built to slow verifiers down. The verifier has been restarted for your next files.", { seconds }),
     `no answer after ${ms} ms; the verifier's worker was restarted`,
     "VERIFIER_TIMEOUT",
   );
@@ -627,20 +630,20 @@ function bind(root) {
   const render = () => {
     root.dataset.state = shared.state === "idle" ? "loading" : shared.state;
     if (shared.state === "ready") {
-      status.textContent = "The verifier is ready. Your files stay in this browser.";
+      status.textContent = t("The verifier is ready. Your files stay in this browser.");
       bar.hidden = true;
       if (root.dataset.announcedReady !== "true") {
         root.dataset.announcedReady = "true";
-        announce.textContent = "The verifier is ready.";
+        announce.textContent = t("The verifier is ready.");
       }
     } else if (shared.state === "failed") {
-      status.textContent = "The verifier could not start.";
+      status.textContent = t("The verifier could not start.");
       bar.hidden = true;
       errorBox.hidden = false;
       errorBox.replaceChildren(el("p", { class: "cv-error__message" }, shared.error.message));
       if (shared.error.detail) {
         const d = el("details");
-        d.append(el("summary", {}, "Technical detail"), el("pre", {}, shared.error.detail));
+        d.append(el("summary", {}, t("Technical detail")), el("pre", {}, shared.error.detail));
         errorBox.append(d);
       }
       announce.textContent = shared.error.message;
@@ -648,10 +651,10 @@ function bind(root) {
       const p = shared.progress;
       if (p) {
         const overall = Math.round(((p.step - 1) * 100 + p.percent) / p.steps);
-        status.textContent = `Loading the verifier… step ${p.step}/${p.steps} (${overall} %)`;
+        status.textContent = t("Loading the verifier… step {step}/{steps} ({percent} %)", { step: p.step, steps: p.steps, percent: overall });
         bar.value = overall;
       } else {
-        status.textContent = "Loading the verifier…";
+        status.textContent = t("Loading the verifier…");
       }
     }
   };
@@ -666,7 +669,7 @@ function bind(root) {
     download.hidden = true;
     results.setAttribute("aria-busy", "true");
     const waiting = shared.state !== "ready";
-    if (waiting) announce.textContent = "Your files will be checked as soon as the verifier has loaded.";
+    if (waiting) announce.textContent = t("Your files will be checked as soon as the verifier has loaded.");
     const collected = [];
     try {
       await whenReady();
@@ -689,7 +692,7 @@ function bind(root) {
           kept = bytes.slice();
           await whenReady(); // after a time-out, the new worker
           const msg = await ask({ type: "verify", bytes: bytes.buffer }, [bytes.buffer]);
-          report = msg.report || errorReport(msg.error || "The verifier failed on this file.", msg.detail);
+          report = msg.report || errorReport(msg.error ? t(msg.error) : t("The verifier failed on this file."), msg.detail);
           if (msg.report) attachImages(report, msg.images);
         } catch (err) {
           report = err && err.timedOut
@@ -704,8 +707,8 @@ function bind(root) {
       if (kept) await addShareControls(article, { bytes: kept, report, registry: ctx.registry });
     }
     const now = new Date();
-    const meta = el("p", { class: "cv-meta" }, "Checked in this browser on ");
-    meta.append(dateNode(now.toISOString()), ` at ${now.toISOString().slice(11, 16)} UTC.`);
+    const meta = el("p", { class: "cv-meta" });
+    meta.append(...tParts("Checked in this browser on {date} at {time} UTC.", { date: dateNode(now.toISOString()), time: now.toISOString().slice(11, 16) }));
     results.prepend(meta);
     const findings = pathwayFindings(collected, ctx.registry);
     if (findings.length) results.append(renderPathways(findings, ctx));
@@ -714,10 +717,16 @@ function bind(root) {
     download.hidden = false;
     const counts = {};
     for (const r of collected) counts[r.report.verdict] = (counts[r.report.verdict] || 0) + 1;
-    const parts = Object.entries(counts).map(([v, n]) => `${n} ${(VERDICTS[v] || VERDICTS.unverifiable).label.toLowerCase()}`);
-    const head = collected.length === 1 ? "Result" : `${collected.length} results`;
+    const tally = {
+      valid: (n) => t("{count} valid", { count: n }),
+      valid_with_warnings: (n) => t("{count} valid, with warnings", { count: n }),
+      invalid: (n) => t("{count} not valid", { count: n }),
+      unverifiable: (n) => t("{count} could not be verified", { count: n }),
+    };
+    const parts = Object.entries(counts).map(([v, n]) => (tally[v] || tally.unverifiable)(n));
+    const head = collected.length === 1 ? t("Result") : t("{count} results", { count: collected.length });
     const done = findings.filter((f) => f.complete).map((f) => localized(f.pathway.title));
-    announce.textContent = `${head}: ${parts.join(", ")}.${done.length ? ` Completes pathway ${done.join(", ")}.` : ""}`;
+    announce.textContent = `${head}: ${parts.join(", ")}.${done.length ? ` ${t("Completes the pathway {pathway}.", { pathway: done.join(", ") })}` : ""}`;
     showResult();
   }
 
@@ -758,12 +767,12 @@ function bind(root) {
   pasteGo.addEventListener("click", () => {
     const text = paste.value.trim();
     if (!text) {
-      announce.textContent = "Paste the credential's JSON or JWT text first.";
+      announce.textContent = t("Paste the credential's JSON or JWT text first.");
       paste.focus();
       return;
     }
     const bytes = new TextEncoder().encode(text);
-    verifyInputs([{ name: "Pasted text", size: bytes.length, read: async () => bytes }]);
+    verifyInputs([{ name: t("Pasted text"), size: bytes.length, read: async () => bytes }]);
   });
   download.addEventListener("click", () => {
     if (!lastBatch) return;
@@ -807,15 +816,17 @@ function bind(root) {
         };
         for (const s of list) {
           if (!s || typeof s.file !== "string" || !/^[A-Za-z0-9._-]+$/.test(s.file)) continue;
-          const kind = typeof s.kind === "string" ? s.kind : "";
-          const sampleCase = typeof s.case === "string" ? s.case : "";
-          const label = kind && sampleCase ? `${kind}: ${sampleCase}` : s.description || s.file;
+          // The samples' words are translated like the page (samples/index.json is extracted).
+          const kind = typeof s.kind === "string" ? t(s.kind) : "";
+          const sampleCase = typeof s.case === "string" ? t(s.case) : "";
+          const description = typeof s.description === "string" ? t(s.description) : "";
+          const label = kind && sampleCase ? `${kind}: ${sampleCase}` : description || s.file;
           const button = el("button", {
             type: "button",
             class: "md-button cv-sample",
             "data-sample": s.file,
             "data-expected": s.expected_verdict || s.expected || s.verdict || "",
-            title: s.description || null,
+            title: description || null,
           });
           if (kind && sampleCase) {
             button.append(el("span", { class: "cv-sample__kind" }, `${kind}: `), el("span", { class: "cv-sample__case" }, sampleCase));
@@ -826,8 +837,8 @@ function bind(root) {
             const url = new URL(s.file, indexUrl);
             verifyInputs([
               {
-                name: `Sample: ${label}`,
-                note: kind && sampleCase && s.description ? s.description : null,
+                name: t("Sample: {label}", { label }),
+                note: kind && sampleCase && description ? description : null,
                 size: 0,
                 read: async () => {
                   const r = await fetch(url, { credentials: "same-origin" });

@@ -30,6 +30,29 @@ export function t(msgid, params = {}) {
   );
 }
 
+// The whole table, as JSON text: the verifier's worker gets it to word its check messages in
+// the page's language (build_tools/verifier/messages.py).
+export function stringsJson() {
+  return JSON.stringify(strings());
+}
+
 export function pageLanguage() {
   return (typeof document !== "undefined" && document.documentElement.lang) || "en";
+}
+
+// A translated sentence as a list of text and nodes: a {name} whose value is a DOM node (a
+// link, say) is put in place as that node, so the sentence stays whole for translators.
+export function tParts(msgid, params = {}) {
+  const text = Object.prototype.hasOwnProperty.call(strings(), msgid) ? strings()[msgid] : msgid;
+  const parts = [];
+  let last = 0;
+  for (const m of String(text).matchAll(/\{(\w+)\}/g)) {
+    if (!Object.prototype.hasOwnProperty.call(params, m[1])) continue;
+    parts.push(text.slice(last, m.index));
+    const value = params[m[1]];
+    parts.push(typeof value === "object" && value !== null ? value : String(value));
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts.filter((p) => p !== "");
 }
