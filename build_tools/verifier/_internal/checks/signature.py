@@ -142,8 +142,10 @@ def _does_not_match(alg: str, key: ResolvedKey) -> tuple[Status, str, str, str]:
     return (
         Status.FAIL,
         "SIGNATURE_INVALID",
-        "The signature does not match the content: the file was changed after it was signed, "
-        "or the signature was made with another key.",
+        msg(
+            "The signature does not match the content: the file was changed after it was "
+            "signed, or the signature was made with another key."
+        ),
         f"{alg} signature by {key.how} key does not verify",
     )
 
