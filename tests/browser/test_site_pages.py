@@ -182,3 +182,30 @@ def test_axe_reports_no_serious_or_critical_violations(
     page.goto(site_server.url(representative_pages(site_server)[kind]))
     page.wait_for_load_state("networkidle")
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "offer", "title"),
+    [
+        ("lv", "ētika", "lu-data-ethics-practice", "Datu ētika praksē"),
+        # German stemming: the plural finds the compound's singular form.
+        ("de", "Forschungsdatenmanagements", "jgu-research-data-management", None),
+    ],
+)
+def test_search_in_another_language_finds_pages_of_that_language(
+    page: RecordingPage, site_server: SiteServer, lang: str, query: str, offer: str, title: str
+) -> None:
+    """Pagefind keeps an index per language (the pages' <html lang>): a reader of the Latvian
+    site finds Latvian pages, with the stemmer of the language where Pagefind has one."""
+    from build_tools.i18n.catalogs import strings_for
+
+    page.goto(site_server.url(f"{lang}/"))
+    page.get_by_role("searchbox", name=strings_for(lang)["Search the site"]).fill(query)
+    first = page.locator("#cs-search-results a").first
+    first.wait_for()
+    hrefs = page.locator("#cs-search-results a").evaluate_all("els => els.map(a => a.href)")
+    assert all(h.startswith(site_server.url(f"{lang}/")) for h in hrefs), hrefs
+    assert site_server.url(f"{lang}/offers/{offer}/") in hrefs
+    if title:
+        assert title in page.locator("#cs-search-results").inner_text()
+    assert page.console_errors == []
