@@ -47,7 +47,7 @@ SOURCES: tuple[tuple[str, list[tuple[str, str]]], ...] = (
         ],
     ),
 )
-KEYWORDS = {"_": None, "N_": None, "msg": None, "t": None}
+KEYWORDS = {"_": None, "N_": None, "msg": None, "t": None, "tParts": None}
 # The verifier's messages: `msg()`, and the literal message argument of the calls that make a
 # check result or an input error (the argument's position).
 VERIFIER_KEYWORDS = {

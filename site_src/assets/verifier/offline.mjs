@@ -46,8 +46,9 @@ export function showOfflineNotice(root, offline) {
     else root.prepend(notice);
   }
   notice.dataset.since = String(offline.since || "");
+  const since = dateWords(offline.since) || t("an earlier visit");
   notice.textContent = t(
     "Registry from {date}, you are offline. Revocations and key changes published since then are not known here.",
-    { date: dateWords(offline.since) || t("an earlier visit") },
+    { date: since },
   );
 }
