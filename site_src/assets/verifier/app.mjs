@@ -697,7 +697,7 @@ function bind(root) {
         } catch (err) {
           report = err && err.timedOut
             ? timeoutReport(err.ms)
-            : errorReport("This file could not be read.", String(err));
+            : errorReport(t("This file could not be read."), String(err));
         }
       }
       if (batch !== batchNo) return;
