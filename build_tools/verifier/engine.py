@@ -24,6 +24,7 @@ from ._internal.nodes import as_list
 from ._internal.pipeline import GATE_CHECKS, UNVERIFIABLE_CODES, run_checks
 from ._internal.state import Inputs, State
 from .crypto import CryptoBackend
+from .messages import msg
 from .model import CheckId, CheckResult, Report, Status, Verdict
 from .registry import Registry
 
@@ -120,7 +121,9 @@ def _unregistered_issuer(st: State) -> dict[str, Any]:
 def _report(st: State) -> Report:
     unsigned = list(dict.fromkeys(st.unsigned))
     if st.doc is not None and not st.signature_ok:
-        unsigned.insert(0, "all credential data (the signature is not valid or was not checked)")
+        unsigned.insert(
+            0, msg("all credential data (the signature is not valid or was not checked)")
+        )
     return Report(
         verdict=verdict_of(st.results),
         format=st.format_name,

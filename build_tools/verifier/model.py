@@ -112,5 +112,5 @@ class Report:
         else:
             out["credential"] = self.credential
         out["checks"] = [c.to_dict(messages) for c in self.checks]
-        out["unsigned"] = list(self.unsigned)
+        out["unsigned"] = [translated(u, messages) for u in self.unsigned]
         return out

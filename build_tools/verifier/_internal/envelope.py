@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from ..codec import b64url_decode
+from ..messages import msg
 from .baked import PNG_SIGNATURE, looks_like_svg, unbake
 from .dates import date_out_of_range, numeric_date, parse_datetime
 from .errors import InputError
@@ -228,7 +229,9 @@ def from_json(obj: Any, *, depth: int = 0) -> Envelope:
                 raise _unrecognised("a 'credential' wrapper holding text that is not a JWT")
         else:
             env = from_json(inner, depth=depth + 1)
-        env.unsigned.extend(f"wrapper field '{k}' (outside the credential)" for k in extra)
+        env.unsigned.extend(
+            msg("wrapper field “{name}” (outside the credential)", name=k) for k in extra
+        )
         env.found = "credential wrapper; " + env.found
         return env
     types = types_of(obj)
@@ -394,9 +397,10 @@ def decode_jades(obj: dict[str, Any]) -> Envelope:
                     "unprotected header is not an object",
                 )
             unsigned.append(
-                "unprotected seal header ("
-                + ", ".join(sorted(str(k) for k in unprotected)[:5])
-                + ")"
+                msg(
+                    "unprotected seal header ({names})",
+                    names=", ".join(sorted(str(k) for k in unprotected)[:5]),
+                )
             )
         if payload_bytes is None:
             payload_bytes = payload.encode("utf-8")
