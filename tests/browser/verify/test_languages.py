@@ -51,7 +51,9 @@ def test_a_tampered_sample_is_explained_in_the_page_language(
     english = _cpython_messages(root, cpython_registry(root), TAMPERED, "en")
     assert all(a != b for a, b in zip(shown, english, strict=True)), shown
     # The signature check explains the tampering in that language, with the same code.
-    codes = card.locator(":scope > .cv-checks > li code").all_inner_texts()
+    codes = card.locator(":scope > .cv-checks > li code").evaluate_all(
+        "els => els.map(e => e.textContent)"
+    )
     assert "SIGNATURE_INVALID" in codes
     assert page.evaluate("() => document.documentElement.lang") == lang
     no_violations(page)
