@@ -114,11 +114,11 @@ def md_escape(text: object) -> Markup:
 
     Whitespace runs (newlines included) collapse to one space, so a value can never start a
     block (heading, list, HTML block) of its own. Catalogue text in another language than the
-    page's is wrapped in `<span lang="...">`; a `Message` gives its Markdown.
+    page's is wrapped in `<span lang="...">`; a `PageText` gives its Markdown.
     """
     if isinstance(text, Markup):
         return text
-    if isinstance(text, Message):
+    if isinstance(text, PageText):
         return text.markdown()
     s = " ".join(str(text).split()).translate(_MD_TABLE)
     m = _MD_LINE_START.match(s)
@@ -168,10 +168,10 @@ def safe_url(url: object) -> Markup:
 
 def html_escape(text: object) -> Markup:
     """Plain text for raw HTML blocks (no Markdown processing happens inside them), in element
-    content or an attribute value; a `Message` gives its HTML (element content only)."""
+    content or an attribute value; a `PageText` gives its HTML (element content only)."""
     if isinstance(text, Markup):
         return text
-    if isinstance(text, Message):
+    if isinstance(text, PageText):
         return text.html()
     return escape(" ".join(str(text).split()))  # markupsafe: quotes too, C-accelerated
 
@@ -224,7 +224,7 @@ def fallback_lang(text: object) -> str | None:
     return None
 
 
-class Message:
+class PageText:
     """An interface string of a template (the templates' `_()`): translated into the active
     language, with `{placeholders}` to fill.
 
@@ -255,17 +255,17 @@ class Message:
         return fmt_html(self.template, **self.params)
 
 
-def message(msgid: str, /, **params: object) -> Message:
-    """The templates' `_()`: a `Message` (one per language for a sentence without
+def page_text(msgid: str, /, **params: object) -> PageText:
+    """The templates' `_()`: a `PageText` (one per language for a sentence without
     placeholders: pages repeat their headings and labels thousands of times)."""
     if params:
-        return Message(msgid, **params)
-    return _constant_message(i18n.active(), msgid)
+        return PageText(msgid, **params)
+    return _constant_text(i18n.active(), msgid)
 
 
 @cache
-def _constant_message(lang: str, msgid: str) -> Message:
-    return Message(msgid)
+def _constant_text(lang: str, msgid: str) -> PageText:
+    return PageText(msgid)
 
 
 def fmt_html(template: str, /, **params: object) -> Markup:
@@ -277,7 +277,7 @@ def fmt_html(template: str, /, **params: object) -> Markup:
 
 
 def attr_text(text: object) -> Markup:
-    """Any text, a `Message` too, escaped for an attribute value."""
+    """Any text, a `PageText` too, escaped for an attribute value."""
     return escape(" ".join(str(text).split()))
 
 

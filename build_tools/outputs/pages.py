@@ -13,7 +13,7 @@ and descriptions without escaping them.
 
 Languages: pages are rendered in the active language (`build_tools.i18n`; the build renders
 each language's tree inside `i18n.activate(lang)`). Templates write interface strings as
-`{{ _("...", name=value) }}`: a `common.Message`, whose text is trusted like the template's own
+`{{ _("...", name=value) }}`: a `common.PageText`, whose text is trusted like the template's own
 (Markdown, or HTML inside raw HTML blocks: there `{{ _("...")|html }}`) and whose values are
 escaped for where it stands; in an attribute value, `|attr_text`. Catalogue text is an
 `i18n.Text`: `{{ value }}` (Markdown) and `|text` (raw HTML) mark an English fallback with
@@ -79,7 +79,7 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals["_"] = c.message
+    env.globals["_"] = c.page_text
     env.filters["html"] = c.html_escape
     env.filters["text"] = c.html_text
     env.filters["attr_text"] = c.attr_text

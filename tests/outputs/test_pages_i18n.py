@@ -214,7 +214,7 @@ def test_placeholders_in_latvian(looked_up: set[str], fixture_catalogue: Catalog
 
 
 def test_message_escapes_its_values_for_where_it_is_shown() -> None:
-    msg = common.Message("Apply for **{title}** <em>now</em>", title=HOSTILE)
+    msg = common.PageText("Apply for **{title}** <em>now</em>", title=HOSTILE)
     md = str(common.md_escape(msg))
     assert md.startswith("Apply for **") and "<em>now</em>" in md
     assert "<script>" not in md and "\\*bold\\*" in md
