@@ -10,9 +10,12 @@ Steps (each failure stops the build and leaves the previous site untouched):
 4. run MkDocs with `strict: true` (link validation on: any warning fails); meanwhile the worker
    generates the ELM documents and the verifier runtime, which MkDocs would only copy, writes
    them and scans them for private key material (`published.py`);
-5. scan MkDocs' output for private key material, then move the published data files in;
-   meanwhile Pagefind indexes the pages for the site search (`search.py`);
-6. swap the new site in: rename the old output aside, rename the new one into place, delete
+5. scan MkDocs' output for private key material and index it for the site search (Pagefind,
+   `search.py`); meanwhile the other languages of alliance.yaml are built, two at a time, each
+   by MkDocs in a process of its own, indexed and scanned there (docs/adr/0008-languages.md);
+6. move the published data files and the other languages in, write each verify page's
+   service worker (`offline.py`);
+7. swap the new site in: rename the old output aside, rename the new one into place, delete
    the old one. Both renames stay on one file system (MkDocs builds the site in a temporary
    folder next to `--out`).
 """
@@ -21,14 +24,17 @@ from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -262,13 +268,16 @@ def check_translations(catalogue: Catalogue) -> None:
 
 
 def _build_language(
-    catalogue: Catalogue, lang: str, project: Path, *, scratch: Path, site: Path
-) -> int:
-    """The pages of one more language, built by MkDocs into `site/<lang>/`; their count.
+    catalogue: Catalogue, lang: str, project: Path, *, scratch: Path, out: Path
+) -> tuple[int, list[str]]:
+    """One more language: its pages built by MkDocs into `out/<lang>/`, indexed for the search
+    there (a Pagefind bundle of its own, `<lang>/pagefind/`) and scanned for private key
+    material; (its page count, the scan's findings).
 
     The language's tree holds its pages only: data files, the samples and the verifier's
     scripts are published once, at the root, and its pages link there (tree.py)."""
     tree, config_path = scratch / f"docs-{lang}", scratch / f"mkdocs-{lang}.yml"
+    site = out / lang
     with i18n.activate(lang):
         generated = generate_files(catalogue)
         write_tree(
@@ -279,14 +288,48 @@ def _build_language(
         )
         pages = sum(1 for p in generated if p.endswith(".md"))
         del generated
-        _write_mkdocs_config(
-            project, catalogue, tree=tree, site=site / lang, config_path=config_path
-        )
+        _write_mkdocs_config(project, catalogue, tree=tree, site=site, config_path=config_path)
     try:
         run_mkdocs(config_path)
     finally:
         shutil.rmtree(tree, ignore_errors=True)
-    return pages
+    leaks = start_scan(site, workers=1).result()
+    start_search_index(site).result()
+    return pages, leaks
+
+
+# What the processes that build the other languages read (set before they are forked).
+_LANGUAGE_JOB: dict[str, Any] = {}
+
+
+def _language_job(lang: str) -> tuple[int, list[str]]:
+    job = _LANGUAGE_JOB
+    return _build_language(
+        job["catalogue"], lang, job["project"], scratch=job["scratch"], out=job["out"]
+    )
+
+
+def _build_languages(
+    catalogue: Catalogue, langs: list[str], project: Path, *, scratch: Path, out: Path
+) -> tuple[int, list[str]]:
+    """The other languages (`_build_language`), two at a time, each in a process of its own:
+    a fork of this one (it starts with the catalogue, nothing is copied), whose memory goes back
+    to the system when it ends (MkDocs keeps every page of a run in memory, and this process's
+    memory would only grow from language to language); (their page count, scan findings)."""
+    if "fork" not in multiprocessing.get_all_start_methods() or len(langs) == 1:
+        done = [
+            _build_language(catalogue, lang, project, scratch=scratch, out=out) for lang in langs
+        ]
+    else:
+        _LANGUAGE_JOB.update(catalogue=catalogue, project=project, scratch=scratch, out=out)
+        try:
+            workers = max(1, min(len(langs), os.cpu_count() or 1, 2))
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                done = list(pool.map(_language_job, langs))
+        finally:
+            _LANGUAGE_JOB.clear()
+    return sum(pages for pages, _ in done), [leak for _, leaks in done for leak in leaks]
 
 
 def build_catalogue_site(
@@ -302,7 +345,7 @@ def build_catalogue_site(
     out = _prepare_out(out)
     result = BuildResult(out=out)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
-    site, data_dir = work / "site", work / "data"
+    site, data_dir, languages = work / "site", work / "data", work / "languages"
     scratch = _scratch_folder(catalogue) or work
     tree, config_path = scratch / "docs", scratch / "mkdocs.yml"
     gc_was_enabled = gc.isenabled()
@@ -351,43 +394,50 @@ def build_catalogue_site(
         t2 = time.perf_counter()
         report(f"Generated {result.pages} pages; running MkDocs (strict).")
         _run_mkdocs(config_path, worker)
-        for lang in _other_languages(catalogue):
-            report(f"Building the pages in {lang}.")
-            result.pages += _build_language(catalogue, lang, project, scratch=scratch, site=site)
-        t3 = time.perf_counter()
-        gc.unfreeze()
-        frozen = False
         scan = start_scan(site)  # MkDocs' output (the worker scanned the data files)
         # The scan has listed the pages: the search index is written next to them meanwhile
         # (Pagefind reads only the HTML pages, which are all there now).
         search = start_search_index(site)
+        # The other languages are built beside the site, each indexed and scanned on its own
+        # (one Pagefind over every language would hold them all in memory at once), and move
+        # in afterwards.
+        others = _other_languages(catalogue)
+        language_leaks: list[str] = []
+        if others:
+            report(f"Building the pages in {', '.join(others)}.")
+            pages, language_leaks = _build_languages(
+                catalogue, others, project, scratch=scratch, out=languages
+            )
+            result.pages += pages
+        t3 = time.perf_counter()
+        gc.unfreeze()
+        frozen = False
         # MkDocs is done with the build tree: delete it while the output is scanned (the
-        # deletions are system calls, which let the scan run meanwhile). The thread starts
-        # after the scan's worker processes were forked.
+        # deletions are system calls, which let the scan run meanwhile).
         cleaner = _delete_in_background(tree)
         data = worker.result()
         check_no_clash(data.paths, generated=generated_paths, handwritten=handwritten)
         # The scan has listed MkDocs' output already: the data files, scanned by the worker,
         # can move in meanwhile (nothing is published before both scans are clean).
         place(data_dir, data.paths, site)
+        search.result()
+        for lang in others:
+            os.replace(languages / lang, site / lang)
         # Each verify page's service worker lists the built files themselves (offline.py).
         for lang in catalogue.alliance.languages:
             prefix = "" if lang == i18n.DEFAULT_LANGUAGE else f"{lang}/"
             write_service_worker(site, f"{prefix}verify/")
-        _refuse_leaks([*data.leaks, *scan.result()])
+        _refuse_leaks([*data.leaks, *scan.result(), *language_leaks])
         result.files = len(generated_paths) + len(data.paths)
         t4 = time.perf_counter()
-        search.result()
-        t5 = time.perf_counter()
         swap_into_place(site, out)
         result.seconds = {
             "generate": t1 - t0,
             "write": t2 - t1,
-            "mkdocs": t3 - t2,
+            "mkdocs (all languages)": t3 - t2,
             "worker (in parallel)": data.seconds,
-            "scan and move": t4 - t3,
-            "search index": t5 - t4,
-            "swap": time.perf_counter() - t5,
+            "scan, index and move": t4 - t3,
+            "swap": time.perf_counter() - t4,
         }
         return result
     finally:

@@ -13,31 +13,8 @@
 (function () {
   "use strict";
 
-  // Interface strings in the page's language (the same contract as assets/verifier/i18n.mjs):
-  // the msgid is the English text, {name} placeholders are filled from params, and the page's
-  // <script type="application/json" id="cs-strings"> holds the translations (msgid ->
-  // translation); a msgid missing there is shown in English.
-  var strings = null;
-  function t(msgid, params) {
-    if (strings === null) {
-      strings = {};
-      var node = document.getElementById("cs-strings");
-      if (node) {
-        try {
-          var parsed = JSON.parse(node.textContent || "{}");
-          if (parsed && typeof parsed === "object") strings = parsed;
-        } catch (e) {
-          strings = {};
-        }
-      }
-    }
-    var text = Object.prototype.hasOwnProperty.call(strings, msgid) ? strings[msgid] : msgid;
-    return String(text).replace(/\{(\w+)\}/g, function (whole, name) {
-      return params && Object.prototype.hasOwnProperty.call(params, name)
-        ? String(params[name])
-        : whole;
-    });
-  }
+  // Interface strings in the page's language (assets/javascripts/strings.js).
+  var t = window.credsiteT;
 
   var SOON_DAYS = 92; // "starting in the next 3 months"
   var PAGE = 25; // offers rendered at once (a screenful or two: cheap to lay out)
