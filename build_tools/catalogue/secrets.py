@@ -96,9 +96,11 @@ _B64_DER = re.compile(
     rb"(?:(?:[ \t]*\r?\n[ \t]*|\\r\\n|\\n)[A-Za-z0-9+/_-]{4,})*={0,2}"
 )
 _HEX_DER = re.compile(rb"(?<![0-9A-Fa-f])30[0-9A-Fa-f]{60,}(?![0-9A-Fa-f])")
-_HEX_SEED = re.compile(
-    rb"(?i)(?<![\w.-])([\w.-]*(?:private|secret|seed|key)[\w.-]*)[\"']?\s*[:=]\s*[\"']?"
-    rb"(?:0x)?([0-9a-f]{64})(?![0-9a-f])"
+# A 64-digit hex value, then (before it) the name it is given: looking for the rare hex run first
+# keeps the scan linear in practice (a name pattern tried at every byte is not).
+_HEX_64 = re.compile(rb"(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}(?![0-9A-Fa-f])")
+_HEX_SEED_NAME = re.compile(
+    rb"(?i)(?<![\w.-])([\w.-]*(?:private|secret|seed|key)[\w.-]*)[\"']?\s*[:=]\s*[\"']?(?:0x)?\Z"
 )
 _KTY = re.compile(rb"""kty\s*["']?\s*[:=]\s*["']?\s*(?:EC|OKP|RSA|oct)\b""")
 _JWK_PRIVATE = re.compile(
@@ -224,12 +226,13 @@ def _text_hits(data: bytes, suffix: str) -> Iterator[tuple[int, str, tuple[str, 
             found = _der_key(bytes.fromhex(match.group(0).decode("ascii")))
             if found is not None:
                 yield match.start(), found[0] + " (hex)", found[1]
-    for match in _HEX_SEED.finditer(data):
-        if b"pub" not in match.group(1).lower():
+    for match in _HEX_64.finditer(data):
+        named = _HEX_SEED_NAME.search(data, max(0, match.start() - 200), match.start())
+        if named and b"pub" not in named.group(1).lower():
             yield (
-                match.start(2),
+                match.start(),
                 "32-byte private key or seed (hex)",
-                _seed_thumbprints(bytes.fromhex(match.group(2).decode("ascii"))),
+                _seed_thumbprints(bytes.fromhex(match.group(0).decode("ascii"))),
             )
     if b"kty" in data:
         yield from _jwk_hits(data, suffix)

@@ -330,7 +330,10 @@ def mkdocs_config(
         theme["custom_dir"] = str((project / custom).resolve())
     theme["language"] = lang
     config["theme"] = theme
-    config["hooks"] = [str((project / h).resolve()) for h in config.get("hooks") or []]
+    config["hooks"] = [
+        *(str((project / h).resolve()) for h in config.get("hooks") or []),
+        str(Path(__file__).with_name("theme_i18n.py")),
+    ]
     if "nav" in config:
         config["nav"] = _translated_nav(config["nav"])
     extra = dict(config.get("extra") or {})
