@@ -36,12 +36,10 @@ def offers_complete(catalogue: Catalogue, lang: str) -> int:
 
 
 def render_translations_summary(catalogue: Catalogue) -> str:
-    """The Markdown table of the summary (in English: the maintainers' page is English)."""
+    """The summary as a Markdown list, one language an item (in English: the maintainers' page
+    is English; a list rather than a table, which would not fit a phone's width)."""
     total = len(catalogue.offers)
-    rows = [
-        "| Language | Offers with title and description | Interface strings | Reviewed by |",
-        "| --- | --- | --- | --- |",
-    ]
+    items = []
     for lang in catalogue.alliance.languages:
         name = Locale.parse(lang).get_display_name("en") or lang
         done, strings = completeness(lang)
@@ -52,12 +50,13 @@ def render_translations_summary(catalogue: Catalogue) -> str:
             who = str(entry.get("reviewed_by") or "").strip()
             when = str(entry.get("date") or "").strip()
             review = (
-                f"{who}{f', {when}' if when else ''}"
+                f"reviewed by {who}{f', {when}' if when else ''}"
                 if who
                 else "not yet reviewed by a native speaker"
             )
-        rows.append(
-            f"| {md_escape(name)} (`{lang}`) | {offers_complete(catalogue, lang)} of {total} "
-            f"| {done} of {strings} | {md_escape(review)} |"
+        items.append(
+            f"- **{md_escape(name)}** (`{lang}`): {offers_complete(catalogue, lang)} of {total} "
+            f"offers with title and description in it; {done} of {strings} interface strings "
+            f"translated; {md_escape(review)}."
         )
-    return "\n".join(rows) + "\n"
+    return "\n".join(items) + "\n"

@@ -433,6 +433,10 @@ def test_pages_in_another_language_speak_it(built: Path) -> None:
     guide = (built / "lv" / "maintainers" / "index.html").read_text("utf-8")
     assert lv["This page is available in English only."] in guide
     assert 'data-pagefind-body lang="en"' in guide
+    # Its translations summary: per language, offers written in it and who reviewed it.
+    summary = (built / "maintainers" / "index.html").read_text("utf-8")
+    assert "<strong>Latvian</strong> (<code>lv</code>)" in summary
+    assert "not yet reviewed by a native speaker" in summary
 
 
 def test_a_missing_translation_stops_the_build_with_its_file_and_msgid(
