@@ -88,7 +88,10 @@ def test_a_report_in_latvian_keeps_its_codes() -> None:
 
     data, status = load_registry(str(ROOT / "catalogue"), allow_network=False)
     report = verify(
-        sample.read_bytes(), Registry.from_json(data, status_lists=status), crypto=CPythonCrypto()
+        sample.read_bytes(),
+        Registry.from_json(data, status_lists=status),
+        now=NOW,
+        crypto=CPythonCrypto(),
     )
     english, latvian = report.to_dict(), report.to_dict(table)
     assert [c["code"] for c in english["checks"]] == [c["code"] for c in latvian["checks"]]

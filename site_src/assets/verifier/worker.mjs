@@ -286,7 +286,7 @@ async function start(options) {
       async (err) => {
         // The standard start, unless a runtime file itself is bad (reported as such below).
         await coreChecked;
-        fallback = `snapshot not usable: ${err && err.message ? err.message.split("\n")[0] : err}`;
+        fallback = `snapshot not usable: ${err && err.message ? err.message.split("\n")[0] : err}${err && err.detail ? ` (${String(err.detail).split("\n")[0]})` : ""}`;
         marks.snapshotFailed = performance.now() - t0;
         const archive = download(manifest.archive);
         return { instance: await boot(null), archive: await archive, stored: false };
