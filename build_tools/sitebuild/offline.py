@@ -126,7 +126,8 @@ def render_service_worker(site: Path, page: str = PAGE) -> bytes | None:
     code = _CODE.read_bytes()
     build_id = hashlib.sha256(listing.encode() + b"\0" + code).hexdigest()[:20]
     root = "../" * page.count("/")
-    config = {"id": build_id, "root": root, "files": hashes, "fresh": fresh}
+    key = "" if page == PAGE else page.split("/", 1)[0] + "-"  # "lv/verify/" -> "lv-"
+    config = {"id": build_id, "key": key, "root": root, "files": hashes, "fresh": fresh}
     head = "const BUILD = " + json.dumps(config, indent=1, sort_keys=True) + ";\n\n"
     return head.encode() + code
 

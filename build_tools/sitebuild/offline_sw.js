@@ -18,8 +18,12 @@
 //   - anything else (other pages, search): not touched, as if there were no service worker.
 // Nothing is ever sent anywhere but to this site. See docs/adr/0009-start-up-snapshot-and-offline.md.
 
-const CACHE_PREFIX = "credsite-verify-";
+// One cache per build of each language's verify page ("credsite-verify-<id>" for the default
+// language, "credsite-verify-lv-<id>" for another): a worker replaces only its own page's
+// older caches, never another language's.
+const CACHE_PREFIX = "credsite-verify-" + BUILD.key;
 const CACHE = CACHE_PREFIX + BUILD.id;
+const ours = (name) => name.startsWith(CACHE_PREFIX) && /^[0-9a-f]{20}$/.test(name.slice(CACHE_PREFIX.length));
 const LIST_KEY = "credsite-build.json"; // stored in each cache: {files} of its build
 const SITE_ROOT = new URL(BUILD.root, self.location.href); // the site root, from this folder
 const FRESH_TIMEOUT_MS = 6000;
@@ -52,7 +56,7 @@ async function stamped(response) {
 async function previousCopies() {
   const out = [];
   for (const name of await caches.keys()) {
-    if (!name.startsWith(CACHE_PREFIX) || name === CACHE) continue;
+    if (!ours(name) || name === CACHE) continue;
     const cache = await caches.open(name);
     const list = await cache.match(listKey());
     if (!list) continue;
@@ -88,7 +92,7 @@ async function install() {
 
 async function activate() {
   for (const name of await caches.keys()) {
-    if (name.startsWith(CACHE_PREFIX) && name !== CACHE) await caches.delete(name);
+    if (ours(name) && name !== CACHE) await caches.delete(name);
   }
   await self.clients.claim();
 }

@@ -89,3 +89,28 @@ def test_sw_lists_each_file_by_hash_and_a_new_registry_gives_a_new_build_id(
 def test_no_verify_page_no_service_worker(tmp_path: Path) -> None:
     assert write_service_worker(tmp_path) is None
     assert not (tmp_path / "verify" / "sw.js").exists()
+
+
+def test_another_language_has_its_own_worker_beside_its_page(tmp_path: Path) -> None:
+    """A worker serves only pages under its folder: `lv/verify/` gets its own, storing its
+    page and the runtime shared at the root, in caches of its own name."""
+    site = _site(tmp_path)
+    lv_page = PAGE.replace('href="../', 'href="../../').replace('src="../', 'src="../../')
+    (site / "lv" / "verify").mkdir(parents=True)
+    (site / "lv" / "verify" / "index.html").write_text(lv_page, "utf-8")
+    (site / "lv" / "verify" / "worker.mjs").write_text(
+        "import '../../assets/verifier/worker.mjs';", "utf-8"
+    )
+    paths, _ = offline_files(site, "lv/verify/")
+    assert "lv/verify/" in paths and "lv/verify/worker.mjs" in paths
+    assert "verify/" not in paths and "verify/runtime/pyodide.asm.wasm" in paths
+    assert "assets/verifier/app.mjs" in paths
+    write_service_worker(site, "verify/")
+    write_service_worker(site, "lv/verify/")
+    config = {}
+    for page in ("verify/", "lv/verify/"):
+        text = (site / page / "sw.js").read_text("utf-8")
+        config[page] = json.loads(text[len("const BUILD = ") : text.index(";\n")])
+    assert config["verify/"]["key"] == "" and config["verify/"]["root"] == "../"
+    assert config["lv/verify/"]["key"] == "lv-" and config["lv/verify/"]["root"] == "../../"
+    assert config["verify/"]["id"] != config["lv/verify/"]["id"]

@@ -76,7 +76,9 @@ def _wait_for_service_worker(page: Any, build_id: str) -> None:
             """async () => {
                 const reg = await navigator.serviceWorker.getRegistration();
                 return {
-                    active: Boolean(reg && reg.active && reg.active.state === 'activated'),
+                    // the newest worker is the active one: none installing or waiting
+                    active: Boolean(reg && reg.active && reg.active.state === 'activated'
+                                    && !reg.waiting && !reg.installing),
                     controlled: Boolean(navigator.serviceWorker.controller),
                     keys: await caches.keys(),
                 };
@@ -157,8 +159,32 @@ def test_offline_after_one_visit_then_a_new_build_is_picked_up(
         [result] = wait_results(page, 1)
         assert result["verdict"] == "valid"
         assert RENAMED in result["text"]
+        # Meanwhile the browser found the new build's worker; it installs (its cache filled)
+        # and waits for this page to close.
+        deadline = time.monotonic() + 120
+        while f"credsite-verify-{second_id}" not in page.evaluate(
+            "async () => await caches.keys()"
+        ):
+            assert time.monotonic() < deadline, "the new build's worker did not install"
+            page.wait_for_timeout(250)
         page.close()
 
+        # Once no verify page is open, the waiting worker of the new build takes over (seen
+        # from a page outside its scope, which it does not control).
+        outside = context.new_page()
+        outside.goto(rebuildable.base)
+        deadline = time.monotonic() + 120
+        while not outside.evaluate(
+            """async (scope) => {
+                const reg = await navigator.serviceWorker.getRegistration(scope);
+                return Boolean(reg && reg.active && !reg.waiting && !reg.installing
+                               && reg.active.state === "activated");
+            }""",
+            rebuildable.base + "verify/",
+        ):
+            assert time.monotonic() < deadline, "the new build's worker never took over"
+            outside.wait_for_timeout(250)
+        outside.close()
         # The visit after: the new build's service worker, the old build's cache gone.
         page = context.new_page()
         open_verifier(page, rebuildable.base + "verify/")
