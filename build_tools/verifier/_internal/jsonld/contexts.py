@@ -81,6 +81,47 @@ CONTEXTS: dict[str, tuple[str, str]] = {
         "jff-vc-edu-plugfest-1-context.json",
         "3bc63c2ac768b6c3ae9a1beeb2564b3156b47c4a3ffae1ae49b553d3664f2749",
     ),
+    "https://w3id.org/security/v1": (
+        "security-v1.jsonld",
+        "abaf97e107d1925503c433dcaf3ffd2831697cacc1ed2a293e1bc8030d5bcb47",
+    ),
+    "https://w3id.org/security/v2": (
+        "security-v2.jsonld",
+        "611bd81151d5efe53ec9aed78f5a813e577287bc9451ee26d6879b1b8b46bc3b",
+    ),
+    "https://w3id.org/security/suites/ed25519-2018/v1": (
+        "ed25519-2018-v1.jsonld",
+        "166c6abb9e08176cee5f6c87c9c1bbfefa5717da391bcac525e5437f93eab809",
+    ),
+    "https://w3id.org/vc-revocation-list-2020/v1": (
+        "revocation-list-2020-v1.jsonld",
+        "9fe1e5bd6d2f709e4628947c86455f2d97204e07ed7b7ae51d559e35e5238e9d",
+    ),
+    "https://www.w3.org/2018/credentials/examples/v1": (
+        "credentials-examples-v1.jsonld",
+        "73bebae22e70ebb4466ac2e1f3e3b35c43436217623b51ff3e1b567e1aff4ba2",
+    ),
+    # Imported by credentials/examples/v1 (its second @context entry).
+    "https://www.w3.org/ns/odrl.jsonld": (
+        "odrl.jsonld",
+        "a83cb98005bce546531131d4042318d8267aff71b1451f53cc926587fcef42c6",
+    ),
+    "https://w3id.org/citizenship/v1": (
+        "citizenship-v1.jsonld",
+        "4caf8d4d3a6a175f5e5ba6b91dc1fdd88a050630930a6478d8e4cb765c565f40",
+    ),
+    "https://w3id.org/citizenship/v2": (
+        "citizenship-v2.jsonld",
+        "2241bdc574b37395311997b93bee26c8ab2672e5da62de5f2c1d564a00eae959",
+    ),
+    "https://w3id.org/citizenship/v3": (
+        "citizenship-v3.jsonld",
+        "5a4855907ef40afdb50a51af131d7a883c62e891478ebbb81f5ecb9a5a9b99d7",
+    ),
+    "https://w3id.org/citizenship/v4rc1": (
+        "citizenship-v4rc1.jsonld",
+        "a89b0bc00b1848ac3dfdf956c7dd5de8567e755351c07ec6a1c2b4a08b67953b",
+    ),
     # ELM 3.2 EDC application profile context, as served at this URL.
     "http://data.europa.eu/snb/model/context/edc-ap": (
         "edc-ap-context.v3.2.jsonld",
