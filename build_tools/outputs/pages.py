@@ -174,6 +174,47 @@ def _a(href: str, text: str) -> Markup:
     return Markup(f'<a href="{c.html_escape(target)}"{c.lang_attr(text)}>{c.html_escape(text)}</a>')
 
 
+def _qa_fact(offer: Offer, qa: Any, issuers: list[Issuer]) -> Markup:
+    """The key fact "Type of quality assurance": type, agency, and whose it is."""
+    qa_html = c.html_escape(c.qa_label(qa.type))
+    agency = i18n.text(qa.agency)
+    if agency:
+        qa_html = c.fmt_html(
+            _("{type}, by {agency}"),
+            type=qa_html,
+            agency=_a(qa.agency_url, agency) if qa.agency_url else agency,
+        )
+    if offer.quality_assurance is None and issuers:
+        qa_html = c.fmt_html(
+            _("{type} (quality assurance of {university})"),
+            type=qa_html,
+            university=issuers[0].name,
+        )
+    return qa_html
+
+
+def _stack_fact(catalogue: Catalogue, offer: Offer, page: str) -> Markup:
+    """The key fact "Integration/stackability", with links to the offer's pathways."""
+    if offer.stackability.integration == "stackable":
+        links = [
+            _a(c.relative_url(page, c.pathway_url(p.id)), i18n.text(p.title))
+            for p in catalogue.pathways_of(offer.id)
+        ]
+        if links:
+            stack = c.fmt_html(
+                _("Stackable: counts towards {pathways}"),
+                pathways=Markup(", ").join(links),
+            )
+        else:
+            stack = c.html_escape(_("Stackable: counts towards a larger credential"))
+    else:
+        stack = c.html_escape(_("Standalone: a micro-credential of its own"))
+    note = i18n.text(offer.stackability.note)
+    if note:
+        stack = Markup(f"{stack}. {c.html_text(note)}")
+    return stack
+
+
 def _key_facts(catalogue: Catalogue, offer: Offer) -> list[Fact]:
     page = c.offer_url(offer.id)
     e = c.html_escape
@@ -199,41 +240,8 @@ def _key_facts(catalogue: Catalogue, offer: Offer) -> list[Fact]:
     if scale:
         assessment += Markup(" (") + t(scale) + Markup(")")
 
-    if qa is not None:
-        qa_html = e(c.qa_label(qa.type))
-        agency = i18n.text(qa.agency)
-        if agency:
-            qa_html = c.fmt_html(
-                _("{type}, by {agency}"),
-                type=qa_html,
-                agency=_a(qa.agency_url, agency) if qa.agency_url else agency,
-            )
-        if offer.quality_assurance is None and issuers:
-            qa_html = c.fmt_html(
-                _("{type} (quality assurance of {university})"),
-                type=qa_html,
-                university=issuers[0].name,
-            )
-    else:
-        qa_html = e(not_stated)
-
-    pathways = catalogue.pathways_of(offer.id)
-    if offer.stackability.integration == "stackable":
-        links = [
-            _a(c.relative_url(page, c.pathway_url(p.id)), i18n.text(p.title)) for p in pathways
-        ]
-        if links:
-            stack = c.fmt_html(
-                _("Stackable: counts towards {pathways}"),
-                pathways=Markup(", ").join(links),
-            )
-        else:
-            stack = e(_("Stackable: counts towards a larger credential"))
-    else:
-        stack = e(_("Standalone: a micro-credential of its own"))
-    note = i18n.text(offer.stackability.note)
-    if note:
-        stack = Markup(f"{stack}. {t(note)}")
+    qa_html = _qa_fact(offer, qa, issuers) if qa is not None else e(not_stated)
+    stack = _stack_fact(catalogue, offer, page)
 
     prereq_parts: list[Markup] = []
     prerequisites = i18n.text(offer.prerequisites)

@@ -316,6 +316,8 @@ def _build_languages(
     a fork of this one (it starts with the catalogue, nothing is copied), whose memory goes back
     to the system when it ends (MkDocs keeps every page of a run in memory, and this process's
     memory would only grow from language to language); (their page count, scan findings)."""
+    if not langs:
+        return 0, []
     if "fork" not in multiprocessing.get_all_start_methods() or len(langs) == 1:
         done = [
             _build_language(catalogue, lang, project, scratch=scratch, out=out) for lang in langs
@@ -330,6 +332,42 @@ def _build_languages(
         finally:
             _LANGUAGE_JOB.clear()
     return sum(pages for pages, _ in done), [leak for _, leaks in done for leak in leaks]
+
+
+def _start_worker(
+    catalogue: Catalogue, *, tree: Path, folder: Path
+) -> tuple[BuildWorker, list[str], list[str]]:
+    """The worker, with the offers whose pages it writes; (worker, this process's offers, the
+    worker's page paths). Every other offer page is written by the worker, which then goes on
+    to the published data files while MkDocs runs (published.py). This process renders the
+    other offer pages, the index pages and the linked data files (a larger share for the
+    worker measured no better at 1,000 offers)."""
+    offer_ids = list(catalogue.offers)
+    theirs = offer_ids[1::2]
+    worker = BuildWorker(catalogue, offer_ids=theirs, tree=tree, folder=folder)
+    return worker, offer_ids[::2], [offer_page_path(oid) for oid in theirs]
+
+
+def _freeze_for_mkdocs(gc_was_enabled: bool) -> bool:
+    """What is alive now (the catalogue, the modules) stays alive through MkDocs: keep it out
+    of the collector's way, so that MkDocs' collections cost what they cost in a plain
+    `mkdocs build` (measured: about 0.6 s of CPU at 1,000 offers). Generation leaves hardly
+    any garbage in cycles (a few hundred objects at 1,000 offers), so no collection first:
+    they are collected after MkDocs, when the objects are unfrozen. True (frozen)."""
+    gc.freeze()
+    if gc_was_enabled:
+        gc.enable()
+    return True
+
+
+def _move_languages_in(catalogue: Catalogue, languages: Path, site: Path) -> None:
+    """Move the other languages' folders into the site, then write each verify page's service
+    worker, which lists the built files themselves (offline.py)."""
+    for lang in _other_languages(catalogue):
+        os.replace(languages / lang, site / lang)
+    for lang in catalogue.alliance.languages:
+        prefix = "" if lang == i18n.DEFAULT_LANGUAGE else f"{lang}/"
+        write_service_worker(site, f"{prefix}verify/")
 
 
 def build_catalogue_site(
@@ -360,15 +398,8 @@ def build_catalogue_site(
         # collector would scan them again and again (measured: a third of the time at 5,000
         # offers), and it finds no cycles here.
         gc.disable()
-        # Every other offer page is written by the worker, which then goes on to the published
-        # data files while MkDocs runs (published.py). This process renders the other offer
-        # pages, the index pages and the linked data files (a larger share for the worker
-        # measured no better at 1,000 offers).
-        offer_ids = list(catalogue.offers)
-        theirs = offer_ids[1::2]
-        worker = BuildWorker(catalogue, offer_ids=theirs, tree=tree, folder=data_dir)
-        their_pages = [offer_page_path(oid) for oid in theirs]
-        generated, blocks = _generate(catalogue, offer_ids[::2], their_pages)
+        worker, mine, their_pages = _start_worker(catalogue, tree=tree, folder=data_dir)
+        generated, blocks = _generate(catalogue, mine, their_pages)
         t1 = time.perf_counter()
         handwritten = write_tree(
             tree,
@@ -381,15 +412,7 @@ def build_catalogue_site(
         result.pages = sum(1 for p in generated if p.endswith(".md")) + len(their_pages)
         generated_paths = [*generated, *their_pages]
         del generated, blocks  # written: free the memory before MkDocs needs its own
-        # What is alive now (the catalogue, the modules) stays alive through MkDocs: keep it out
-        # of the collector's way, so that MkDocs' collections cost what they cost in a plain
-        # `mkdocs build` (measured: about 0.6 s of CPU at 1,000 offers). Generation leaves
-        # hardly any garbage in cycles (a few hundred objects at 1,000 offers), so no collection
-        # first: they are collected after MkDocs, when the objects are unfrozen.
-        gc.freeze()
-        frozen = True
-        if gc_was_enabled:
-            gc.enable()
+        frozen = _freeze_for_mkdocs(gc_was_enabled)
         worker.pages_written()
         t2 = time.perf_counter()
         report(f"Generated {result.pages} pages; running MkDocs (strict).")
@@ -402,13 +425,12 @@ def build_catalogue_site(
         # (one Pagefind over every language would hold them all in memory at once), and move
         # in afterwards.
         others = _other_languages(catalogue)
-        language_leaks: list[str] = []
         if others:
             report(f"Building the pages in {', '.join(others)}.")
-            pages, language_leaks = _build_languages(
-                catalogue, others, project, scratch=scratch, out=languages
-            )
-            result.pages += pages
+        pages, language_leaks = _build_languages(
+            catalogue, others, project, scratch=scratch, out=languages
+        )
+        result.pages += pages
         t3 = time.perf_counter()
         gc.unfreeze()
         frozen = False
@@ -421,12 +443,7 @@ def build_catalogue_site(
         # can move in meanwhile (nothing is published before both scans are clean).
         place(data_dir, data.paths, site)
         search.result()
-        for lang in others:
-            os.replace(languages / lang, site / lang)
-        # Each verify page's service worker lists the built files themselves (offline.py).
-        for lang in catalogue.alliance.languages:
-            prefix = "" if lang == i18n.DEFAULT_LANGUAGE else f"{lang}/"
-            write_service_worker(site, f"{prefix}verify/")
+        _move_languages_in(catalogue, languages, site)
         _refuse_leaks([*data.leaks, *scan.result(), *language_leaks])
         result.files = len(generated_paths) + len(data.paths)
         t4 = time.perf_counter()
