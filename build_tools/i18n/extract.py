@@ -11,6 +11,7 @@ Where strings come from:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from collections.abc import Iterator
@@ -94,6 +95,15 @@ def _visible(dirname: str) -> bool:
 def extract(project: Path = PROJECT) -> Catalog:
     """A fresh template catalogue of every interface string in `project`."""
     catalog = Catalog(project="credsite", fuzzy=False)
+    # Babel notes every f-string among a call's arguments; the verifier's calls carry their
+    # technical detail (English on purpose) as one. A message built at run time is caught by
+    # tests/verifier/test_messages_translatable.py instead.
+    with contextlib.redirect_stderr(io.StringIO()):
+        _extract_into(catalog, project)
+    return catalog
+
+
+def _extract_into(catalog: Catalog, project: Path) -> None:
     for folder, method_map in SOURCES:
         root = project / folder
         for filename, lineno, message, comments, _context in extract_from_dir(
@@ -109,13 +119,32 @@ def extract(project: Path = PROJECT) -> Catalog:
             if not message or not isinstance(message, str):
                 continue
             catalog.add(message, None, [(f"{folder}/{filename}", lineno)], auto_comments=comments)
-    return catalog
 
 
 def _pot_bytes(catalog: Catalog) -> bytes:
     buf = io.BytesIO()
     write_po(buf, catalog, width=100, omit_header=True, sort_output=False)
     return buf.getvalue()
+
+
+def _set_header(po: Catalog, lang: str) -> None:
+    """The file's header: what it is and where its rules are, without the template's
+    placeholders (translators are credited in reviews.yaml and the git history)."""
+    from babel import Locale
+
+    name = Locale.parse(lang).get_display_name("en") or lang
+    po.header_comment = (
+        f"# {name} translations of credsite's interface strings.\n"
+        "# How to correct or add one: docs/translating.md. Who reviewed them:\n"
+        "# build_tools/locale/reviews.yaml.\n"
+        "# This file is distributed under the same licence as credsite (EUPL-1.2)."
+    )
+    po.project = "credsite"
+    po.version = "0.1"
+    po.msgid_bugs_address = ""
+    po.last_translator = ""
+    po.language_team = name
+    po.revision_date = po.creation_date
 
 
 def update(langs: list[str], project: Path = PROJECT) -> list[str]:
@@ -135,6 +164,7 @@ def update(langs: list[str], project: Path = PROJECT) -> list[str]:
             po = Catalog(locale=lang, project="credsite", fuzzy=False)
         po.update(catalog, no_fuzzy_matching=False)
         po.obsolete.clear()
+        _set_header(po, lang)
         buf = io.BytesIO()
         write_po(buf, po, width=100, omit_header=False, sort_output=False)
         path.write_bytes(buf.getvalue())
