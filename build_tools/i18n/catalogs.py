@@ -24,7 +24,7 @@ LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 TEMPLATE = LOCALE_DIR / "messages.pot"
 
 # What a translation must keep exactly as the msgid has it.
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")  # every replacement field, attribute access too
 _TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
 _LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
 _CODE = re.compile(r"`[^`]+`")

@@ -111,6 +111,7 @@ def locale_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     pot.add("It is <strong>stackable</strong>.", locations=[("y.j2", 2)])
     pot.add("[Browse](offers/index.md) now.", locations=[("site_src/index.md", 25)])
     pot.add("Missing one", locations=[("z.py", 9)])
+    pot.add("From {issuer}.", locations=[("w.py", 3)])
     buf = io.BytesIO()
     write_po(buf, pot)
     (tmp_path / "messages.pot").write_bytes(buf.getvalue())
@@ -119,6 +120,7 @@ def locale_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     po.add("{n} offers", "{skaits} piedāvājumi")
     po.add("It is <strong>stackable</strong>.", "Tas ir apvienojams.")
     po.add("[Browse](offers/index.md) now.", "[Pārlūkot](offers/) tagad.")
+    po.add("From {issuer}.", "No {issuer.__class__}.")  # a field that reads an attribute
     buf = io.BytesIO()
     write_po(buf, po)
     (tmp_path / "lv.po").write_bytes(buf.getvalue())
@@ -139,9 +141,10 @@ def test_check_names_file_line_msgid_and_where_it_is_used(locale_dir: Path) -> N
     assert "must keep the same HTML tags" in text
     assert "must keep the same link targets" in text
     assert "no translation catalogue for the language 'sv'" in text
+    assert "'From {issuer}.' must keep the same {placeholders}" in text
     located = [p for p in catalogs.check(["lv"]) if "placeholders" in p.message]
     assert located and located[0].file == "build_tools/locale/lv.po" and located[0].line > 0
-    assert catalogs.completeness("lv") == (4, 5)
+    assert catalogs.completeness("lv") == (5, 6)
 
 
 def test_committed_template_lists_exactly_the_strings_of_the_sources() -> None:
