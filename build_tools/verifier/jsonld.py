@@ -8,7 +8,18 @@ relative IRIs refused; work bounded) are in the docstring of `_internal/jsonld/_
 from __future__ import annotations
 
 from ._internal.jsonld.compact import compact_form, first_difference
-from ._internal.jsonld.contexts import CONTEXTS, bundled_context, document_loader, is_bundled
+from ._internal.jsonld.contexts import (
+    CONTEXT_VERSIONS,
+    CONTEXTS,
+    MAX_CONTEXT_READINGS,
+    ContextVersion,
+    bundled_context,
+    document_loader,
+    is_bundled,
+    published,
+    readings,
+    under_version,
+)
 from ._internal.jsonld.expand import SENTINEL_BASE, expand_strict
 from ._internal.jsonld.limits import (
     LIMIT_CODES,
@@ -29,10 +40,12 @@ from ._internal.jsonld.urdna2015 import canonize, rdf_dataset
 
 __all__ = [
     "CONTEXTS",
+    "CONTEXT_VERSIONS",
     "LIMIT_CODES",
     "MAX_ARRAY_LENGTH",
     "MAX_BLANK_NODES",
     "MAX_CONTEXTS",
+    "MAX_CONTEXT_READINGS",
     "MAX_CONTEXT_TERMS",
     "MAX_OBJECTS",
     "MAX_QUADS",
@@ -40,6 +53,7 @@ __all__ = [
     "MAX_SAME_HASH_GROUP",
     "MAX_VALUES",
     "SENTINEL_BASE",
+    "ContextVersion",
     "JsonLdStrictError",
     "bundled_context",
     "canonize",
@@ -50,5 +64,8 @@ __all__ = [
     "expand_strict",
     "first_difference",
     "is_bundled",
+    "published",
     "rdf_dataset",
+    "readings",
+    "under_version",
 ]

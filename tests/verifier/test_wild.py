@@ -71,11 +71,12 @@ def _ctx(url: str, why: str = "the context is not bundled") -> NotYet:
 
 
 _OB_WHY = (
-    "the unversioned Open Badges context.json is not bundled: that one URL served at least two "
-    "different documents that real credentials were signed with (the Digital Credentials "
-    "Consortium's open-badges-context package keeps both: this file verifies with one, the "
-    "JFF Plugfest 3 one with the other, JFF Plugfest 2 with neither), and the loader serves "
-    "one document per URL (contexts/README.md, Not bundled)"
+    "signed against a document the unversioned Open Badges context.json served before the "
+    "Open Badges 3.0 final one; of that URL's documents only two are bundled as faithful "
+    "repository files (contexts/README.md), and this signature matches neither, so it is refused "
+    "with a message that names both causes, a change or an unknown version (ADR 0010). The "
+    "Digital Credentials Consortium's open-badges-context package keeps the document this file "
+    "verifies with, as a JavaScript object only"
 )
 _UNSIGNED_WHY = (
     "a VCDM 2.0 test-suite input: a template the suite completes and signs with the "
@@ -126,12 +127,13 @@ NOT_YET: dict[str, NotYet] = {
     "transmute/ed25519-2018-transmute.json": _ctx(_CTDL),
     "derived/transmute-digital-bazaar-tampered-name.json": _ctx(_CTDL),
     "derived/transmute-wrong-key.json": _ctx(_CTDL),
-    "jff-plugfest/signed_badge_example-p2.json": _ctx(_OB_CONTEXT, _OB_WHY),
-    "jff-plugfest/signed_badge_example-p3.json": _ctx(_OB_CONTEXT, _OB_WHY),
-    "derived/jff-p2-tampered-subject.json": _ctx(_OB_CONTEXT, _OB_WHY),
-    "derived/jff-p3-tampered-issuer-name.json": _ctx(_OB_CONTEXT, _OB_WHY),
-    "digitalbazaar/credential-legacy-obv3.json": _ctx(_OB_CONTEXT, _OB_WHY),
-    "derived/dcc-demo-tampered-achievement.json": _ctx(_OB_CONTEXT, _OB_WHY),
+    **{
+        p: NotYet(_I, "SIGNATURE_INVALID", f"any of 2 versions of {_OB_CONTEXT}", _OB_WHY)
+        for p in (
+            "jff-plugfest/signed_badge_example-p2.json",
+            "digitalbazaar/credential-legacy-obv3.json",
+        )
+    },
     "digitalbazaar/credential-2018.json": NotYet(
         _I,
         "JSONLD_RELATIVE_IRI",
@@ -377,6 +379,31 @@ def test_files_are_the_published_ones() -> None:
 
 def test_not_yet_names_only_corpus_files() -> None:
     assert set(NOT_YET) <= {e["path"] for e in MANIFEST}
+
+
+def test_ob_credential_names_the_context_version_it_verified_with() -> None:
+    entry = next(e for e in MANIFEST if e["path"] == "jff-plugfest/signed_badge_example-p3.json")
+    check = next(c for c in verify_wild(entry).checks if c.id.value == "signature")
+    assert check.code == "SIGNATURE_VALID"
+    assert f"{_OB_CONTEXT} read as 1EdTech/openbadges-specification" in check.detail
+    assert "@ 54f53ab" in check.detail
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "derived/jff-p3-tampered-issuer-name.json",
+        "derived/jff-p2-tampered-subject.json",
+        "derived/dcc-demo-tampered-achievement.json",
+    ],
+)
+def test_tampered_ob_credential_matches_no_version(path: str) -> None:
+    entry = next(e for e in MANIFEST if e["path"] == path)
+    report = verify_wild(entry)
+    check = next(c for c in report.checks if c.id.value == "signature")
+    assert report.verdict == Verdict.INVALID and check.code == "SIGNATURE_INVALID"
+    assert "changed after it was signed" in check.message
+    assert "this verifier does not know" in check.message
 
 
 def test_unknown_context_is_named_in_plain_words() -> None:

@@ -20,6 +20,7 @@ from ..registry import IssuerEntry, KeyEntry, OfferEntry, Registry
 from .dates import parse_datetime
 from .envelope import Envelope, JwsSignature
 from .facts import Facts
+from .jsonld.contexts import ContextVersion
 from .keys import ResolvedKey
 
 
@@ -67,6 +68,8 @@ class State:
     inputs: Inputs
     parsed: Parsed | None = None
     canonical_doc: str | None = None  # the JSON-LD stage's N-Quads (Data Integrity only)
+    # The versions of multi-version contexts that `canonical_doc` was read under (contexts.py).
+    canonical_reading: tuple[ContextVersion, ...] = ()
     signed: Signed | None = None
     trust: Trust = field(default_factory=Trust)
     unsigned: list[str] = field(default_factory=list)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...messages import msg
 from ...model import CheckId, CheckResult, Status
+from ..jsonld.contexts import ContextVersion, readings, under_version
 from ..jsonld.limits import LIMIT_CODES, JsonLdStrictError
 from ..jsonld.terms import check_terms
 from ..jsonld.urdna2015 import canonize
@@ -22,6 +25,23 @@ def explained(exc: JsonLdStrictError) -> str:
         "meaning and signature cannot be checked; ask the issuer.",
         url=url[:200],
     )
+
+
+def _canonize_some_reading(doc: dict[str, Any]) -> tuple[str, tuple[ContextVersion, ...]]:
+    """The canonical N-Quads of `doc` under the first reading of its multi-version contexts
+    that defines it (newest first; contexts.py), and that reading; the first reading's error
+    when none does. Which reading the signature was made under is the signature check's."""
+    first: JsonLdStrictError | None = None
+    for reading in readings(doc):
+        with under_version(doc, reading) as read:
+            try:
+                return canonize(read), reading
+            except JsonLdStrictError as exc:
+                if exc.code in LIMIT_CODES or exc.code == "JSONLD_UNKNOWN_CONTEXT":
+                    raise
+                first = first or exc
+    assert first is not None
+    raise first
 
 
 class JsonLdCheck:
@@ -43,7 +63,7 @@ class JsonLdCheck:
         try:
             if di:
                 unsecured = {k: v for k, v in st.doc.items() if k != "proof"}
-                st.canonical_doc = canonize(unsecured)
+                st.canonical_doc, st.canonical_reading = _canonize_some_reading(unsecured)
             else:
                 check_terms(st.doc)
         except JsonLdStrictError as exc:

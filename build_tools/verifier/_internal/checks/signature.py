@@ -16,6 +16,7 @@ from ..dates import numeric_date, parse_datetime
 from ..envelope import Envelope, check_data_model
 from ..errors import InputError
 from ..jsonld.compact import compact_form, first_difference
+from ..jsonld.contexts import ContextVersion, published, readings, under_version, versioned_urls
 from ..jsonld.limits import JsonLdStrictError
 from ..jsonld.urdna2015 import canonize
 from ..jwk import public_jwk
@@ -374,6 +375,43 @@ class SignatureCheck:
                 "The credential's proof is malformed.",
                 f"{len(proofs)} proofs",
             )
+        readings_ = readings(st.doc)
+        reading: tuple[ContextVersion, ...] = ()
+        if readings_ == [()]:
+            verified = await self._verify_proofs(st, proofs, purpose)
+        else:
+            verified, reading = await self._verify_under_readings(st, proofs, purpose, readings_)
+        extra = f"; {len(verified)} proofs" if len(verified) > 1 else ""
+        extra += "".join(f"; {v.url} read as {v.name}" for v in reading)
+        document, dates = st.doc, st.dates
+        if _signs_rdf_dataset(st.doc):
+            assert st.parsed is not None
+            with under_version(st.doc, reading) as doc:
+                document = published(_read_as_signed(doc))
+            try:  # the dates the format check parsed, again from what was signed
+                dates = check_data_model(document, presentation=st.parsed.envelope.kind == "vp")
+            except InputError as exc:
+                # The report still shows the data as signed, though the signature is refused.
+                st.parsed = replace(st.parsed, document=document)
+                raise KeyProblem(Status.FAIL, exc.code, exc.message, exc.detail) from exc
+            reshaped = first_difference(_unsecured(st.doc), _unsecured(document))
+            if reshaped is not None:
+                extra += f"; read as signed, the file differs {reshaped}"
+        key, suite_name, signing_time = verified[0]
+        st.signed = Signed(key, signing_time, document, dates)
+        return result(
+            self.id,
+            Status.PASS,
+            "SIGNATURE_VALID",
+            "The signature is intact: the content has not changed since it was signed.",
+            f"{suite_name} by {key.how} key {key.reference[:120]}{extra}",
+        )
+
+    async def _verify_proofs(
+        self, st: State, proofs: list[Any], purpose: str
+    ) -> list[tuple[ResolvedKey, str, datetime | None]]:
+        """Every proof, verified over `st.doc` and `st.canonical_doc`; the first problem."""
+        assert st.doc is not None
         # Data Integrity §4.5 "Verify Proof Sets and Chains": every proof must verify.
         verified: list[tuple[ResolvedKey, str, datetime | None]] = []
         problems: list[KeyProblem] = []
@@ -409,28 +447,53 @@ class SignatureCheck:
             raise failed[0]
         if problems:
             raise problems[0]
-        extra = f"; {len(verified)} proofs" if len(verified) > 1 else ""
-        document, dates = st.doc, st.dates
-        if _signs_rdf_dataset(st.doc):
-            assert st.parsed is not None
-            document = _read_as_signed(st.doc)
-            try:  # the dates the format check parsed, again from what was signed
-                dates = check_data_model(document, presentation=st.parsed.envelope.kind == "vp")
-            except InputError as exc:
-                # The report still shows the data as signed, though the signature is refused.
-                st.parsed = replace(st.parsed, document=document)
-                raise KeyProblem(Status.FAIL, exc.code, exc.message, exc.detail) from exc
-            reshaped = first_difference(_unsecured(st.doc), _unsecured(document))
-            if reshaped is not None:
-                extra += f"; read as signed, the file differs {reshaped}"
-        key, suite_name, signing_time = verified[0]
-        st.signed = Signed(key, signing_time, document, dates)
-        return result(
-            self.id,
-            Status.PASS,
-            "SIGNATURE_VALID",
-            "The signature is intact: the content has not changed since it was signed.",
-            f"{suite_name} by {key.how} key {key.reference[:120]}{extra}",
+        return verified
+
+    async def _verify_under_readings(
+        self,
+        st: State,
+        proofs: list[Any],
+        purpose: str,
+        readings_: list[tuple[ContextVersion, ...]],
+    ) -> tuple[list[tuple[ResolvedKey, str, datetime | None]], tuple[ContextVersion, ...]]:
+        """The proofs, verified over the document read under each version of its contexts that
+        have several (newest first; a reading whose data equals one already tried is skipped).
+        Valid when they verify under one; refused when the signature matches none (ADR 0010)."""
+        assert st.doc is not None and st.parsed is not None
+        parsed, original, original_canonical = st.parsed, st.doc, st.canonical_doc
+        tried: list[str] = []
+        for reading in readings_:
+            with under_version(original, reading) as doc:
+                canonical = (
+                    original_canonical
+                    if reading == st.canonical_reading
+                    else _canonical_or_none(doc)
+                )
+                if canonical is None or canonical in tried:
+                    continue
+                tried.append(canonical)
+                st.parsed, st.canonical_doc = replace(parsed, document=doc), canonical
+                try:
+                    return await self._verify_proofs(st, proofs, purpose), reading
+                except KeyProblem as exc:
+                    if not _does_not_verify(exc):
+                        raise
+                finally:
+                    st.parsed, st.canonical_doc = parsed, original_canonical
+        urls = ", ".join(versioned_urls(original))
+        raise KeyProblem(
+            Status.FAIL,
+            "SIGNATURE_INVALID",
+            msg(
+                "The signature matches none of the {count} published versions of this "
+                "credential's vocabulary ({url}) that this verifier knows: the credential was "
+                "changed after it was signed, or it was signed against a version of the "
+                "vocabulary this verifier does not know.",
+                count=len(readings_),
+                url=urls[:200],
+            ),
+            f"signature does not verify under any of {len(readings_)} versions of {urls[:200]}"
+            f" ({len(tried)} distinct readings)",
         )
 
     @staticmethod
@@ -543,6 +606,19 @@ class SignatureCheck:
                 f"{name} ({alg}) signature does not verify",
             )
         return key, created
+
+
+def _canonical_or_none(doc: dict[str, Any]) -> str | None:
+    """The document's canonical N-Quads without its proofs; None where it cannot be read."""
+    try:
+        return canonize({k: v for k, v in doc.items() if k != "proof"})
+    except JsonLdStrictError:
+        return None
+
+
+def _does_not_verify(exc: KeyProblem) -> bool:
+    """Whether the proof was read and its signature checked, and it did not match."""
+    return exc.code == "SIGNATURE_INVALID" and exc.detail.endswith("signature does not verify")
 
 
 def _check_proof_context(doc: dict[str, Any], proof: dict[str, Any]) -> None:

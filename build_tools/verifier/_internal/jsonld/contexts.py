@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -129,19 +132,78 @@ CONTEXTS: dict[str, tuple[str, str]] = {
     ),
 }
 
+
+@dataclass(frozen=True)
+class ContextVersion:
+    """One of the documents a context URL has served over time."""
+
+    url: str  # the published URL
+    name: str  # what a report calls it: where the copy comes from
+    file: str  # in contexts/
+    pin: str  # SHA-256 of the file bytes
+
+    @property
+    def key(self) -> str:
+        """What the loader serves this version under while a check reads a document under it
+        (`under_version`); never accepted from a credential."""
+        return f"{self.url}#bundled-version:{self.file}"
+
+
+_OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context.json"
+_OB_REPO = "1EdTech/openbadges-specification ob_v3p0/context.json"
+
+# URLs that served different documents over time, each with every version bundled, newest first
+# (origins: contexts/README.md; the choice: docs/adr/0010-contexts-with-several-versions.md).
+# The URL itself reads as the first; the signature check tries each (signature.py).
+CONTEXT_VERSIONS: dict[str, tuple[ContextVersion, ...]] = {
+    _OB_CONTEXT: (
+        ContextVersion(
+            _OB_CONTEXT,
+            f"{_OB_REPO} @ 54f53ab (Open Badges 3.0 final, served since November 2022)",
+            "ob-v3p0-context-54f53ab.json",
+            "b077fa134d909d92c1dcd1c153f2af1b244aeb415967fdc1467d7fc5dd48ac10",
+        ),
+        ContextVersion(
+            _OB_CONTEXT,
+            f"{_OB_REPO} @ 01707f8 (early 2022 draft)",
+            "ob-v3p0-context-01707f8.json",
+            "00df53111650a27f186c7326bac4c346dc259354cbecf82ecf1c7e7a5a809d32",
+        ),
+    ),
+}
+# At most this many readings of one document (combinations of versions) are tried.
+MAX_CONTEXT_READINGS = 8
+
+CONTEXTS.update({url: (v[0].file, v[0].pin) for url, v in CONTEXT_VERSIONS.items()})
+_VERSION_KEYS: dict[str, tuple[str, str]] = {
+    v.key: (v.file, v.pin) for versions in CONTEXT_VERSIONS.values() for v in versions
+}
+# Whether the version keys are served: only inside `under_version`, never for a credential's
+# own @context.
+_READING_VERSION: ContextVar[bool] = ContextVar("_READING_VERSION", default=False)
+
 _DOCUMENTS: dict[str, Any] = {}
 _TERMS: dict[str, frozenset[str]] = {}
 
 
 def is_bundled(url: str) -> bool:
-    return url in CONTEXTS
+    return url in CONTEXTS or (_READING_VERSION.get() and url in _VERSION_KEYS)
+
+
+def _file_of(url: str) -> tuple[str, str]:
+    found = CONTEXTS.get(url)
+    if found is None and _READING_VERSION.get():
+        found = _VERSION_KEYS.get(url)
+    if found is None:
+        raise KeyError(url)
+    return found
 
 
 def bundled_context(url: str) -> Any:
     """The parsed bundled context for `url` (pin checked on first read); KeyError if unknown."""
     doc = _DOCUMENTS.get(url)
     if doc is None:
-        name, pin = CONTEXTS[url]
+        name, pin = _file_of(url)
         raw = resources.files(__package__).joinpath("contexts", name).read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
         if digest != pin:
@@ -160,14 +222,98 @@ def _context_terms(url: str) -> frozenset[str]:
     """Terms a bundled context defines at its top level (used to refuse inline redefinitions)."""
     terms = _TERMS.get(url)
     if terms is None:
-        ctx = bundled_context(url).get("@context", {})
         found: set[str] = set()
-        for part in ctx if isinstance(ctx, list) else [ctx]:
-            if isinstance(part, dict):
-                found.update(k for k in part if not k.startswith("@"))
+        # Every version's: an inline context may redefine none of them.
+        versions = CONTEXT_VERSIONS.get(url)
+        with _reading_versions():
+            for key in [v.key for v in versions] if versions else [url]:
+                ctx = bundled_context(key).get("@context", {})
+                for part in ctx if isinstance(ctx, list) else [ctx]:
+                    if isinstance(part, dict):
+                        found.update(k for k in part if not k.startswith("@"))
         terms = frozenset(found)
         _TERMS[url] = terms
     return terms
+
+
+@contextmanager
+def _reading_versions() -> Iterator[None]:
+    token = _READING_VERSION.set(True)
+    try:
+        yield
+    finally:
+        _READING_VERSION.reset(token)
+
+
+def versioned_urls(doc: Any) -> list[str]:
+    """The URLs with several bundled versions that `doc` names in an @context, in order."""
+    found: list[str] = []
+    _collect_versioned(doc, found, 0)
+    return found
+
+
+def _collect_versioned(value: Any, found: list[str], depth: int) -> None:
+    if depth > 200:
+        return
+    if isinstance(value, list):
+        for item in value:
+            _collect_versioned(item, found, depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key == "@context":
+                for ctx in _iter_contexts(item):
+                    if isinstance(ctx, str) and ctx in CONTEXT_VERSIONS and ctx not in found:
+                        found.append(ctx)
+            _collect_versioned(item, found, depth + 1)
+
+
+def readings(doc: Any) -> list[tuple[ContextVersion, ...]]:
+    """The ways `doc` can be read: one version per URL of it with several, newest first, at
+    most `MAX_CONTEXT_READINGS`; `[()]` when it names no such URL (the common case)."""
+    combos: list[tuple[ContextVersion, ...]] = [()]
+    for url in versioned_urls(doc):
+        combos = [(*c, v) for c in combos for v in CONTEXT_VERSIONS[url]]
+    return combos[:MAX_CONTEXT_READINGS]
+
+
+def _rewrite(value: Any, keys: dict[str, str], depth: int = 0) -> Any:
+    if depth > 200:
+        return value
+    if isinstance(value, list):
+        return [_rewrite(v, keys, depth + 1) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if key == "@context":
+            item = (
+                [keys.get(c, c) if isinstance(c, str) else c for c in item]
+                if isinstance(item, list)
+                else keys.get(item, item)
+                if isinstance(item, str)
+                else item
+            )
+        out[key] = _rewrite(item, keys, depth + 1)
+    return out
+
+
+@contextmanager
+def under_version(doc: Any, reading: tuple[ContextVersion, ...]) -> Iterator[Any]:
+    """`doc` as read under the given versions: inside the block, a copy whose @context names
+    each version by its key, which the loader then serves. The keys never leave the block's
+    readers: `published` gives the document its URLs back."""
+    if not reading:
+        yield doc
+        return
+    keys = {v.url: v.key for v in reading}
+    with _reading_versions():
+        yield _rewrite(doc, keys)
+
+
+def published(doc: Any) -> Any:
+    """`doc` with every version key in its @context back to the URL it stands for."""
+    urls = {key: key.split("#bundled-version:", 1)[0] for key in _VERSION_KEYS}
+    return _rewrite(doc, urls)
 
 
 class _UnknownContext(Exception):
@@ -182,7 +328,7 @@ def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str
     `tag: 'static'` lets pyld keep the processed context in its shared cache (without it every
     call re-processes the contexts; see bench/verify_speed.py).
     """
-    if url not in CONTEXTS:
+    if not is_bundled(url):
         raise _UnknownContext(url)
     return {
         "contextUrl": None,
@@ -213,7 +359,7 @@ def _check_contexts(doc: Any, *, depth: int = 0, inherited: frozenset[str] = fro
     if "@context" in doc:
         for ctx in _iter_contexts(doc["@context"]):
             if isinstance(ctx, str):
-                if ctx not in CONTEXTS:
+                if not is_bundled(ctx):
                     raise JsonLdStrictError(
                         "JSONLD_UNKNOWN_CONTEXT",
                         "The credential uses a vocabulary (JSON-LD context) this verifier "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .contexts import CONTEXTS, bundled_context
+from .contexts import bundled_context, is_bundled
 from .expand import _ABSOLUTE, _raise_dropped, _relative_iri_error, expand_strict
 from .limits import JsonLdStrictError, check_size
 
@@ -111,7 +111,7 @@ class _Ctx:
         if item is None:
             return _Ctx({}, False, {})
         if isinstance(item, str):
-            if item not in CONTEXTS:
+            if not is_bundled(item):
                 raise JsonLdStrictError(
                     "JSONLD_UNKNOWN_CONTEXT",
                     "The credential uses a vocabulary (JSON-LD context) this verifier does "
