@@ -721,6 +721,38 @@ def _symmetric(count: int) -> dict[str, Any]:
     )
 
 
+def _twins(count: int) -> dict[str, Any]:
+    """`count` achievements alike in every value, each with a criteria node: blank nodes with
+    the same first-degree hash in pairs of levels, told apart (or not) by N-degree hashing."""
+    doc = _achievements_credential(count)
+    for item in doc["credentialSubject"]["achievement"]:
+        item["identifier"] = "course"
+        item["name"] = "Course"
+        item["criteria"]["narrative"] = "Passed."
+    return doc
+
+
+def _two_rings() -> dict[str, Any]:
+    """Two isomorphic rings of three blank nodes beside a ring of four."""
+    nodes = []
+    for ring, size in (("a", 3), ("b", 3), ("c", 4)):
+        nodes += [
+            {"id": f"_:{ring}{i}", "next": {"id": f"_:{ring}{(i + 1) % size}"}, "v": "x"}
+            for i in range(size)
+        ]
+    return _vc(credentialSubject=nodes)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [_symmetric(8), _two_rings(), _twins(2), _twins(6), _achievements_credential(60)],
+    ids=["ring of 8", "two isomorphic rings and another", "2 twins", "6 twins", "120 blank nodes"],
+)
+def test_many_and_indistinguishable_blank_nodes_canonicalise_as_with_pyld(doc: Any) -> None:
+    assert check_document(doc)
+    assert outcome(doc, fast=True)[0] == "ok"
+
+
 @pytest.mark.parametrize("count", [2, 3, 5])
 def test_the_work_budget_runs_out_at_the_same_step(count: int) -> None:
     doc = _symmetric(count)
