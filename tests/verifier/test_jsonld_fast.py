@@ -136,6 +136,10 @@ def check_document(doc: Any) -> bool:
     return True
 
 
+def test_a_top_level_value_object_expands_as_with_pyld() -> None:
+    check_expansion({"@context": [V2, EXAMPLES], "@value": ""})
+
+
 def check_expansion(doc: Any) -> None:
     """The walk's expanded form is pyld's, to the byte, and so is the compact form read from
     it (whenever the walk takes the document)."""

@@ -764,7 +764,7 @@ def expand(doc: Any, processor: Any, options: dict[str, Any]) -> list[Any]:
         raise Unsupported("top level")
     walk = _Expansion(processor, options)
     node = walk.expand_node(processor._get_initial_context(options), None, doc, 0)
-    if node is None:
+    if node is None or "@value" in node:
         raise Unsupported("top-level value object")
     if not node or (len(node) == 1 and "@id" in node):
         return []  # pyld drops a top-level node that says nothing
