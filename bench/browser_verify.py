@@ -1,6 +1,6 @@
 """Figures for the in-browser verifier (headless Chromium, one run, printed side by side).
 
-    .venv/bin/python bench/browser_verify.py [--runs 3] [--site DIR] [--keep DIR]
+    .venv/bin/python bench/browser_verify.py [--runs 3] [--site DIR] [--keep DIR] [--only eddsa]
 
 Builds the example site (or takes a built one), serves it on 127.0.0.1 under its own sub-path
 and measures, in Debian's Chromium:
@@ -21,6 +21,9 @@ and measures, in Debian's Chromium:
    compresses, or serves pre-compressed files, would send them); goal <= 6 MB;
 7. repeat visit (same browser profile, its service worker installed): navigation -> ready,
    goal <= 1 s; and navigation -> first verdict of a sample verified on arrival, goal <= 1.5 s.
+
+`--only eddsa` measures item 4 alone (its two rows side by side, `--runs` rounds), for work on
+the canonicalisation; everything else is skipped.
 
 No timed assertions anywhere: the script prints figures and ratios and exits 0 unless a
 measurement itself failed (e.g. a verdict was not what the run expected).
@@ -610,13 +613,9 @@ def measure_repeat_visit(
 # --------------------------------------------------------------------------- main
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="page loads per start-up variant")
-    parser.add_argument("--site", type=Path, help="an already built site (default: build one)")
-    parser.add_argument("--keep", type=Path, help="keep the bench copy of the site here")
-    args = parser.parse_args(argv)
-
+@contextmanager
+def bench_browser(args: argparse.Namespace) -> Iterator[tuple[Any, str, Path]]:
+    """A served bench copy of the site and a headless Chromium: (browser, base URL, root)."""
     from playwright.sync_api import sync_playwright
 
     from build_tools.sitebuild.serve import site_prefix
@@ -631,7 +630,6 @@ def main(argv: list[str] | None = None) -> int:
         registry = json.loads((root / "registry.json").read_text("utf-8"))
         prefix = site_prefix(str(registry.get("site_url") or "/"))
         prepare_bench_files(root)
-        samples = load_samples(root)
         with serve(root, prefix) as base, sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -640,27 +638,74 @@ def main(argv: list[str] | None = None) -> int:
                 f"Chromium {browser.version}; site at {base}; "
                 f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
             )
-            log("1-2. start-up (fresh context per load, interleaved):")
-            startup = measure_startup(browser, base, args.runs)
-            context, page = ready_verifier_page(browser, base)
-            log("3. warm verification per format (in the worker, 5 warm-up + 30 timed):")
-            extra = [{**item, "expected": "valid"} for item in more_formats(root)]
-            formats = measure_formats(page, samples + extra)
-            log("4. eddsa-rdfc-2022 against Digital Bazaar's JS verifier (3 rounds x 50):")
-            db = measure_db_ratio(browser, base, page, rounds=3)
-            log("5. 20-file drop:")
-            drop = measure_drop(page, samples, runs=3)
-            context.close()
-            log("6. bytes transferred:")
-            verify_bytes = measure_bytes(browser, base, "verify/", wait_ready=True)
-            index_bytes = measure_bytes(browser, base, "offers/", wait_ready=False)
-            packed = compressed_sizes(root, base, verify_bytes["urls"])
-            log("7. repeat visit (service worker installed):")
-            repeat = measure_repeat_visit(browser, base, samples, args.runs)
+            yield browser, base, root
             browser.close()
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def log_db_ratio(db: dict[str, Any]) -> None:
+    for name, info in db.items():
+        log(
+            f"  eddsa-rdfc-2022 {name:<15} Pyodide {fmt_ms(info['pyodide_ms'])}, "
+            f"JS {fmt_ms(info['js_ms'])}, ratio {info['ratio']:.1f}x "
+            f"(rounds {', '.join(f'{r:.1f}' for r in info['ratio_per_round'])}; goal <= 3x; "
+            f"verdict {'/'.join(info['verdicts'])})"
+        )
+
+
+def main_eddsa_only(args: argparse.Namespace) -> int:
+    """`--only eddsa`: item 4 alone, `--runs` rounds of 50 timed verifications per side."""
+    with bench_browser(args) as (browser, base, _root):
+        context, page = ready_verifier_page(browser, base)
+        log(f"4. eddsa-rdfc-2022 against Digital Bazaar's JS verifier ({args.runs} rounds x 50):")
+        db = measure_db_ratio(browser, base, page, rounds=args.runs)
+        context.close()
+    log("")
+    log("Results")
+    log_db_ratio(db)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=3,
+        help="page loads per start-up variant (with --only eddsa: rounds of 50)",
+    )
+    parser.add_argument("--site", type=Path, help="an already built site (default: build one)")
+    parser.add_argument("--keep", type=Path, help="keep the bench copy of the site here")
+    parser.add_argument(
+        "--only",
+        choices=["eddsa"],
+        help="measure only this item: eddsa = 4. (eddsa-rdfc-2022 against the JS verifier)",
+    )
+    args = parser.parse_args(argv)
+    if args.only == "eddsa":
+        return main_eddsa_only(args)
+
+    with bench_browser(args) as (browser, base, root):
+        samples = load_samples(root)
+        log("1-2. start-up (fresh context per load, interleaved):")
+        startup = measure_startup(browser, base, args.runs)
+        context, page = ready_verifier_page(browser, base)
+        log("3. warm verification per format (in the worker, 5 warm-up + 30 timed):")
+        extra = [{**item, "expected": "valid"} for item in more_formats(root)]
+        formats = measure_formats(page, samples + extra)
+        log("4. eddsa-rdfc-2022 against Digital Bazaar's JS verifier (3 rounds x 50):")
+        db = measure_db_ratio(browser, base, page, rounds=3)
+        log("5. 20-file drop:")
+        drop = measure_drop(page, samples, runs=3)
+        context.close()
+        log("6. bytes transferred:")
+        verify_bytes = measure_bytes(browser, base, "verify/", wait_ready=True)
+        index_bytes = measure_bytes(browser, base, "offers/", wait_ready=False)
+        packed = compressed_sizes(root, base, verify_bytes["urls"])
+        log("7. repeat visit (service worker installed):")
+        repeat = measure_repeat_visit(browser, base, samples, args.runs)
 
     ratio = median(startup["ready_ms"]) / median(startup["bare_ms"])
     log("")
@@ -692,13 +737,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     if not formats:
         log("  warm verify: no samples in samples/index.json")
-    for name, info in db.items():
-        log(
-            f"  eddsa-rdfc-2022 {name:<15} Pyodide {fmt_ms(info['pyodide_ms'])}, "
-            f"JS {fmt_ms(info['js_ms'])}, ratio {info['ratio']:.1f}x "
-            f"(rounds {', '.join(f'{r:.1f}' for r in info['ratio_per_round'])}; goal <= 3x; "
-            f"verdict {'/'.join(info['verdicts'])})"
-        )
+    log_db_ratio(db)
     if "median_ms" in drop:
         log(
             f"  20-file drop -> 20 results announced: {fmt_ms(drop['median_ms'])} "

@@ -8,7 +8,8 @@ that, so that `_internal/` can change without touching a test:
 
 - strict JSON: `strict_json` with the nesting measured first or last, `measures_first`,
   `check_parsed_shape` with chosen limits, and the `InputError` they raise;
-- JSON-LD: the one-walk JSON -> RDF conversion (`rdf_walk_dataset`) and the term walker
+- JSON-LD: the one-walk JSON -> RDF conversion (`rdf_walk_dataset`), the expansion by the
+  same walk (`rdf_walk_expanded`) and the term walker
   (`term_walk`) alone, `canonize_general` (pyld's to_rdf and RDFC-1.0 steps, under the
   same rules and budget as `canonize`), `Rdfc` (either canonicalisation over a dataset,
   counting its steps), `indexed_has_value` (the node map's linear duplicate test), and the
@@ -62,6 +63,7 @@ __all__ = [
     "parse_datetime",
     "parse_datetime_general",
     "rdf_walk_dataset",
+    "rdf_walk_expanded",
     "read_certificate",
     "read_envelope",
     "read_presentation_item",
@@ -95,6 +97,15 @@ def rdf_walk_dataset(doc: Any) -> dict[str, list[dict[str, Any]]]:
     (for comparison with pyld's `to_rdf`); `NotTaken` when the walk leaves `doc` to pyld."""
     try:
         return _rdf_fast.to_rdf(doc, _expand._processor([]), _urdna2015._fast_options())
+    except _rdf_fast.Unsupported as exc:
+        raise NotTaken(str(exc)) from exc
+
+
+def rdf_walk_expanded(doc: Any) -> list[Any]:
+    """pyld's expanded form of `doc` by the same walk (what `compact_form` compacts, for
+    comparison with pyld's `expand`); `NotTaken` when the walk leaves `doc` to pyld."""
+    try:
+        return _rdf_fast.expand(doc, _expand._processor([]), _urdna2015._fast_options())
     except _rdf_fast.Unsupported as exc:
         raise NotTaken(str(exc)) from exc
 

@@ -3,7 +3,9 @@ it (verifier/jsonld.py) against plain pyld.
 
 For every document the canonical N-Quads must be byte-identical to pyld's own `normalize`, the
 dataset of the fast conversion (when it takes the document) must equal pyld's `to_rdf` dataset
-exactly (same triples, same blank node labels, same order), and `canonize` must fail with the
+exactly (same triples, same blank node labels, same order), the walk's expanded form must be
+pyld's `expand` of the document to the byte (same objects, values, key and value order), and
+`compact_form` must give what it gives from pyld's expansion; `canonize` must fail with the
 same code, message and detail as the pyld-only path it replaces (pyld's `to_rdf` and pyld's
 URDNA2015 with the same work budget). Documents: every JSON-LD file under tests/vectors/ (with
 their unsecured forms and proof configurations), credentials issued by tests/verifier/_make.py,
@@ -60,6 +62,20 @@ def plain_dataset(doc: Any) -> Any:
     return pyld_jsonld.JsonLdProcessor().to_rdf(copy.deepcopy(doc), options)
 
 
+def plain_expanded(doc: Any) -> Any:
+    """pyld's expanded form, from a plain processor."""
+    return pyld_jsonld.JsonLdProcessor().expand(copy.deepcopy(doc), _plain_options())
+
+
+def plain_compact_form(doc: dict[str, Any]) -> Any:
+    """`compact_form` as it reads from pyld's own expansion and compaction."""
+    given = doc.get("@context")
+    published = [c for c in (given if isinstance(given, list) else [given]) if isinstance(c, str)]
+    return pyld_jsonld.JsonLdProcessor().compact(
+        plain_expanded(doc), {"@context": published}, _plain_options(skipExpansion=True)
+    )
+
+
 def plain_canonical(doc: Any) -> str:
     """pyld's own RDFC-1.0 canonical N-Quads."""
     options = _plain_options(algorithm="URDNA2015", format="application/n-quads")
@@ -97,6 +113,7 @@ def check_document(doc: Any) -> bool:
     assert fast == outcome(doc, fast=False)
     if fast[0] == "ok":
         assert fast[1] == plain_canonical(doc)
+        check_expansion(doc)
     try:
         dataset = fast_dataset(doc)
     except (testing.NotTaken, pyld_jsonld.JsonLdError):
@@ -117,6 +134,28 @@ def check_document(doc: Any) -> bool:
         assert ours.canonize(copy.deepcopy(dataset)) == expected
     assert ours.steps == reference.steps
     return True
+
+
+def test_a_top_level_value_object_expands_as_with_pyld() -> None:
+    check_expansion({"@context": [V2, EXAMPLES], "@value": ""})
+
+
+def check_expansion(doc: Any) -> None:
+    """The walk's expanded form is pyld's, to the byte, and so is the compact form read from
+    it (whenever the walk takes the document)."""
+    try:
+        expanded = testing.rdf_walk_expanded(doc)
+    except (testing.NotTaken, pyld_jsonld.JsonLdError):
+        return
+    assert json.dumps(expanded) == json.dumps(plain_expanded(doc))
+    if not isinstance(doc, dict):
+        return
+    try:
+        ours = jsonld.compact_form(doc)
+    except jsonld.JsonLdStrictError as exc:
+        assert exc.code == "JSONLD_NOT_COMPACT"
+        return
+    assert json.dumps(ours) == json.dumps(plain_compact_form(doc))
 
 
 # --------------------------------------------------------------------------- documents
@@ -684,6 +723,38 @@ def _symmetric(count: int) -> dict[str, Any]:
             for i in range(count)
         ]
     )
+
+
+def _twins(count: int) -> dict[str, Any]:
+    """`count` achievements alike in every value, each with a criteria node: blank nodes with
+    the same first-degree hash in pairs of levels, told apart (or not) by N-degree hashing."""
+    doc = _achievements_credential(count)
+    for item in doc["credentialSubject"]["achievement"]:
+        item["identifier"] = "course"
+        item["name"] = "Course"
+        item["criteria"]["narrative"] = "Passed."
+    return doc
+
+
+def _two_rings() -> dict[str, Any]:
+    """Two isomorphic rings of three blank nodes beside a ring of four."""
+    nodes = []
+    for ring, size in (("a", 3), ("b", 3), ("c", 4)):
+        nodes += [
+            {"id": f"_:{ring}{i}", "next": {"id": f"_:{ring}{(i + 1) % size}"}, "v": "x"}
+            for i in range(size)
+        ]
+    return _vc(credentialSubject=nodes)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [_symmetric(8), _two_rings(), _twins(2), _twins(6), _achievements_credential(60)],
+    ids=["ring of 8", "two isomorphic rings and another", "2 twins", "6 twins", "120 blank nodes"],
+)
+def test_many_and_indistinguishable_blank_nodes_canonicalise_as_with_pyld(doc: Any) -> None:
+    assert check_document(doc)
+    assert outcome(doc, fast=True)[0] == "ok"
 
 
 @pytest.mark.parametrize("count", [2, 3, 5])

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from ...messages import msg
+from . import rdf_fast as _rdf_fast
 from .contexts import document_loader
 from .expand import _input, _options, _processor, _translate
 from .limits import JsonLdStrictError
+from .urdna2015 import _fast_options
 
 
 def compact_form(doc: dict[str, Any], *, opaque: str | None = None) -> dict[str, Any]:
@@ -26,7 +28,7 @@ def compact_form(doc: dict[str, Any], *, opaque: str | None = None) -> dict[str,
     processor = _processor([])
     options = _options(document_loader)
     try:
-        expanded = processor.expand(_input(doc), dict(options))
+        expanded = _expand(doc, processor, options)
         compacted: dict[str, Any] = processor.compact(
             expanded, {"@context": published}, dict(options, skipExpansion=True)
         )
@@ -38,6 +40,17 @@ def compact_form(doc: dict[str, Any], *, opaque: str | None = None) -> dict[str,
     if split is not None:
         raise JsonLdStrictError("JSONLD_NOT_COMPACT", _NOT_COMPACT, split)
     return compacted
+
+
+def _expand(doc: dict[str, Any], processor: Any, options: dict[str, Any]) -> Any:
+    """pyld's expansion of `doc`: by the one walk of `rdf_fast` when it takes the document
+    (the same expanded form, in a fraction of the time), else by pyld, which then also
+    reports any error."""
+    try:
+        return _rdf_fast.expand(doc, processor, _fast_options())
+    except Exception:
+        pass  # anything unusual is left to pyld, which then decides
+    return processor.expand(_input(doc), dict(options))
 
 
 _NOT_COMPACT = msg(

@@ -6,6 +6,9 @@ a Data Integrity check takes. `to_rdf` here does the three steps in a single wal
 compact document and returns the same dataset as pyld: the same triples, the same blank node
 labels, in the same order.
 
+`expand` walks the same way and returns pyld's `expand` of the document (what the canonical
+compact form of signed data is compacted from): the same expanded objects, values and order.
+
 Context processing and IRI expansion are not re-implemented: they are the pyld processor's own
 methods (`_process_context`, `_expand_iri`, `get_context_value`), so every term means exactly
 what it means to pyld. Only the walk is new, and it covers a subset of JSON-LD 1.1:
@@ -33,7 +36,7 @@ from typing import Any
 
 from .pyld_setup import pyld as _pyld
 
-__all__ = ["Unsupported", "to_rdf"]
+__all__ = ["Unsupported", "expand", "to_rdf"]
 
 _XSD_STRING = _pyld.XSD_STRING
 _XSD_BOOLEAN = _pyld.XSD_BOOLEAN
@@ -109,10 +112,16 @@ def _remember(table: dict[Any, Any], key: Any, value: Any) -> None:
 class _Term:
     """How a property of a node object is expanded (pyld `_expand_object`, non-keyword key)."""
 
-    __slots__ = ("iri", "key", "language_map", "scalar", "term_ctx")
+    __slots__ = ("direction", "iri", "key", "language_map", "scalar", "term_ctx")
 
     def __init__(
-        self, key: str, iri: str, term_ctx: Any, scalar: tuple[Any, ...], language_map: bool
+        self,
+        key: str,
+        iri: str,
+        term_ctx: Any,
+        scalar: tuple[Any, ...],
+        language_map: bool,
+        direction: Any,
     ) -> None:
         self.key = key
         self.iri = iri
@@ -121,12 +130,14 @@ class _Term:
         self.scalar = scalar
         # an object value is a language map (`@container: @language`)
         self.language_map = language_map
+        # the term's (or default) @direction: in expanded string values, not in the RDF
+        self.direction = direction
 
 
 class _Program:
     """How a node object of one shape (keys and types) is walked under one context."""
 
-    __slots__ = ("active", "id_key", "is_value", "terms", "type_keys", "types")
+    __slots__ = ("active", "id_key", "is_value", "order", "terms", "type_keys", "types")
 
     def __init__(
         self,
@@ -136,6 +147,7 @@ class _Program:
         types: tuple[str, ...],
         terms: tuple[_Term, ...],
         is_value: tuple[str, str | None, str | None] | None,
+        order: tuple[tuple[str, Any], ...],
     ) -> None:
         self.active = active
         self.id_key = id_key
@@ -144,6 +156,8 @@ class _Program:
         self.terms = terms  # properties, in node map order (expanded IRI, then key)
         # for value objects: the keys that hold @value, @language and @direction
         self.is_value = is_value
+        # (key, keyword or _Term) in the order pyld's `_expand_object` takes the keys
+        self.order = order
 
 
 class _Walk:
@@ -247,9 +261,10 @@ class _Walk:
         if coercion == "@json" or (isinstance(coercion, str) and coercion.startswith("_:")):
             raise Unsupported("datatype")
         # A default or term @direction changes neither the RDF (pyld is not asked for an
-        # rdfDirection) nor how values compare, so only the language is kept.
+        # rdfDirection) nor how values compare; only the expanded form shows it.
         language = _get_context_value(term_ctx, key, "@language")
-        term = _Term(key, iri, term_ctx, (coercion, language), language_map)
+        direction = _get_context_value(term_ctx, key, "@direction")
+        term = _Term(key, iri, term_ctx, (coercion, language), language_map, direction)
         _remember(memo.terms, key, term)
         return term
 
@@ -314,11 +329,13 @@ class _Walk:
         id_key: str | None = None
         keywords: dict[str, str] = {}
         terms: list[tuple[str, str, _Term]] = []
+        order: list[tuple[str, Any]] = []
         for k in sorted(shape):
             if k == "@context":
                 continue
             expanded = expand_iri(active, k, vocab=True)
             if expanded in _KEYWORDS:
+                order.append((k, expanded))
                 if expanded == "@type":
                     continue
                 if expanded in keywords or expanded not in (
@@ -334,6 +351,9 @@ class _Walk:
                 continue
             term = self.term(active, k)
             terms.append((term.iri, k, term))
+            order.append((k, term))
+        if tuple(k for k, role in order if role == "@type") != type_keys:
+            raise Unsupported("@type key redefined by a type-scoped context")
         is_value: tuple[str, str | None, str | None] | None = None
         if "@value" in keywords:
             # A value object: at most @type, or @language and @direction, besides @value.
@@ -351,7 +371,9 @@ class _Walk:
         elif "@language" in keywords or "@direction" in keywords:
             raise Unsupported("@language outside a value object")
         terms.sort(key=lambda item: (item[0], item[1]))
-        return _Program(active, id_key, type_keys, types, tuple(t[2] for t in terms), is_value)
+        return _Program(
+            active, id_key, type_keys, types, tuple(t[2] for t in terms), is_value, tuple(order)
+        )
 
     # ------------------------------------------------------------------ the walk
 
@@ -571,6 +593,137 @@ class _Walk:
         return triples
 
 
+class _Expansion(_Walk):
+    """pyld's `expand` over the same programs as the RDF walk (pyld `_expand`,
+    `_expand_object`, `_expand_value`, `_expand_language_map`), for the same documents."""
+
+    def expand_node(
+        self, ctx0: Any, key: str | None, node: dict[str, Any], depth: int
+    ) -> dict[str, Any] | None:
+        if depth > MAX_DEPTH:
+            raise Unsupported("too deep")
+        program = self.program(ctx0, key, node)
+        if program.is_value is not None:
+            return self.expand_value_object(node, program)
+        out: dict[str, Any] = {}
+        child_depth = depth + 1
+        for k, role in program.order:
+            if type(role) is str:
+                if role == "@id":
+                    raw = node[k]
+                    if not isinstance(raw, str):
+                        raise Unsupported("@id value")
+                    out["@id"] = _iri(self.expand_iri(program.active, raw, base=self.base))
+                elif role == "@type" and "@type" not in out and program.types:
+                    out["@type"] = list(program.types)
+                continue
+            value = self.expand_term(role, node[k], child_depth)
+            if value is None:
+                continue
+            slot = out.get(role.iri)
+            if slot is None:
+                out[role.iri] = value if type(value) is list else [value]
+            elif type(value) is list:
+                slot.extend(value)
+            else:
+                slot.append(value)
+        return out
+
+    def expand_term(self, term: _Term, value: Any, depth: int) -> Any:
+        """pyld's expansion of one property value (None when it is dropped)."""
+        if isinstance(value, list):
+            out: list[Any] = []
+            self.expand_items(term, value, out, depth)
+            return out
+        if isinstance(value, dict):
+            if term.language_map:
+                return self.expand_language_map(term, value)
+            return self.expand_node(term.term_ctx, term.key, value, depth)
+        if value is None:
+            return None
+        return self.expand_scalar(term, value)
+
+    def expand_items(self, term: _Term, values: list[Any], out: list[Any], depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise Unsupported("too deep")
+        for value in values:
+            if isinstance(value, list):
+                self.expand_items(term, value, out, depth + 1)
+            elif isinstance(value, dict):
+                item = self.expand_node(term.term_ctx, term.key, value, depth)
+                if item is not None:
+                    out.append(item)
+            elif value is not None:
+                out.append(self.expand_scalar(term, value))
+
+    def expand_language_map(self, term: _Term, value: dict[str, Any]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for key in sorted(value):
+            none = self.expand_iri(term.term_ctx, key, vocab=True) == "@none"
+            items = value[key]
+            for item in items if isinstance(items, list) else (items,):
+                if item is None:
+                    continue
+                if not isinstance(item, str):
+                    raise Unsupported("language map value")  # pyld rejects it
+                expanded: dict[str, Any] = {"@value": item}
+                if not none:
+                    expanded["@language"] = key.lower()
+                if term.direction:
+                    expanded["@direction"] = term.direction
+                out.append(expanded)
+        return out
+
+    def expand_scalar(self, term: _Term, value: Any) -> dict[str, Any]:
+        coercion, language = term.scalar
+        if isinstance(value, str):
+            if coercion == "@id":
+                return {"@id": _iri(self.expand_iri(term.term_ctx, value, base=self.base))}
+            if coercion == "@vocab":
+                iri = self.expand_iri(term.term_ctx, value, vocab=True, base=self.base)
+                return {"@id": _iri(iri)}
+        elif not isinstance(value, (bool, int, float)):
+            raise Unsupported("value type")
+        out: dict[str, Any] = {}
+        if coercion is not None and coercion not in ("@id", "@vocab", "@none"):
+            out["@type"] = coercion
+        elif isinstance(value, str):
+            if language is not None:
+                out["@language"] = language
+            if term.direction is not None:
+                out["@direction"] = term.direction
+        out["@value"] = value
+        return out
+
+    def expand_value_object(self, node: dict[str, Any], program: _Program) -> Any:
+        for k in program.type_keys:
+            if not isinstance(node[k], str):
+                raise Unsupported("value object type")  # pyld wants a single string
+        assert program.is_value is not None
+        value = node[program.is_value[0]]
+        if value is None:
+            return None  # pyld drops the whole value object
+        if not isinstance(value, (str, bool, int, float)):
+            raise Unsupported("@value")
+        out: dict[str, Any] = {}
+        for k, role in program.order:
+            if role == "@type":
+                out["@type"] = program.types[0]
+            elif role == "@value":
+                out["@value"] = value
+            elif role == "@language":
+                raw = node[k]
+                if raw is not None:
+                    if not isinstance(raw, str) or not isinstance(value, str):
+                        raise Unsupported("@language")
+                    out["@language"] = raw.lower()
+            elif role == "@direction":
+                if node[k] not in ("ltr", "rtl"):
+                    raise Unsupported("@direction")
+                out["@direction"] = node[k]
+        return out
+
+
 def _check_container(ctx: Any, key: str) -> bool:
     """Refuse containers other than @set and @language; whether it is a language map."""
     container = _get_context_value(ctx, key, "@container")
@@ -602,3 +755,17 @@ def to_rdf(doc: Any, processor: Any, options: dict[str, Any]) -> dict[str, list[
     initial = processor._get_initial_context(options)
     walk.node(initial, None, doc, None, "", 0)
     return {"@default": walk.triples()}
+
+
+def expand(doc: Any, processor: Any, options: dict[str, Any]) -> list[Any]:
+    """What pyld's `processor.expand(doc, options)` gives, or `Unsupported` (same arguments
+    as `to_rdf`)."""
+    if type(doc) is not dict:
+        raise Unsupported("top level")
+    walk = _Expansion(processor, options)
+    node = walk.expand_node(processor._get_initial_context(options), None, doc, 0)
+    if node is None or "@value" in node:
+        raise Unsupported("top-level value object")
+    if not node or (len(node) == 1 and "@id" in node):
+        return []  # pyld drops a top-level node that says nothing
+    return [node]

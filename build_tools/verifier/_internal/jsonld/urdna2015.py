@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from . import rdf_fast as _rdf_fast
@@ -51,13 +52,18 @@ class _FastIssuer(_IdentifierIssuer):
 _Parts = tuple[str | None, str | None, str, str | None, str | None, str, str | None]
 
 
+# The characters pyld's N-Quads escape replaces; most literals have none and are kept as they are.
+_TO_ESCAPE = re.compile(r'[\\\t\n\r"]')
+
+
 def _term_text(component: dict[str, Any]) -> str:
     """pyld's N-Quads text of a subject, predicate or object that is not a blank node."""
     if component["type"] == "IRI":
         return "<" + component["value"] + ">"
     if component["type"] == "blank node":
         return str(component["value"])
-    text = '"' + _nquads_escape(component["value"]) + '"'
+    value = component["value"]
+    text = '"' + (_nquads_escape(value) if _TO_ESCAPE.search(value) else value) + '"'
     datatype = component["datatype"]
     if datatype == _RDF_LANGSTRING:
         if component.get("language"):
