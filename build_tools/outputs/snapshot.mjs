@@ -30,6 +30,8 @@ const pyodide = await loadPyodide({
   stdLibURL: stdlibZip,
   lockFileContents: { info: JSON.parse(readFileSync(lockInfoJson, "utf-8")), packages: {} },
   _makeSnapshot: true,
+  // Code objects without column positions (only tracebacks' carets use them): a smaller image.
+  env: { PYTHONNODEBUGRANGES: "1" },
   stdout: () => {},
   stderr: (text) => process.stderr.write(text + "\n"),
 });
@@ -61,8 +63,66 @@ def _rest():
     return json.dumps(sorted(rest))
 _rest()
 `);
-pyodide.runPython("del _rest; import gc; gc.collect()");
+// The page that starts from the snapshot mounts no standard library up front (the snapshot has
+// already imported what the verifier uses; browser.py fetches the library if anything else is
+// ever imported): forget the directory of the one read here.
+pyodide.runPython(`
+def _forget():
+    import gc, linecache, sys, zipimport
+    del globals()["_rest"]
+    linecache.clearcache()
+    zipimport._zip_directory_cache.clear()
+    for path in [p for p in sys.path_importer_cache if p.endswith(".zip")]:
+        del sys.path_importer_cache[path]
+    gc.collect()
+_forget()
+del _forget
+`);
 writeFileSync(restJson, rest);
+const heap = heapBounds(pyodide._module);
 const snapshot = pyodide.makeMemorySnapshot();
 xorDataSegments(snapshot, new Uint8Array(readFileSync(path.join(pyodideDir, "pyodide.asm.wasm"))));
+const zeroed = heap ? zeroFreeChunks(snapshot, heap) : 0;
+process.stderr.write(`snapshot: ${snapshot.length} bytes, ${zeroed} bytes of free heap zeroed\n`);
 writeFileSync(out, snapshot);
+
+// Where malloc's heap starts and ends (the sbrk pointer), or null if the runtime does not say.
+function heapBounds(module) {
+  const base = module.___heap_base;
+  if (typeof base !== "number" || typeof module._emscripten_get_sbrk_ptr !== "function") return null;
+  return { base, end: module.HEAPU32[module._emscripten_get_sbrk_ptr() >>> 2] };
+}
+
+// Zero the unused bytes of every free malloc chunk in the snapshot's memory image: memory that
+// Python freed during start-up still holds whatever it held, which compresses badly, and a
+// program never reads free memory before writing it. The heap is walked as dlmalloc lays it out
+// on wasm32 (a chunk: the previous chunk's 4-byte footer, a 4-byte head = size | CINUSE 2 |
+// PINUSE 1; 8-byte alignment); the first 24 bytes of a free chunk's payload (its free-list
+// links) and every head and footer are kept. If the walk does not end exactly at the heap's end,
+// or a head contradicts its neighbour, nothing is changed. Returns the number of bytes zeroed.
+function zeroFreeChunks(image, { base, end }) {
+  const memoryStart = new DataView(image.buffer, image.byteOffset, 48).getUint32(4, true);
+  const memory = image.subarray(memoryStart);
+  const view = new DataView(memory.buffer, memory.byteOffset, memory.byteLength);
+  if (end > memory.length || base >= end) return 0;
+  const spans = [];
+  let p = base + ((8 - ((base + 8) % 8)) % 8);
+  let previousInUse = 1;
+  while (p + 8 <= end) {
+    const head = view.getUint32(p + 4, true);
+    const size = head & ~7;
+    if (size < 16 || p + size > end || (head & 1) !== previousInUse) return 0;
+    previousInUse = (head & 2) >> 1;
+    if (!previousInUse) spans.push([p + 32, p + size]);
+    p += size;
+  }
+  if (p !== end) return 0;
+  let zeroed = 0;
+  for (const [from, to] of spans) {
+    if (to > from) {
+      memory.fill(0, from, to);
+      zeroed += to - from;
+    }
+  }
+  return zeroed;
+}
