@@ -23,6 +23,7 @@ from ._internal.keys import KeyProblem
 from ._internal.nodes import as_list
 from ._internal.pipeline import GATE_CHECKS, UNVERIFIABLE_CODES, run_checks
 from ._internal.state import Inputs, State
+from ._internal.strict_json import Totals
 from .crypto import CryptoBackend
 from .messages import msg
 from .model import CheckId, CheckResult, Report, Status, Verdict
@@ -192,7 +193,7 @@ async def _verify_presentation(first: State) -> Report:
             f"{len(items)} items",
         )
     if checks and checks[0].status == Status.PASS:
-        checks.extend(_presentation_size(first.doc))
+        checks.extend(_presentation_size(first.doc, first.env.totals))
     if checks and checks[-1].status != Status.PASS:
         return Report(
             verdict=verdict_of(checks), format="vp", checks=checks, credentials=[], unsigned=[]
@@ -225,12 +226,12 @@ async def _verify_presentation(first: State) -> Report:
     )
 
 
-def _presentation_size(doc: dict[str, Any]) -> list[CheckResult]:
+def _presentation_size(doc: dict[str, Any], totals: Totals | None) -> list[CheckResult]:
     """The JSON-LD limits hold for the file, not for each credential: the credentials of a
     presentation are checked one by one, and 30 of them each just within the limits took
-    6 s in the browser (bench/hostile_inputs.py)."""
+    6 s in the browser (bench/hostile_inputs.py). `totals`: the document's, as read."""
     try:
-        check_size(doc)
+        check_size(doc, totals)
     except JsonLdStrictError as exc:
         return [result(CheckId.JSONLD, Status.FAIL, exc.code, exc.message, exc.detail)]
     return []

@@ -7,7 +7,9 @@ read a file the way the verifier does before any check runs. This module gives t
 that, so that `_internal/` can change without touching a test:
 
 - strict JSON: `strict_json` with the nesting measured first or last, `measures_first`,
-  `check_parsed_shape` with chosen limits, and the `InputError` they raise;
+  `check_parsed_shape` with chosen limits, the `InputError` they raise, and
+  `strict_json_measured` (the value with the totals the JSON-LD size check reads), whether
+  totals are `within_size_limits`, and those limits lowered for a block (`size_limits`);
 - JSON-LD: the one-walk JSON -> RDF conversion (`rdf_walk_dataset`), the expansion by the
   same walk (`rdf_walk_expanded`) and the term walker
   (`term_walk`) alone, `canonize_general` (pyld's to_rdf and RDFC-1.0 steps, under the
@@ -39,6 +41,7 @@ from ._internal import x509 as _x509
 from ._internal.checks.signature import _jcs_inputs
 from ._internal.errors import InputError
 from ._internal.jsonld import expand as _expand
+from ._internal.jsonld import limits as _limits
 from ._internal.jsonld import rdf_fast as _rdf_fast
 from ._internal.jsonld import terms as _terms
 from ._internal.jsonld import urdna2015 as _urdna2015
@@ -68,11 +71,14 @@ __all__ = [
     "read_envelope",
     "read_presentation_item",
     "resolve_offline_did",
+    "size_limits",
     "strict_json",
+    "strict_json_measured",
     "term_walk",
     "timestamp_imprint",
     "timestamp_imprint_asn1crypto",
     "timestamp_imprint_direct",
+    "within_size_limits",
 ]
 
 
@@ -85,6 +91,23 @@ class NotTaken(Exception):
 strict_json = _strict_json.strict_json
 measures_first = _strict_json.measures_first
 check_parsed_shape = _strict_json.check_parsed_shape
+strict_json_measured = _strict_json.strict_json_measured
+within_size_limits = _limits.within_limits
+
+
+@contextmanager
+def size_limits(**lowered: int) -> Iterator[None]:
+    """Run the block with JSON-LD size limits replaced (`values=40` sets MAX_VALUES, and so on
+    for objects, array_length, contexts, context_terms); then put them back."""
+    names = {key: f"MAX_{key.upper()}" for key in lowered}
+    saved = {name: getattr(_limits, name) for name in names.values()}
+    try:
+        for key, value in lowered.items():
+            setattr(_limits, names[key], value)
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(_limits, name, value)
 
 
 # --------------------------------------------------------------------------- JSON-LD

@@ -18,7 +18,7 @@ from .dates import date_out_of_range, numeric_date, parse_datetime
 from .errors import InputError
 from .nodes import as_list, node_id, types_of
 from .sd_jwt import KeyBinding, decode_sd_jwt, describe, looks_like_sd_jwt
-from .strict_json import check_shape, strict_json
+from .strict_json import Totals, check_shape, strict_json, strict_json_measured
 
 V1 = "https://www.w3.org/2018/credentials/v1"
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -66,6 +66,10 @@ class Envelope:
     holder_secured: bool = False
     key_binding: KeyBinding | None = None  # SD-JWT only
     holder_key: dict[str, Any] | None = None  # SD-JWT `cnf.jwk`, when there is a key binding
+    # The totals strict_json's pass found in `document` (large documents only): the JSON-LD
+    # size check reads them instead of walking the document again. None when the document is
+    # not the value that pass measured (a part of it, or a copy).
+    totals: Totals | None = None
 
 
 def _fail(code: str, message: str, detail: str = "") -> InputError:
@@ -153,7 +157,7 @@ def read_envelope(data: bytes, *, max_bytes: int) -> Envelope:
         raise _unrecognised(_describe_binary(data))
     if (text[:256].lstrip() or text.lstrip())[:1] in ("{", "["):
         # JSON: none of the text-format tests below can match text starting with { or [.
-        return from_json(strict_json(text))
+        return _from_json_text(text)
     stripped = text.strip()
     if stripped.startswith("<"):
         raise _xml(stripped)
@@ -169,8 +173,16 @@ def read_envelope(data: bytes, *, max_bytes: int) -> Envelope:
             "five-part JOSE serialization (JWE)",
         )
     if stripped.startswith(("{", "[")):
-        return from_json(strict_json(text))
+        return _from_json_text(text)
     raise _unrecognised("plain text starting with: " + _safe_snippet(stripped))
+
+
+def _from_json_text(text: str) -> Envelope:
+    value, totals = strict_json_measured(text)
+    env = from_json(value)
+    if env.document is value:
+        env.totals = totals
+    return env
 
 
 def _from_baked(container: str, where: str, inner: bytes, *, max_bytes: int) -> Envelope:
@@ -319,8 +331,8 @@ def _header(segment: str) -> dict[str, Any]:
     return header
 
 
-def _jades_document(payload: str, *, b64: bool) -> dict[str, Any]:
-    """The credential a JAdES payload holds."""
+def _jades_document(payload: str, *, b64: bool) -> tuple[dict[str, Any], Totals | None]:
+    """The credential a JAdES payload holds, and its totals (`Envelope.totals`)."""
     if b64:
         try:
             doc_bytes = b64url_decode(payload)
@@ -330,17 +342,17 @@ def _jades_document(payload: str, *, b64: bool) -> dict[str, Any]:
                 "The sealed credential is damaged.",
                 "payload is not base64url",
             ) from exc
-        document = strict_json(doc_bytes)
+        document, totals = strict_json_measured(doc_bytes)
     else:
         # RFC 7797: the payload is the credential JSON exactly as signed; never re-serialised.
-        document = strict_json(payload)
+        document, totals = strict_json_measured(payload)
     if not isinstance(document, dict):
         raise _fail(
             "FORMAT_INVALID_JWS",
             "The sealed content is not a credential.",
             "payload is not a JSON object",
         )
-    return document
+    return document, totals
 
 
 def decode_jades(obj: dict[str, Any]) -> Envelope:
@@ -410,7 +422,7 @@ def decode_jades(obj: dict[str, Any]) -> Envelope:
     if len(b64_values) != 1:
         raise _fail("FORMAT_INVALID_JWS", "The seal is damaged.", "signatures disagree on b64")
     try:
-        document = _jades_document(payload, b64=b64_values == {True})
+        document, totals = _jades_document(payload, b64=b64_values == {True})
     except InputError as exc:
         exc.seal = tuple(sigs)  # the seal can still tell whether the payload was changed
         raise
@@ -424,6 +436,7 @@ def decode_jades(obj: dict[str, Any]) -> Envelope:
         signatures=sigs,
         unsigned=unsigned,
         found="JWS JSON serialization (JAdES seal)",
+        totals=totals,
     )
     if kind == "vp":
         env.kind, env.format = "vp", "vp"
@@ -443,10 +456,11 @@ def decode_compact(token: str) -> Envelope:
         raise _fail(
             "FORMAT_INVALID_JWS", "The token is damaged.", "payload or signature is not base64url"
         ) from exc
+    totals = None
     if header.get("b64") is False:
         payload_text: Any = None
     else:
-        payload_text = strict_json(payload_raw)
+        payload_text, totals = strict_json_measured(payload_raw)
     if not isinstance(payload_text, dict):
         raise _fail(
             "FORMAT_INVALID_JWS",
@@ -502,6 +516,7 @@ def decode_compact(token: str) -> Envelope:
         signatures=sigs,
         jwt_claims=claims,
         found=f"compact JWS (typ {typ or 'absent'})",
+        totals=totals if document is payload else None,
     )
     if fmt == "vp":
         env.kind = "vp"

@@ -6,8 +6,9 @@ import gc
 import json
 import re
 import sys
-from itertools import accumulate, compress
-from typing import Any
+from itertools import accumulate, compress, repeat
+from operator import contains
+from typing import Any, NamedTuple
 
 from .errors import InputError
 
@@ -104,27 +105,51 @@ _IS_CONTAINER_TYPE = _CONTAINERS.__contains__
 _LEVELWISE_FROM = 8192
 
 
-def _within_limits(value: dict[str, Any] | list[Any], max_depth: int, max_nodes: int) -> bool:
-    """Whether `check_shape` passes `value` (at most MAX_DEPTH levels of containers and
-    MAX_NODES values), a level at a time with no Python code per value: `gc.get_referents` of
-    a level's containers lists their values (for lists, the items; for dicts, the values, and
-    also the keys when they are not all strings, which are never containers), and the
-    containers among them make up the next level. Values are counted (with `len`) before a
-    level is expanded, so no level holds more than MAX_NODES of them.
+class Totals(NamedTuple):
+    """What one level-wise pass found in a parsed value (see `_measure`): what the shape
+    check bounds, and what the JSON-LD size check (jsonld/limits.py) bounds, so that check
+    need not walk the document again."""
+
+    values: int  # 1 + the items of every list + the members of every object
+    containers: int  # lists and objects (so at least the objects)
+    widest: int  # the most items or members of one list or object
+    contexts: int  # entries of "@context" values (a list counts its items), all levels
+    context_terms: int  # members of the objects among those entries
+
+
+def _measure(value: dict[str, Any] | list[Any], max_depth: int, max_nodes: int) -> Totals | None:
+    """The totals of `value` when it passes `check_shape` (at most MAX_DEPTH levels of
+    containers and MAX_NODES values), else None; a level at a time with no Python code per
+    value: `gc.get_referents` of a level's containers lists their values (for lists, the
+    items; for dicts, the values, and also the keys when they are not all strings, which are
+    never containers), and the containers among them make up the next level. Values are
+    counted (with `len`) before a level is expanded, so no level holds more than MAX_NODES of
+    them. Python code runs only for the objects that hold "@context".
 
     Faster than `check_shape` on large documents, slower on small ones (a fixed cost per
     level), so strict_json uses it from _LEVELWISE_FROM characters on."""
     level: list[Any] = [value]
-    nodes = 1
+    nodes = containers = 1
+    widest = contexts = context_terms = 0
     for _depth in range(max_depth):
-        nodes += sum(map(len, level))
+        lengths = list(map(len, level))
+        nodes += sum(lengths)
         if nodes > max_nodes:
-            return False
+            return None
+        widest = max(widest, max(lengths))
+        for node in compress(level, map(contains, level, repeat("@context"))):
+            if type(node) is dict:  # (a list holding the string "@context" is no context)
+                item = node["@context"]
+                for ctx in item if type(item) is list else (item,):
+                    contexts += 1
+                    if type(ctx) is dict:
+                        context_terms += len(ctx)
         children = gc.get_referents(*level)
         level = list(compress(children, map(_IS_CONTAINER_TYPE, map(type, children))))
+        containers += len(level)
         if not level:
-            return True
-    return False  # containers deeper than MAX_DEPTH levels
+            return Totals(nodes, containers, widest, contexts, context_terms)
+    return None  # containers deeper than MAX_DEPTH levels
 
 
 # One decoder for every call (json.loads would build one per call with these hooks).
@@ -199,15 +224,17 @@ def _parse(text: str) -> Any:
 
 def check_parsed_shape(
     value: Any, size: int, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES
-) -> None:
-    """check_shape for a value parsed from `size` characters (the level-wise test first when
-    that is faster; the walk then only runs to name the limit a document exceeds)."""
-    if (
-        size < _LEVELWISE_FROM
-        or not isinstance(value, (dict, list))
-        or not _within_limits(value, max_depth, max_nodes)
-    ):
+) -> Totals | None:
+    """check_shape for a value parsed from `size` characters (the level-wise pass first when
+    that is faster; the walk then only runs to name the limit a document exceeds). Returns
+    the pass's totals when it ran and passed, else None."""
+    if size < _LEVELWISE_FROM or not isinstance(value, (dict, list)):
         check_shape(value, max_depth, max_nodes)
+        return None
+    totals = _measure(value, max_depth, max_nodes)
+    if totals is None:
+        check_shape(value, max_depth, max_nodes)
+    return totals
 
 
 def strict_json(text: str | bytes, *, measure_first: bool | None = None) -> Any:
@@ -215,6 +242,14 @@ def strict_json(text: str | bytes, *, measure_first: bool | None = None) -> Any:
 
     Nesting is measured before parsing when `measure_first` says so; by default, when this
     platform needs it (`measures_first`)."""
+    return strict_json_measured(text, measure_first=measure_first)[0]
+
+
+def strict_json_measured(
+    text: str | bytes, *, measure_first: bool | None = None
+) -> tuple[Any, Totals | None]:
+    """`strict_json`, and the totals of the parsed value when the level-wise pass measured
+    it (large documents), else None."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -229,11 +264,10 @@ def strict_json(text: str | bytes, *, measure_first: bool | None = None) -> Any:
         if deep is not None:
             raise deep
         value = _parse(text)
-        check_parsed_shape(value, len(text))
-        return value
+        return value, check_parsed_shape(value, len(text))
     try:
         value = _parse(text)
-        check_parsed_shape(value, len(text))
+        totals = check_parsed_shape(value, len(text))
     except InputError as exc:
         # The measurement's verdict comes first, as when it runs before parsing. A document
         # that parses and passes check_shape is at most MAX_DEPTH deep, which is exactly what
@@ -242,4 +276,4 @@ def strict_json(text: str | bytes, *, measure_first: bool | None = None) -> Any:
         if deep is not None:
             raise deep from exc
         raise
-    return value
+    return value, totals

@@ -65,7 +65,7 @@ class JsonLdCheck:
                 unsecured = {k: v for k, v in st.doc.items() if k != "proof"}
                 st.canonical_doc, st.canonical_reading = _canonize_some_reading(unsecured)
             else:
-                check_terms(st.doc)
+                check_terms(st.doc, st.env.totals if st.doc is st.env.document else None)
         except JsonLdStrictError as exc:
             if di or exc.code in LIMIT_CODES:
                 status = Status.SKIP if exc.code == "JSONLD_UNKNOWN_CONTEXT" else Status.FAIL

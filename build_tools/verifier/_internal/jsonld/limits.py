@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import CodedError
+from ..strict_json import Totals
 
 # Limits on canonicalisation work. Real credentials stay far below them (the EU micro-credential
 # sample has ~350 quads); a hostile graph hits them quickly instead of running for hours.
@@ -46,11 +47,28 @@ def _too_complex(code: str, what: str, limit: int) -> JsonLdStrictError:
     )
 
 
-def check_size(doc: Any) -> None:
+def within_limits(totals: Totals) -> bool:
+    """Whether a document with these totals (from reading it, strict_json) is within every
+    limit above, so that `check_size` cannot refuse it (its counts never exceed the totals;
+    lists count as objects here, so a document of more than MAX_OBJECTS lists and objects
+    is left to the walk)."""
+    return (
+        totals.values <= MAX_VALUES
+        and totals.widest <= MAX_ARRAY_LENGTH
+        and totals.containers <= MAX_OBJECTS
+        and totals.contexts <= MAX_CONTEXTS
+        and totals.context_terms <= MAX_CONTEXT_TERMS
+    )
+
+
+def check_size(doc: Any, totals: Totals | None = None) -> None:
     """Refuse documents over the limits above, before pyld (whose work grows faster than the
-    document) or the term walker see them. One walk with an explicit stack (nesting is
+    document) or the term walker see them. `totals`, when given, are those of `doc` as read:
+    within the limits, they settle it. Otherwise one walk with an explicit stack (nesting is
     bounded when the JSON is read) that holds only lists and objects: a value is tested once,
-    where it is found, never pushed and popped."""
+    where it is found, never pushed and popped; it names the first limit met."""
+    if totals is not None and within_limits(totals):
+        return
     values = 1
     objects = contexts = context_terms = 0
     stack = [doc]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..strict_json import Totals
 from .contexts import bundled_context, is_bundled
 from .expand import _ABSOLUTE, _raise_dropped, _relative_iri_error, expand_strict
 from .limits import JsonLdStrictError, check_size
@@ -460,14 +461,15 @@ def _node(
             raise JsonLdStrictError(step[2], step[3], step[4])
 
 
-def check_terms(doc: Any) -> None:
+def check_terms(doc: Any, totals: Totals | None = None) -> None:
     """Fail on unknown contexts, undefined terms and relative IRIs, without building RDF.
 
     A fast walk over the term definitions of the bundled contexts covers the shapes real
     credentials use; anything it does not model (e.g. @nest, @reverse, index maps) falls back
-    to full expansion with `expand_strict`, so the answer is the same either way.
+    to full expansion with `expand_strict`, so the answer is the same either way. `totals`:
+    those of `doc` as read, if known (`check_size`).
     """
-    check_size(doc)
+    check_size(doc, totals)
     dropped: list[str] = []
     relative: list[str] = []
     try:
