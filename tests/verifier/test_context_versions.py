@@ -162,3 +162,13 @@ def test_readings_are_capped() -> None:
     assert _contexts.readings({"@context": ["https://www.w3.org/ns/credentials/v2"]}) == [()]
     assert len(_contexts.readings(_credential("did:example:x"))) == len(VERSIONS)
     assert len(VERSIONS) <= _contexts.MAX_CONTEXT_READINGS
+
+
+def test_the_plugfest_2_context_has_the_final_versions_content() -> None:
+    """The JFF plugfest-2 context is bundled at its own URL; its terms are those of the Open
+    Badges 3.0 final document, so it adds no reading of the unversioned URL (contexts/README.md)."""
+    plugfest_2 = (
+        "https://w3c-ccg.github.io/vc-ed/plugfest-2-2022/jff-vc-edu-plugfest-2-context.json"
+    )
+    assert _contexts.bundled_context(plugfest_2) == _contexts.bundled_context(OB)
+    assert plugfest_2 not in _contexts.CONTEXT_VERSIONS

@@ -125,6 +125,19 @@ CONTEXTS: dict[str, tuple[str, str]] = {
         "citizenship-v4rc1.jsonld",
         "a89b0bc00b1848ac3dfdf956c7dd5de8567e755351c07ec6a1c2b4a08b67953b",
     ),
+    "https://w3c-ccg.github.io/vc-ed/plugfest-2-2022/jff-vc-edu-plugfest-2-context.json": (
+        "jff-vc-edu-plugfest-2-context.json",
+        "9f1c8f9f361ba2994b9b50701f41149919542c50c7b7455b2846d87959295d72",
+    ),
+    "https://w3id.org/dcc/v1": (
+        "dcc-v1.json",
+        "7c7644abf6c88595deee331e2b9647d926e6b26a7c4373af67c5bf385bd0d768",
+    ),
+    # Credential Engine CTDL-ASN context.
+    "https://credreg.net/ctdlasn/schema/context/json": (
+        "ctdl-asn-context.json",
+        "6c446296ee9111f725ed3646531d071f19a8847c9985cb0da89901da93f3ff7b",
+    ),
     # ELM 3.2 EDC application profile context, as served at this URL.
     "http://data.europa.eu/snb/model/context/edc-ap": (
         "edc-ap-context.v3.2.jsonld",
