@@ -11,9 +11,10 @@ that, so that `_internal/` can change without touching a test:
   `strict_json_measured` (the value with the totals the JSON-LD size check reads), whether
   totals are `within_size_limits`, and those limits lowered for a block (`size_limits`);
 - JSON-LD: the one-walk JSON -> RDF conversion (`rdf_walk_dataset`), the expansion by the
-  same walk (`rdf_walk_expanded`) and the term walker
-  (`term_walk`) alone, `canonize_general` (pyld's to_rdf and RDFC-1.0 steps, under the
-  same rules and budget as `canonize`), `Rdfc` (either canonicalisation over a dataset,
+  same walk (`rdf_walk_expanded`), the compaction walk (`compact_walk`) and the term walker
+  (`term_walk`) alone, `canonical_nquad` (pyld's `serialize_nquad` writing canonical
+  N-Quads, as canonicalisation does), `canonize_general` (pyld's to_rdf and RDFC-1.0 steps,
+  under the same rules and budget as `canonize`), `Rdfc` (either canonicalisation over a dataset,
   counting its steps), `indexed_has_value` (the node map's linear duplicate test), and the
   memos of the two walkers (`fresh_memos`, `memo_sizes`);
 - dates (`parse_datetime` and its general form, `iso`), the compact JWS test
@@ -40,6 +41,7 @@ from ._internal import strict_json as _strict_json
 from ._internal import x509 as _x509
 from ._internal.checks.signature import _jcs_inputs
 from ._internal.errors import InputError
+from ._internal.jsonld import compact as _compact
 from ._internal.jsonld import expand as _expand
 from ._internal.jsonld import limits as _limits
 from ._internal.jsonld import rdf_fast as _rdf_fast
@@ -54,8 +56,10 @@ __all__ = [
     "KeyProblem",
     "NotTaken",
     "Rdfc",
+    "canonical_nquad",
     "canonize_general",
     "check_parsed_shape",
+    "compact_walk",
     "fresh_memos",
     "indexed_has_value",
     "is_compact_jws",
@@ -113,6 +117,18 @@ def size_limits(**lowered: int) -> Iterator[None]:
 # --------------------------------------------------------------------------- JSON-LD
 
 canonize_general = _urdna2015.canonize_general
+canonical_nquad = _urdna2015.serialize_nquad
+
+
+def compact_walk(expanded: list[Any], contexts: list[str]) -> dict[str, Any]:
+    """pyld's compaction of an expanded form with the published `contexts` (what
+    `compact_form` returns) by the compaction walk alone; `NotTaken` when it leaves the
+    expanded form to pyld."""
+    options = _expand._options(_expand.document_loader)
+    try:
+        return _compact._compact_by_walk(expanded, contexts, _expand._processor([]), options)
+    except _compact.Unsupported as exc:
+        raise NotTaken(str(exc)) from exc
 
 
 def rdf_walk_dataset(doc: Any) -> dict[str, list[dict[str, Any]]]:
@@ -175,14 +191,20 @@ def fresh_memos(
     term_walk: int | None = None,
     absolute_iris: int | None = None,
     rdf_walk: int | None = None,
+    compact_walk: int | None = None,
 ) -> Iterator[None]:
-    """Run the block with the memos of the term walker and the one-walk conversion empty, and
-    with the given limits on what they may store (entries of the term walker's memos, IRIs
-    remembered as absolute, entries of the conversion's memos; 0 leaves no room); then put
-    back the memos and limits as they were."""
+    """Run the block with the memos of the term walker, the one-walk conversion and the
+    compaction walk empty, and with the given limits on what they may store (entries of the
+    term walker's memos, IRIs remembered as absolute, entries of the conversion's memos,
+    entries of the compaction walk's memo; 0 leaves no room); then put back the memos and
+    limits as they were."""
     term_names = ("_MEMO", "_MAX_MEMO", "_CTX_CACHE", "_EMPTY_CTX", "_ABSOLUTE_IRIS")
     saved_terms = {name: getattr(_terms, name) for name in (*term_names, "_MAX_ABSOLUTE_IRIS")}
     saved_rdf = {name: getattr(_rdf_fast, name) for name in ("_MEMOS", "_STORED", "_MAX_STORED")}
+    saved_compact = {name: getattr(_compact, name) for name in ("_MEMO", "_MEMO_MAX")}
+    _compact._MEMO = {}
+    if compact_walk is not None:
+        _compact._MEMO_MAX = compact_walk
     _terms._MEMO = [0]
     _terms._CTX_CACHE = {}
     _terms._EMPTY_CTX = _terms._Ctx({}, False, {})
@@ -202,12 +224,15 @@ def fresh_memos(
             setattr(_terms, name, value)
         for name, value in saved_rdf.items():
             setattr(_rdf_fast, name, value)
+        for name, value in saved_compact.items():
+            setattr(_compact, name, value)
 
 
 def memo_sizes() -> dict[str, int]:
     """What the walkers' memos hold now: `term_walk` (entries the term walker counted),
-    `term_walk_stored` (entries found in its contexts' memos), `absolute_iris`, and
-    `rdf_walk_stored` (entries found in the conversion's memos)."""
+    `term_walk_stored` (entries found in its contexts' memos), `absolute_iris`,
+    `rdf_walk_stored` (entries found in the conversion's memos) and `compact_walk_stored`
+    (entries of the compaction walk's memo)."""
     # a context can be cached under several keys
     contexts = {id(c): c for c in [*_terms._CTX_CACHE.values(), _terms._EMPTY_CTX]}.values()
     term_stored = sum(
@@ -231,6 +256,7 @@ def memo_sizes() -> dict[str, int]:
         "term_walk_stored": term_stored,
         "absolute_iris": len(_terms._ABSOLUTE_IRIS),
         "rdf_walk_stored": rdf_stored,
+        "compact_walk_stored": len(_compact._MEMO),
     }
 
 

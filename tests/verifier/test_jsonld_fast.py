@@ -1,11 +1,14 @@
 """The one-walk JSON-LD -> RDF conversion (verifier/rdf_fast.py) and the canonicalisation around
 it (verifier/jsonld.py) against plain pyld.
 
-For every document the canonical N-Quads must be byte-identical to pyld's own `normalize`, the
+For every document the canonical N-Quads must be byte-identical to pyld's own `normalize` (with
+one documented difference, see `pyld_canonical`), the
 dataset of the fast conversion (when it takes the document) must equal pyld's `to_rdf` dataset
 exactly (same triples, same blank node labels, same order), the walk's expanded form must be
 pyld's `expand` of the document to the byte (same objects, values, key and value order), and
-`compact_form` must give what it gives from pyld's expansion; `canonize` must fail with the
+`compact_form` must give what pyld's expansion and compaction give (and the compaction walk,
+whenever it takes an expanded form, pyld's compaction of it to the byte); `canonize` must fail
+with the
 same code, message and detail as the pyld-only path it replaces (pyld's `to_rdf` and pyld's
 URDNA2015 with the same work budget). Documents: every JSON-LD file under tests/vectors/ (with
 their unsecured forms and proof configurations), credentials issued by tests/verifier/_make.py,
@@ -17,12 +20,14 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from pyld import canon as pyld_canon
 from pyld import jsonld as pyld_jsonld
 
 from build_tools.verifier import jsonld, testing
@@ -76,10 +81,48 @@ def plain_compact_form(doc: dict[str, Any]) -> Any:
     )
 
 
-def plain_canonical(doc: Any) -> str:
-    """pyld's own RDFC-1.0 canonical N-Quads."""
+def pyld_canonical(doc: Any) -> str:
+    """pyld's own RDFC-1.0 canonical N-Quads, as pyld writes them.
+
+    The one difference the verifier keeps from pyld: pyld escapes only HT, LF, CR, `"` and
+    `\\` in literals and nothing in IRIs, while canonical N-Quads (RDFC-1.0 appendix A) write
+    BS and FF as ECHAR, the other control characters U+0000-U+001F and U+007F as UCHAR, and in
+    IRIs the characters IRIREF excludes as UCHAR (what Digital Bazaar's rdf-canonize writes).
+    """
     options = _plain_options(algorithm="URDNA2015", format="application/n-quads")
     return str(pyld_jsonld.JsonLdProcessor().normalize(copy.deepcopy(doc), options))
+
+
+def plain_canonical(doc: Any) -> str:
+    """pyld's own RDFC-1.0 canonicalisation, writing canonical N-Quads (`pyld_canonical` with
+    its serialiser replaced by the canonical one, in its hashes and its output alike)."""
+    original = pyld_canon.serialize_nquad
+    pyld_canon.serialize_nquad = testing.canonical_nquad
+    try:
+        return pyld_canonical(doc)
+    finally:
+        pyld_canon.serialize_nquad = original
+
+
+# Characters that canonical N-Quads write otherwise than pyld's serialiser: in a literal, the
+# control characters besides HT, LF and CR; in an IRI, those IRIREF excludes.
+_LITERAL_OTHERWISE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_IRI_OTHERWISE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def written_otherwise_by_pyld(dataset: dict[str, list[dict[str, Any]]]) -> bool:
+    """Whether pyld's serialiser writes some quad of `dataset` otherwise than canonical
+    N-Quads (the documented difference of `pyld_canonical`)."""
+    iris = [name for name in dataset if name != "@default" and not name.startswith("_:")]
+    for triple in (t for triples in dataset.values() for t in triples):
+        for component in (triple["subject"], triple["predicate"], triple["object"]):
+            if component["type"] == "IRI":
+                iris.append(component["value"])
+            elif component["type"] == "literal":
+                iris.append(component["datatype"])
+                if _LITERAL_OTHERWISE.search(component["value"]):
+                    return True
+    return any(_IRI_OTHERWISE.search(iri) for iri in iris)
 
 
 def fast_dataset(doc: Any) -> Any:
@@ -113,7 +156,10 @@ def check_document(doc: Any) -> bool:
     assert fast == outcome(doc, fast=False)
     if fast[0] == "ok":
         assert fast[1] == plain_canonical(doc)
+        # pyld's own output differs exactly where its serialiser differs
+        assert (fast[1] == pyld_canonical(doc)) is not written_otherwise_by_pyld(plain_dataset(doc))
         check_expansion(doc)
+    check_compaction(doc)
     try:
         dataset = fast_dataset(doc)
     except (testing.NotTaken, pyld_jsonld.JsonLdError):
@@ -156,6 +202,40 @@ def check_expansion(doc: Any) -> None:
         assert exc.code == "JSONLD_NOT_COMPACT"
         return
     assert json.dumps(ours) == json.dumps(plain_compact_form(doc))
+
+
+def _published(doc: dict[str, Any]) -> list[str]:
+    given = doc.get("@context")
+    return [c for c in (given if isinstance(given, list) else [given]) if isinstance(c, str)]
+
+
+def check_compaction(doc: Any) -> bool:
+    """The compaction walk gives pyld's compaction of pyld's expanded form to the byte, and
+    `compact_form` gives what pyld's expansion and compaction give; whether the walk took the
+    expanded form."""
+    if not isinstance(doc, dict):
+        return False
+    try:
+        expanded = plain_expanded(doc)
+        reference = pyld_jsonld.JsonLdProcessor().compact(
+            copy.deepcopy(expanded),
+            {"@context": _published(doc)},
+            _plain_options(skipExpansion=True),
+        )
+    except Exception:  # pyld fails on this document (not always with a JsonLdError)
+        return False
+    try:
+        ours = jsonld.compact_form(doc)
+    except jsonld.JsonLdStrictError:
+        pass  # refused (strict rules, or a split structure); pyld's own errors are its own
+    else:
+        assert json.dumps(ours) == json.dumps(reference)
+    try:
+        walked = testing.compact_walk(copy.deepcopy(expanded), _published(doc))
+    except (testing.NotTaken, pyld_jsonld.JsonLdError):
+        return False
+    assert json.dumps(walked) == json.dumps(reference)
+    return True
 
 
 # --------------------------------------------------------------------------- documents
@@ -288,6 +368,11 @@ def test_the_fast_conversion_takes_the_usual_credentials() -> None:
     ]
     taken = sum(takes_fast_path(doc) for doc in secured)
     assert taken >= 0.9 * len(secured)
+
+
+def test_the_compaction_walk_takes_the_usual_credentials() -> None:
+    docs = dict(VECTOR_DOCUMENTS + ISSUED_DOCUMENTS)
+    assert [name for name in MUST_TAKE if not check_compaction(docs[name])] == []
 
 
 # --------------------------------------------------------------------------- features, one by one
@@ -436,6 +521,22 @@ FEATURES: list[tuple[str, dict[str, Any], bool]] = [
     (
         "strings that N-Quads escapes",
         _vc(credentialSubject={"s": 'quote " backslash \\ tab \t nl \n cr \r ü 😀 \x00 \x7f'}),
+        True,
+    ),
+    (
+        "control characters canonical N-Quads write as ECHAR or UCHAR",
+        _vc(credentialSubject={"s": "bs \b ff \x0c vt \x0b soh \x01 us \x1f del \x7f pad \x80"}),
+        True,
+    ),
+    (
+        "IRIs with characters canonical N-Quads write as UCHAR",
+        _vc(
+            credentialSubject={
+                "id": "https://example.org/a|b{c}^`d",
+                "https://example.org/p\\q": {"@id": "urn:x:<y>", "@type": 'urn:t:"z"'},
+                "v": {"@value": "1", "@type": "https://example.org/dt|x"},
+            }
+        ),
         True,
     ),
     (
@@ -602,6 +703,9 @@ IRIS = [
     "https://example.org/with space",
     "unknown:prefix",
 ]
+# IRIs with characters that canonical N-Quads write as UCHAR (kept out of IRIS, which
+# test_check_terms_fast.py shares with its recorded inputs)
+ESCAPED_IRIS = ["https://example.org/a|b{c}^`d\\e<f>"]
 EXTRA_KEYS = ["https://example.org/p", "https://example.org/q"]
 KEYWORD_KEYS = ["id", "type", "@id", "@type", "@value", "@language", "@none", "@list", "@graph"]
 DATATYPES = [
@@ -614,7 +718,10 @@ DATATYPES = [
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
 ]
 
-_text = st.text(alphabet=st.sampled_from([*'ab Z09"\\\t\n\r-_:/#@éü😀', "\x00"]), max_size=8)
+_text = st.text(
+    alphabet=st.sampled_from([*'ab Z09"\\\t\n\r-_:/#@éü😀', *"\x00\x01\b\x0b\x0c\x1f\x7f\x80"]),
+    max_size=8,
+)
 _numbers = st.one_of(
     st.integers(min_value=-(10**23), max_value=10**23),
     st.floats(allow_nan=False, allow_infinity=False),
@@ -625,7 +732,7 @@ _numbers = st.one_of(
 def _scalars(terms: list[str], types: list[str]) -> st.SearchStrategy[Any]:
     return st.one_of(
         _text,
-        st.sampled_from(IRIS),
+        st.sampled_from(IRIS + ESCAPED_IRIS),
         st.sampled_from(terms + types),
         _numbers,
         st.booleans(),
@@ -771,9 +878,11 @@ def test_the_work_budget_runs_out_at_the_same_step(count: int) -> None:
 
 
 def test_memos_stay_bounded() -> None:
-    with testing.fresh_memos(rdf_walk=50):
+    with testing.fresh_memos(rdf_walk=50, compact_walk=50):
         for i in range(40):
             # a new node shape each time
             doc = _vc(credentialSubject={f"https://example.org/p{j}": j for j in range(i + 1)})
             assert check_document(doc)
+            assert check_compaction(doc)
             assert testing.memo_sizes()["rdf_walk_stored"] <= 50
+            assert testing.memo_sizes()["compact_walk_stored"] <= 50

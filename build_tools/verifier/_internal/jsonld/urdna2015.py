@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import types
 from typing import Any
 
 from . import rdf_fast as _rdf_fast
@@ -30,7 +31,6 @@ from .pyld_setup import RDF_LANGSTRING as _RDF_LANGSTRING
 from .pyld_setup import URDNA2015 as _URDNA2015
 from .pyld_setup import XSD_STRING as _XSD_STRING
 from .pyld_setup import IdentifierIssuer as _IdentifierIssuer
-from .pyld_setup import nquads_escape as _nquads_escape
 from .pyld_setup import pyld as _pyld
 
 
@@ -52,25 +52,79 @@ class _FastIssuer(_IdentifierIssuer):
 _Parts = tuple[str | None, str | None, str, str | None, str | None, str, str | None]
 
 
-# The characters pyld's N-Quads escape replaces; most literals have none and are kept as they are.
-_TO_ESCAPE = re.compile(r'[\\\t\n\r"]')
+# Canonical N-Quads (RDFC-1.0 appendix A, after canonical N-Triples): in a literal, BS, HT,
+# LF, FF, CR, double quote and backslash are written as ECHAR, the other characters
+# U+0000-U+001F and U+007F as UCHAR with upper-case hex, everything else as itself. In an IRI,
+# which has no ECHAR, the characters the IRIREF production excludes are written as UCHAR.
+# pyld's own escape writes only HT, LF, CR, double quote and backslash (and IRIs as they
+# are), which differs for the other control characters and for those IRI characters; Digital
+# Bazaar's rdf-canonize writes the canonical form, and so do the issuers that use it.
+_LITERAL_TO_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+_IRI_TO_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_ECHAR = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ECHAR.get(char) or f"\\u{ord(char):04X}"
+
+
+def _iri_uchar(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04X}"
+
+
+def escape_literal(value: str) -> str:
+    """A literal's lexical form as canonical N-Quads writes it between its quotes."""
+    return _LITERAL_TO_ESCAPE.sub(_escaped, value) if _LITERAL_TO_ESCAPE.search(value) else value
+
+
+def iri_text(value: str) -> str:
+    """An IRI as canonical N-Quads writes it: `<`, the IRI with UCHAR where needed, `>`."""
+    text = _IRI_TEXTS.get(value)
+    if text is None:
+        escaped = _IRI_TO_ESCAPE.sub(_iri_uchar, value) if _IRI_TO_ESCAPE.search(value) else value
+        text = "<" + escaped + ">"
+        if len(_IRI_TEXTS) >= _IRI_TEXTS_MAX:
+            _IRI_TEXTS.clear()
+        _IRI_TEXTS[value] = text
+    return text
+
+
+# IRI -> its text: the same predicates, types and datatypes recur in every credential.
+_IRI_TEXTS: dict[str, str] = {}
+_IRI_TEXTS_MAX = 4096
 
 
 def _term_text(component: dict[str, Any]) -> str:
-    """pyld's N-Quads text of a subject, predicate or object that is not a blank node."""
+    """The canonical N-Quads text of a subject, predicate or object (a blank node as its
+    label)."""
     if component["type"] == "IRI":
-        return "<" + component["value"] + ">"
+        return iri_text(component["value"])
     if component["type"] == "blank node":
         return str(component["value"])
-    value = component["value"]
-    text = '"' + (_nquads_escape(value) if _TO_ESCAPE.search(value) else value) + '"'
+    text = '"' + escape_literal(component["value"]) + '"'
     datatype = component["datatype"]
     if datatype == _RDF_LANGSTRING:
         if component.get("language"):
             text += "@" + component["language"]
     elif datatype != _XSD_STRING:
-        text += "^^<" + datatype + ">"
+        text += "^^" + iri_text(datatype)
     return text
+
+
+def serialize_nquad(triple: dict[str, Any], graph_name: str | None = None) -> str:
+    """pyld's `serialize_nquad` (same arguments, same layout), writing canonical N-Quads."""
+    graph = triple.get("name", {"value": graph_name})["value"]
+    text = (
+        _term_text(triple["subject"])
+        + " "
+        + _term_text(triple["predicate"])
+        + " "
+        + _term_text(triple["object"])
+    )
+    if graph is not None:
+        text += " " + (graph if graph.startswith("_:") else iri_text(graph))
+    return text + " .\n"
 
 
 def _quad_parts(quad: dict[str, Any]) -> _Parts:
@@ -87,7 +141,7 @@ def _quad_parts(quad: dict[str, Any]) -> _Parts:
         if name["value"].startswith("_:"):
             g_label = name["value"]
         else:
-            graph = " <" + name["value"] + ">"
+            graph = " " + iri_text(name["value"])
     return (
         None if s_label is not None else _term_text(subject),
         s_label,
@@ -247,13 +301,22 @@ class _BoundedURDNA2015(_URDNA2015):
         return result
 
 
+def _writing_canonical_nquads(step: Any) -> Any:
+    """pyld's `step` (a function of its canon module), calling `serialize_nquad` above where it
+    calls pyld's own."""
+    names = {**step.__globals__, "serialize_nquad": serialize_nquad}
+    return types.FunctionType(
+        step.__code__, names, step.__name__, step.__defaults__, step.__closure__
+    )
+
+
 class _PyldStepsURDNA2015(_BoundedURDNA2015):
     """The bounded canonicalisation over pyld's own `main` and Hash First Degree Quads: the
-    same work budget and errors as `_BoundedURDNA2015`, with pyld's unmodified steps (the
-    general code that class replaces, for the differential tests)."""
+    same work budget and errors as `_BoundedURDNA2015`, with pyld's steps (the general code
+    that class replaces, for the differential tests), writing canonical N-Quads."""
 
-    main = _URDNA2015.main
-    hash_first_degree_quads = _URDNA2015.hash_first_degree_quads
+    main = _writing_canonical_nquads(_URDNA2015.main)
+    hash_first_degree_quads = _writing_canonical_nquads(_URDNA2015.hash_first_degree_quads)
 
 
 def _check_dataset(dataset: dict[str, list[dict[str, Any]]]) -> None:
