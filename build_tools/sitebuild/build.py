@@ -14,7 +14,8 @@ Steps (each failure stops the build and leaves the previous site untouched):
    `search.py`); meanwhile the other languages of alliance.yaml are built, two at a time, each
    by MkDocs in a process of its own, indexed and scanned there (docs/adr/0008-languages.md);
 6. move the published data files and the other languages in, write each verify page's
-   service worker (`offline.py`);
+   service worker (`offline.py`) and the `.br`/`.gz` copies of the files it stores and of the
+   runtime (`precompress.py`, docs/hosting.md);
 7. swap the new site in: rename the old output aside, rename the new one into place, delete
    the old one. Both renames stay on one file system (MkDocs builds the site in a temporary
    folder next to `--out`).
@@ -46,7 +47,8 @@ from build_tools.i18n import catalogs
 from build_tools.outputs.pages import offer_page_path
 
 from .errors import BuildError
-from .offline import write_service_worker
+from .offline import offline_site_files, write_service_worker
+from .precompress import Precompressed, precompress
 from .published import BuildWorker, place
 from .scan import Scan, start_scan
 from .search import SearchIndex, start_search_index
@@ -360,14 +362,32 @@ def _freeze_for_mkdocs(gc_was_enabled: bool) -> bool:
     return True
 
 
-def _move_languages_in(catalogue: Catalogue, languages: Path, site: Path) -> None:
+def _move_languages_in(catalogue: Catalogue, languages: Path, site: Path) -> list[str]:
     """Move the other languages' folders into the site, then write each verify page's service
-    worker, which lists the built files themselves (offline.py)."""
+    worker, which lists the built files themselves (offline.py); the verify pages."""
     for lang in _other_languages(catalogue):
         os.replace(languages / lang, site / lang)
+    pages = []
     for lang in catalogue.alliance.languages:
         prefix = "" if lang == i18n.DEFAULT_LANGUAGE else f"{lang}/"
         write_service_worker(site, f"{prefix}verify/")
+        pages.append(f"{prefix}verify/")
+    return pages
+
+
+def _precompress_verifier(site: Path, pages: list[str], project: Path) -> list[Precompressed]:
+    """The `.br` and `.gz` copies of every file the verify pages' service workers store and of
+    every file of the runtime (precompress.py), cached beside the verifier bundle's caches in
+    node_modules (none without node_modules)."""
+    paths = {path for page in pages for path in offline_site_files(site, page)}
+    runtime = site / "verify" / "runtime"
+    for file in runtime.rglob("*") if runtime.is_dir() else ():
+        sibling = file.suffix in (".br", ".gz") and file.with_suffix("").is_file()
+        if file.is_file() and not sibling:
+            paths.add(file.relative_to(site).as_posix())
+    modules = project / "node_modules"
+    cache = modules / ".cache" / "credsite-precompressed" if modules.is_dir() else None
+    return precompress(site, paths, cache=cache)
 
 
 def build_catalogue_site(
@@ -443,10 +463,12 @@ def build_catalogue_site(
         # can move in meanwhile (nothing is published before both scans are clean).
         place(data_dir, data.paths, site)
         search.result()
-        _move_languages_in(catalogue, languages, site)
+        verify_pages = _move_languages_in(catalogue, languages, site)
         _refuse_leaks([*data.leaks, *scan.result(), *language_leaks])
         result.files = len(generated_paths) + len(data.paths)
         t4 = time.perf_counter()
+        _precompress_verifier(site, verify_pages, project)
+        t5 = time.perf_counter()
         swap_into_place(site, out)
         result.seconds = {
             "generate": t1 - t0,
@@ -454,7 +476,8 @@ def build_catalogue_site(
             "mkdocs (all languages)": t3 - t2,
             "worker (in parallel)": data.seconds,
             "scan, index and move": t4 - t3,
-            "swap": time.perf_counter() - t4,
+            "compress": t5 - t4,
+            "swap": time.perf_counter() - t5,
         }
         return result
     finally:

@@ -26,7 +26,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["PAGE", "offline_files", "render_service_worker", "write_service_worker"]
+__all__ = [
+    "PAGE",
+    "offline_files",
+    "offline_site_files",
+    "render_service_worker",
+    "write_service_worker",
+]
 
 PAGE = "verify/"  # the default language's verify page; others are "<lang>/verify/"
 _CODE = Path(__file__).with_name("offline_sw.js")
@@ -111,6 +117,12 @@ def offline_files(site: Path, page: str = PAGE) -> tuple[list[str], list[str]]:
     files |= fresh
     present = sorted(p for p in files if (site / _file(page, p)).is_file())
     return present, sorted(fresh & set(present))
+
+
+def offline_site_files(site: Path, page: str = PAGE) -> list[str]:
+    """The files behind `offline_files(site, page)`, relative to the site root (the page itself
+    as its `index.html`)."""
+    return [_file(page, path) for path in offline_files(site, page)[0]]
 
 
 def render_service_worker(site: Path, page: str = PAGE) -> bytes | None:

@@ -99,6 +99,40 @@ def test_build_writes_the_whole_site(built: Path, catalogue: Catalogue) -> None:
     assert sorted(p.name for p in built.parent.iterdir()) == ["site"]
 
 
+def test_the_verifier_files_have_pre_compressed_siblings(built: Path, catalogue: Catalogue) -> None:
+    import gzip
+
+    import brotli
+
+    from build_tools.sitebuild.build import _precompress_verifier
+    from build_tools.sitebuild.offline import offline_site_files
+
+    pages = [
+        ("" if lang == "en" else f"{lang}/") + "verify/" for lang in catalogue.alliance.languages
+    ]
+    listed = {path for page in pages for path in offline_site_files(built, page)}
+    runtime = {p.relative_to(built).as_posix() for p in (built / "verify/runtime").iterdir()}
+    assert {"verify/runtime/pyodide.asm.wasm", "verify/runtime/pyodide.asm.mjs"} <= runtime
+    assert "lv/verify/index.html" in listed
+    originals = listed | {p for p in runtime if not p.endswith((".br", ".wasm.gz", ".mjs.gz"))}
+    for path in ("verify/runtime/pyodide.asm.wasm", "verify/index.html", "lv/verify/index.html"):
+        data = (built / path).read_bytes()
+        assert brotli.decompress((built / f"{path}.br").read_bytes()) == data, path
+        assert gzip.decompress((built / f"{path}.gz").read_bytes()) == data, path
+    # Siblings only beside the verify pages' files and the runtime (and MkDocs' own
+    # sitemap.xml.gz, the same bytes compressed).
+    siblings = {
+        p.relative_to(built).as_posix()
+        for p in built.rglob("*")
+        if p.suffix in (".br", ".gz") and p.with_suffix("").is_file() and p.stem != "sitemap.xml"
+    }
+    assert siblings and {s.rsplit(".", 1)[0] for s in siblings} <= originals
+    # Run again on the built site (the cache answers): nothing changes, nothing is added.
+    before = listing(built)
+    _precompress_verifier(built, pages, PROJECT)
+    assert listing(built) == before
+
+
 def test_offer_pages_are_not_in_the_navigation(built: Path, catalogue: Catalogue) -> None:
     """Pages that do not link to offers carry none in their navigation (the index is the way in)."""
     for page in ("principles/index.html", "keys/index.html", "maintainers/index.html"):

@@ -6,7 +6,12 @@ import hashlib
 import json
 from pathlib import Path
 
-from build_tools.sitebuild.offline import offline_files, render_service_worker, write_service_worker
+from build_tools.sitebuild.offline import (
+    offline_files,
+    offline_site_files,
+    render_service_worker,
+    write_service_worker,
+)
 
 PAGE = """<!doctype html><html><head>
 <link rel="stylesheet" href="../assets/stylesheets/main.css">
@@ -114,3 +119,13 @@ def test_another_language_has_its_own_worker_beside_its_page(tmp_path: Path) -> 
     assert config["verify/"]["key"] == "" and config["verify/"]["root"] == "../"
     assert config["lv/verify/"]["key"] == "lv-" and config["lv/verify/"]["root"] == "../../"
     assert config["verify/"]["id"] != config["lv/verify/"]["id"]
+
+
+def test_the_files_behind_the_list_name_the_page_by_its_index_html(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    files = offline_site_files(site)
+    assert "verify/index.html" in files and "verify/" not in files
+    assert sorted(files) == sorted(
+        "verify/index.html" if p == "verify/" else p for p in offline_files(site)[0]
+    )
+    assert all((site / f).is_file() for f in files)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import threading
 import time
 from pathlib import Path
@@ -201,3 +202,133 @@ def test_serve_removes_its_temporary_folder_on_exit(
     with pytest.raises(KeyboardInterrupt):
         cli.main(["serve", "--catalogue", str(PROJECT / "catalogue"), "--port", "0"])
     assert not scratch.exists()
+
+
+def _request(
+    port: int, path: str, headers: dict[str, str], method: str = "GET"
+) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request(method, path, headers=headers)
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
+@pytest.fixture()
+def compressed_site(tmp_path: Path) -> Path:
+    """A runtime folder with a wasm binary and a module script that have `.br` and `.gz`
+    siblings (distinct marker bytes, to tell which one was sent), and a file without any."""
+    runtime = tmp_path / "verify" / "runtime"
+    runtime.mkdir(parents=True)
+    (runtime / "core.wasm").write_bytes(b"\0asm" + b"w" * 5000)
+    (runtime / "core.wasm.br").write_bytes(b"BROTLI-WASM")
+    (runtime / "core.wasm.gz").write_bytes(b"GZIP-WASM")
+    (runtime / "core.mjs").write_bytes(b"export const x = 1;" * 100)
+    (runtime / "core.mjs.gz").write_bytes(b"GZIP-MJS")
+    (runtime / "plain.mjs").write_bytes(b"export const y = 2;")
+    (tmp_path / "verify" / "index.html").write_bytes(b"<p>page</p>")
+    (tmp_path / "verify" / "index.html.br").write_bytes(b"BROTLI-PAGE")
+    return tmp_path
+
+
+WASM = "/credentials/verify/runtime/core.wasm"
+
+
+@pytest.mark.parametrize(
+    ("accept", "body", "encoding"),
+    [
+        ("gzip, deflate, br, zstd", b"BROTLI-WASM", "br"),  # a browser's header: br first
+        ("gzip", b"GZIP-WASM", "gzip"),
+        ("x-gzip", b"GZIP-WASM", "gzip"),
+        ("br;q=0, gzip", b"GZIP-WASM", "gzip"),
+        ("br;q=0.5, gzip;q=0.8", b"GZIP-WASM", "gzip"),
+        ("*", b"BROTLI-WASM", "br"),
+        ("*, br;q=0", b"GZIP-WASM", "gzip"),
+        ("br;q=0, gzip;q=0", None, None),
+        ("identity", None, None),
+        ("deflate", None, None),
+        ("", None, None),
+    ],
+)
+def test_a_pre_compressed_sibling_is_sent_when_the_client_takes_it(
+    compressed_site: Path, accept: str, body: bytes | None, encoding: str | None
+) -> None:
+    server, port = _serving(compressed_site)
+    try:
+        status, headers, got = _request(port, WASM, {"Accept-Encoding": accept})
+    finally:
+        server.shutdown()  # type: ignore[attr-defined]
+        server.server_close()  # type: ignore[attr-defined]
+    original = (compressed_site / "verify/runtime/core.wasm").read_bytes()
+    assert status == 200
+    assert got == (body if body is not None else original)
+    assert headers.get("content-encoding") == encoding
+    assert headers["content-type"] == "application/wasm"  # the file's own type either way
+    assert headers["content-length"] == str(len(got))
+    assert headers["vary"] == "Accept-Encoding"  # on the plain answer too: it varies
+
+
+def test_negotiation_keeps_types_head_and_leaves_ranges_and_lone_files_alone(
+    compressed_site: Path,
+) -> None:
+    server, port = _serving(compressed_site)
+    take_all = {"Accept-Encoding": "br, gzip"}
+    try:
+        mjs = _request(port, "/credentials/verify/runtime/core.mjs", take_all)
+        head = _request(port, WASM, take_all, method="HEAD")
+        ranged = _request(port, WASM, {**take_all, "Range": "bytes=0-3"})
+        lone = _request(port, "/credentials/verify/runtime/plain.mjs", take_all)
+        page = _request(port, "/credentials/verify/", take_all)
+        by_name = _request(port, WASM + ".br", take_all)
+        gz_by_name = _request(port, WASM + ".gz", take_all)
+    finally:
+        server.shutdown()  # type: ignore[attr-defined]
+        server.server_close()  # type: ignore[attr-defined]
+    # Only a .gz sibling: gzip, under the module script's type.
+    assert mjs[2] == b"GZIP-MJS" and mjs[1]["content-encoding"] == "gzip"
+    assert mjs[1]["content-type"] == "text/javascript"
+    # HEAD: the headers of the compressed answer, no body.
+    assert head[0] == 200 and head[2] == b""
+    assert head[1]["content-encoding"] == "br"
+    assert head[1]["content-length"] == str(len(b"BROTLI-WASM"))
+    # A range of the compressed bytes would not be a range of the file: the file itself.
+    original = (compressed_site / "verify/runtime/core.wasm").read_bytes()
+    assert ranged[2] == original and "content-encoding" not in ranged[1]
+    # No sibling: as before, without Vary.
+    assert lone[2] == b"export const y = 2;"
+    assert "content-encoding" not in lone[1] and "vary" not in lone[1]
+    # A folder's index.html is negotiated too.
+    assert page[2] == b"BROTLI-PAGE" and page[1]["content-type"].startswith("text/html")
+    # A sibling asked for by name is a plain file of bytes.
+    assert by_name[2] == b"BROTLI-WASM" and "content-encoding" not in by_name[1]
+    assert by_name[1]["content-type"] == "application/octet-stream"
+    assert gz_by_name[2] == b"GZIP-WASM" and "content-encoding" not in gz_by_name[1]
+    assert gz_by_name[1]["content-type"] == "application/gzip"
+
+
+def test_if_modified_since_follows_the_original_file(compressed_site: Path) -> None:
+    import email.utils
+
+    original = compressed_site / "verify/runtime/core.wasm"
+    os.utime(original, (1_700_000_000, 1_700_000_000))
+    # The sibling is newer than the file: the file's time is what counts.
+    os.utime(str(original) + ".br", (1_800_000_000, 1_800_000_000))
+    server, port = _serving(compressed_site)
+    at = email.utils.formatdate(1_700_000_000, usegmt=True)
+    before = email.utils.formatdate(1_699_999_000, usegmt=True)
+    accept = {"Accept-Encoding": "br"}
+    try:
+        fresh = _request(port, WASM, {**accept, "If-Modified-Since": at})
+        stale = _request(port, WASM, {**accept, "If-Modified-Since": before})
+        plain = _request(port, WASM, {"Accept-Encoding": "identity", "If-Modified-Since": at})
+        tagged = _request(port, WASM, {**accept, "If-Modified-Since": at, "If-None-Match": "x"})
+    finally:
+        server.shutdown()  # type: ignore[attr-defined]
+        server.server_close()  # type: ignore[attr-defined]
+    assert fresh[0] == 304 and fresh[2] == b"" and fresh[1]["vary"] == "Accept-Encoding"
+    assert stale[0] == 200 and stale[2] == b"BROTLI-WASM"
+    assert stale[1]["last-modified"] == at
+    assert plain[0] == 304
+    assert tagged[0] == 200 and tagged[2] == b"BROTLI-WASM"
