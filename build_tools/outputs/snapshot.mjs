@@ -68,11 +68,15 @@ _rest()
 // ever imported): forget the directory of the one read here.
 pyodide.runPython(`
 def _forget():
-    import gc, linecache, sys, zipimport
+    import gc, linecache, sys, zipfile, zipimport
+    import build_tools.verifier.browser as browser
     del globals()["_rest"]
+    library = [p for p in sys.path if p.endswith(".zip")][0]
+    with zipfile.ZipFile(library) as archive:
+        browser.remember_library(archive.namelist())
     linecache.clearcache()
     zipimport._zip_directory_cache.clear()
-    for path in [p for p in sys.path_importer_cache if p.endswith(".zip")]:
+    for path in [p for p in sys.path_importer_cache if p.startswith(library)]:
         del sys.path_importer_cache[path]
     gc.collect()
 _forget()

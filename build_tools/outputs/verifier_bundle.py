@@ -12,16 +12,20 @@ under `verify/runtime/` (the page's scripts are hand-written, in site_src/assets
   Pyodide's own Python when Node is installed (`bytecode.mjs`; the browser would otherwise
   compile every module at each start, about 0.2 s); compiled once per archive and Pyodide
   version and kept in `node_modules/.cache/credsite-bytecode/`;
-- `verifier.snapshot.gz`: a Pyodide memory snapshot taken after the verifier was imported
+- `verifier.snapshot`: a Pyodide memory snapshot taken after the verifier was imported
   (`snapshot.mjs`, under Node, with the same standard library, archive and lock-file info as
   the page), in its transport form (the memory image XORed with the wasm binary's data
-  segments, see site_src/assets/verifier/snapshot.mjs), gzip-compressed so that every host
-  serves it small and the worker unpacks it with `DecompressionStream`. The worker starts
-  from it when it can and falls back to the standard start otherwise (ADR 0009). Made once per
-  input set and kept in `node_modules/.cache/credsite-snapshot/`; absent without Node;
-- `verifier-rest.zip.gz`: the entries of `verifier.zip` that the snapshot has not loaded (data
-  files, modules never imported), as one gzip stream around an uncompressed zip: what a page
-  started from the snapshot unpacks instead (natively, without Python);
+  segments and its free heap zeroed, see site_src/assets/verifier/snapshot.mjs and
+  build_tools/outputs/snapshot.mjs). Like every runtime file it is published with `.br` and
+  `.gz` copies beside it (build_tools/sitebuild/precompress.py): a host that negotiates sends
+  those, and from one that does not the worker takes the `.gz` copy and unpacks it itself. The
+  worker starts from it when it can and falls back to the standard start otherwise (ADR 0009);
+  that start mounts no standard library (build_tools/verifier/browser.py, `LibraryOnDemand`).
+  Made once per input set and kept, gzip-compressed, in
+  `node_modules/.cache/credsite-snapshot/`; absent without Node;
+- `verifier-rest.zip`: the entries of `verifier.zip` that the snapshot has not loaded (data
+  files, modules never imported), as an uncompressed zip: what a page started from the
+  snapshot unpacks instead (by copying, without Python);
 - `manifest.json`: every file above with its SHA-256 and size, the Pyodide
   version and the lock-file `info` (so the worker can pass `lockFileContents` and Pyodide never
   fetches `pyodide-lock.json` or looks at a CDN).
@@ -72,8 +76,8 @@ __all__ = [
 RUNTIME_DIR = "verify/runtime"
 MANIFEST_PATH = f"{RUNTIME_DIR}/manifest.json"
 ARCHIVE_NAME = "verifier.zip"
-SNAPSHOT_NAME = "verifier.snapshot.gz"
-SNAPSHOT_ARCHIVE_NAME = "verifier-rest.zip.gz"
+SNAPSHOT_NAME = "verifier.snapshot"
+SNAPSHOT_ARCHIVE_NAME = "verifier-rest.zip"
 
 #: The Pyodide core files the page needs. `pyodide-lock.json` is deliberately absent: its
 #: `info` goes into the manifest and the worker passes it as `lockFileContents`.
@@ -440,9 +444,14 @@ def _snapshot(
     return compressed, rest
 
 
-def _gunzipped_size(data: bytes) -> int:
-    """The uncompressed size a gzip member records (ISIZE; snapshots are far below 4 GiB)."""
-    return int.from_bytes(data[-4:], "little")
+def _deflated_zip(data: bytes) -> bool:
+    """Whether `data` is a zip whose entries are mostly compressed."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+    stored = sum(i.file_size for i in infos if i.compress_type == zipfile.ZIP_STORED)
+    return stored * 2 < sum(i.file_size for i in infos)
 
 
 # --------------------------------------------------------------------------- public entry
@@ -475,17 +484,20 @@ def render_verifier_bundle(
     out: dict[str, bytes] = {f"{RUNTIME_DIR}/{name}": data for name, data in runtime.items()}
     out[f"{RUNTIME_DIR}/{ARCHIVE_NAME}"] = archive
     made = _snapshot(runtime, archive, lock_info, pyodide_dir)
-    snapshot = made[0] if made else None
     if made is not None:
         everything = {**files, **bytecode}
-        out[f"{RUNTIME_DIR}/{SNAPSHOT_NAME}"] = made[0]
+        out[f"{RUNTIME_DIR}/{SNAPSHOT_NAME}"] = gzip.decompress(made[0])
         rest = {name: everything[name] for name in made[1] if name in everything}
-        out[f"{RUNTIME_DIR}/{SNAPSHOT_ARCHIVE_NAME}"] = gzip.compress(
-            _zip(rest, stored=True), compresslevel=9, mtime=0
-        )
+        out[f"{RUNTIME_DIR}/{SNAPSHOT_ARCHIVE_NAME}"] = _zip(rest, stored=True)
 
+    # `deflated`: a zip of compressed entries, which a host's compression cannot shrink (the
+    # worker then takes it as sent, without looking for a `.gz` copy).
     entries = {
-        path[len(RUNTIME_DIR) + 1 :]: {"sha256": _sha256(data), "size": len(data)}
+        path[len(RUNTIME_DIR) + 1 :]: {
+            "sha256": _sha256(data),
+            "size": len(data),
+            **({"deflated": True} if _deflated_zip(data) else {}),
+        }
         for path, data in sorted(out.items())
     }
     versions = {}
@@ -499,17 +511,8 @@ def render_verifier_bundle(
         "pyodide": {"version": lock_info["version"], "lock_info": lock_info},
         "archive": ARCHIVE_NAME,
         "bytecode": cache_tag or None,  # the archive's __pycache__ files, if compiled
-        # The start-up snapshot and its uncompressed size, if made; the worker checks the
-        # compressed file like every other and needs the size before unpacking it.
-        "snapshot": (
-            {
-                "file": SNAPSHOT_NAME,
-                "size": _gunzipped_size(snapshot),
-                "archive": SNAPSHOT_ARCHIVE_NAME,
-            }
-            if snapshot
-            else None
-        ),
+        # The start-up snapshot and the archive of what it has not loaded, if made.
+        "snapshot": {"file": SNAPSHOT_NAME, "archive": SNAPSHOT_ARCHIVE_NAME} if made else None,
         "python_distributions": versions,
         "files": entries,
     }

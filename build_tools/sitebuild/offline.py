@@ -96,7 +96,12 @@ def offline_files(site: Path, page: str = PAGE) -> tuple[list[str], list[str]]:
     manifest = _json(site, "verify/runtime/manifest.json")
     if isinstance(manifest, dict):
         files.add("verify/runtime/manifest.json")
-        files.update(f"verify/runtime/{name}" for name in manifest.get("files") or {})
+        runtime = set(manifest.get("files") or {})
+        if manifest.get("snapshot"):
+            # Started from the snapshot, the page needs neither the standard library nor the
+            # whole archive (worker.mjs); they stay online-only, for the standard start.
+            runtime -= {"python_stdlib.zip", str(manifest.get("archive"))}
+        files.update(f"verify/runtime/{name}" for name in runtime)
     fresh: set[str] = set()
     registry = _json(site, "registry.json")
     if isinstance(registry, dict):

@@ -43,13 +43,16 @@ function hexToBase64(hex) {
 }
 
 // A response to store: the body and type of `response`, plus when it was fetched.
-async function stamped(response) {
+// With `sha256`, the copy was checked against it when stored (`X-Credsite-Checked`): the page's
+// worker then need not hash it again.
+async function stamped(response, sha256) {
   const headers = new Headers();
   for (const name of ["Content-Type", "Last-Modified"]) {
     const value = response.headers.get(name);
     if (value) headers.set(name, value);
   }
   headers.set("X-Credsite-Fetched", new Date().toISOString());
+  if (sha256) headers.set("X-Credsite-Checked", sha256);
   return new Response(await response.blob(), { status: 200, headers });
 }
 
@@ -69,6 +72,31 @@ async function previousCopies() {
   return out;
 }
 
+async function sha256Hex(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// A listed file, checked, ready to store. The verifier's runtime files are large: a host that
+// does not compress them (no Content-Encoding) is asked for the `.gz` copy the build writes
+// beside each, which is unpacked and checked here (as the page's worker does).
+async function download(path, url, sha256) {
+  const response = await fetch(url, { cache: "no-cache", integrity: `sha256-${hexToBase64(sha256)}` });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  if (!path.startsWith("verify/runtime/") || response.headers.get("Content-Encoding")) return stamped(response, sha256);
+  const packed = await fetch(`${url}.gz`, { cache: "no-cache" }).catch(() => null);
+  if (!packed || !packed.ok) return stamped(response, sha256);
+  if (response.body) response.body.cancel().catch(() => {});
+  let bytes = new Uint8Array(await packed.arrayBuffer());
+  // A host that marks .gz files as gzip-encoded has had the browser unpack it already.
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    bytes = new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
+  }
+  if ((await sha256Hex(bytes)) !== sha256) throw new Error(`${path}: the .gz copy does not match`);
+  const type = response.headers.get("Content-Type");
+  return stamped(new Response(bytes, { headers: type ? { "Content-Type": type } : {} }), sha256);
+}
+
 async function install() {
   const cache = await caches.open(CACHE);
   const previous = await previousCopies();
@@ -80,9 +108,7 @@ async function install() {
         const copy = await old.cache.match(url);
         if (copy) return cache.put(url, copy);
       }
-      const response = await fetch(url, { cache: "no-cache", integrity: `sha256-${hexToBase64(sha256)}` });
-      if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-      return cache.put(url, await stamped(response));
+      return cache.put(url, await download(path, url, sha256));
     }),
   );
   await cache.put(listKey(), new Response(JSON.stringify({ id: BUILD.id, files: BUILD.files }), {

@@ -88,8 +88,11 @@ class SubPathHandler(http.server.SimpleHTTPRequestHandler):
         ".br": "application/octet-stream",
     }
 
-    def __init__(self, *args: Any, prefix: str = "/", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, prefix: str = "/", precompressed: bool = True, **kwargs: Any
+    ) -> None:
         self.prefix = prefix
+        self.precompressed = precompressed
         self._vary = False
         super().__init__(*args, **kwargs)
 
@@ -148,7 +151,7 @@ class SubPathHandler(http.server.SimpleHTTPRequestHandler):
     def send_head(self) -> io.BytesIO | BinaryIO | None:
         """A file's pre-compressed sibling when the client takes its coding; else as usual."""
         path = self._file()
-        if path is None:
+        if path is None or not self.precompressed:
             return super().send_head()
         siblings = [c for s, c in SIBLINGS.items() if os.path.isfile(path + s)]
         self._vary = bool(siblings)
@@ -212,10 +215,16 @@ class PortInUse(OSError):
     """The port to serve on is taken; the message is one line for the command line."""
 
 
-def make_server(root: Path, prefix: str, port: int = 0) -> http.server.ThreadingHTTPServer:
+def make_server(
+    root: Path, prefix: str, port: int = 0, *, precompressed: bool = True
+) -> http.server.ThreadingHTTPServer:
     """A threading HTTP server on 127.0.0.1 serving `root` under `prefix` (port 0: any free).
-    `root` need not exist yet. Raises PortInUse when the port is taken."""
-    handler = functools.partial(SubPathHandler, directory=str(root), prefix=prefix)
+    `root` need not exist yet. `precompressed=False`: the `.br`/`.gz` copies are ignored, as
+    by a host that neither serves them nor compresses. Raises PortInUse when the port is
+    taken."""
+    handler = functools.partial(
+        SubPathHandler, directory=str(root), prefix=prefix, precompressed=precompressed
+    )
     try:
         return PreviewServer(("127.0.0.1", port), handler)
     except OSError as exc:

@@ -8,8 +8,14 @@ accepted too, so the same code runs and is tested under CPython.
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import importlib.abc
+import importlib.machinery
 import json
-from collections.abc import Iterable
+import sys
+import zipimport
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +23,7 @@ from .crypto import CryptoBackend
 from .engine import averify
 from .registry import Registry
 
-__all__ = ["BrowserVerifier", "moment", "preload", "start"]
+__all__ = ["BrowserVerifier", "LibraryOnDemand", "moment", "preload", "remember_library", "start"]
 
 
 def _bytes(value: Any) -> bytes:
@@ -109,8 +115,71 @@ def preload() -> int:
     return len(CONTEXTS)
 
 
-def start() -> BrowserVerifier:
-    """The worker's verifier, with the browser's WebCrypto."""
+#: Top-level module names of the standard library the start-up snapshot was made with
+#: (`remember_library`, at build time); empty on the standard start.
+_LIBRARY_NAMES: frozenset[str] = frozenset()
+
+
+def remember_library(names: Iterable[str]) -> int:
+    """Keep the top-level module names of the standard library's zip (its entry names), for
+    `LibraryOnDemand`. Called at build time, before the start-up snapshot; the count."""
+    global _LIBRARY_NAMES
+    tops = set()
+    for name in names:
+        top = str(name).split("/", 1)[0]
+        tops.add(top[:-3] if top.endswith(".py") else top)
+    _LIBRARY_NAMES = frozenset(t for t in tops if t.isidentifier())
+    return len(_LIBRARY_NAMES)
+
+
+class LibraryOnDemand(importlib.abc.MetaPathFinder):
+    """The standard library, fetched the first time something outside the snapshot needs it.
+
+    A page started from the start-up snapshot mounts an empty zip where the standard library
+    goes: everything the verifier imports is already in memory. Should a module of the library
+    be imported all the same (a code path `preload()` did not cover), this finder, last on
+    `sys.meta_path`, fetches the library once with `fetch()` (the worker's synchronous request),
+    checks it against `sha256`, writes it to `path` and lets the normal finders retry. A failed
+    fetch or check is an ImportError, which the verifier reports like any internal failure.
+    """
+
+    def __init__(
+        self, names: frozenset[str], fetch: Callable[[], Any], sha256: str, path: str
+    ) -> None:
+        self.names = names
+        self.fetch = fetch
+        self.sha256 = sha256
+        self.path = path
+        self.fetched = False
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        if self.fetched or fullname.partition(".")[0] not in self.names:
+            return None
+        self.fetched = True
+        data = _bytes(self.fetch())
+        if hashlib.sha256(data).hexdigest() != self.sha256:
+            raise ImportError(
+                f"the standard library fetched for {fullname} is not the published one"
+            )
+        with open(self.path, "wb") as library:
+            library.write(data)
+        zipimport._zip_directory_cache.clear()  # type: ignore[attr-defined]
+        for entry in [p for p in sys.path_importer_cache if p.startswith(self.path)]:
+            del sys.path_importer_cache[entry]
+        importlib.invalidate_caches()
+        return importlib.machinery.PathFinder.find_spec(fullname, path, target)
+
+
+def start(
+    library_fetch: Callable[[], Any] | None = None, library_sha256: str = ""
+) -> BrowserVerifier:
+    """The worker's verifier, with the browser's WebCrypto. From the start-up snapshot, the
+    worker passes how to fetch the standard library (`LibraryOnDemand`)."""
     from .webcrypto import WebCryptoBackend
 
+    zips = [p for p in sys.path if p.endswith(".zip")]
+    if library_fetch is not None and _LIBRARY_NAMES and zips:
+        sys.meta_path.append(
+            LibraryOnDemand(_LIBRARY_NAMES, library_fetch, library_sha256, zips[0])
+        )
     return BrowserVerifier(WebCryptoBackend())

@@ -6,11 +6,15 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from build_tools.verifier import Registry, verify
-from build_tools.verifier.browser import BrowserVerifier, moment
+from build_tools.verifier.browser import BrowserVerifier, LibraryOnDemand, moment, remember_library
 from build_tools.verifier.crypto_cpython import CPythonCrypto
 
 from . import _make as m
@@ -91,3 +95,91 @@ def test_preload_imports_the_lazy_modules_and_reads_every_bundled_context() -> N
 
     assert preload() == len(CONTEXTS)
     assert set(LAZY_MODULES) <= set(sys.modules)
+
+
+# --------------------------------------------------------------------------- library on demand
+
+
+def _zip_of(files: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+@pytest.fixture
+def empty_library(tmp_path: Path) -> Iterator[Path]:
+    """An empty zip on sys.path, where a page started from the snapshot has its library."""
+    import importlib
+    import sys
+
+    path = tmp_path / "python-lib.zip"
+    path.write_bytes(_zip_of({}))
+    sys.path.append(str(path))
+    before = list(sys.meta_path)
+    try:
+        yield path
+    finally:
+        sys.meta_path[:] = before
+        sys.path.remove(str(path))
+        for name in [n for n in sys.modules if n.split(".")[0] in {"odl_probe", "odl_pkg"}]:
+            del sys.modules[name]
+        for entry in [p for p in sys.path_importer_cache if p.startswith(str(path))]:
+            del sys.path_importer_cache[entry]
+        importlib.invalidate_caches()
+
+
+def test_the_library_is_fetched_once_when_something_outside_the_snapshot_needs_it(
+    empty_library: Path,
+) -> None:
+    import hashlib
+    import importlib
+    import sys
+
+    full = _zip_of(
+        {"odl_probe.py": "VALUE = 7\n", "odl_pkg/__init__.py": "", "odl_pkg/sub.py": "X = 1\n"}
+    )
+    calls: list[int] = []
+
+    def fetch() -> bytes:
+        calls.append(1)
+        return full
+
+    names = frozenset({"odl_probe", "odl_pkg"})
+    digest = hashlib.sha256(full).hexdigest()
+    sys.meta_path.append(LibraryOnDemand(names, fetch, digest, str(empty_library)))
+    with pytest.raises(ImportError):
+        importlib.import_module("odl_not_in_the_library")
+    assert calls == []  # a name the library does not have fetches nothing
+    assert importlib.import_module("odl_probe").VALUE == 7
+    assert importlib.import_module("odl_pkg.sub").X == 1
+    assert calls == [1]
+    assert empty_library.read_bytes() == full
+
+
+def test_a_library_that_does_not_match_its_checksum_is_not_used(empty_library: Path) -> None:
+    import importlib
+    import sys
+
+    bad = _zip_of({"odl_probe.py": "VALUE = 'forged'\n"})
+    sys.meta_path.append(
+        LibraryOnDemand(frozenset({"odl_probe"}), lambda: bad, "0" * 64, str(empty_library))
+    )
+    with pytest.raises(ImportError, match="not the published one"):
+        importlib.import_module("odl_probe")
+    assert empty_library.read_bytes() == _zip_of({})
+
+
+def test_remember_library_keeps_top_level_names() -> None:
+    from build_tools.verifier import browser
+
+    saved = browser._LIBRARY_NAMES
+    try:
+        count = remember_library(["json/__init__.py", "json/decoder.py", "os.py", "README.txt"])
+        assert frozenset({"json", "os"}) == browser._LIBRARY_NAMES and count == 2
+    finally:
+        browser._LIBRARY_NAMES = saved

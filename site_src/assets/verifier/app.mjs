@@ -152,6 +152,8 @@ function onWorkerMessage(msg) {
     if (shared.root) {
       shared.root.dataset.start = msg.info.start || "";
       shared.root.dataset.startFallback = msg.info.fallback || "";
+      // The worker's own timings, ms from its start (read by bench/browser_verify.py).
+      shared.root.dataset.startMarks = JSON.stringify(msg.info.marks || {});
     }
     notify();
     if (shared.root) {

@@ -5,7 +5,7 @@
 // 32-bit word is where the memory image starts) followed by the whole WebAssembly memory. About
 // 3 MB of that memory are the wasm binary's own data segments, mostly unchanged after start-up,
 // which the browser has anyway: the build XORs the memory image with those segments (so they
-// become runs of zeros) before gzip, and the worker XORs them back after gunzip. The same
+// become runs of zeros, which compress to nothing), and the worker XORs them back. The same
 // function does both.
 
 function readU32Leb(bytes, at) {
@@ -87,10 +87,10 @@ export function xorDataSegments(snapshot, wasm) {
 
 
 // Write the files of an uncompressed ("stored") zip archive under `dir` in Pyodide's file
-// system. The snapshot's small archive of files not yet loaded (verifier-rest.zip.gz) is one
-// gzip stream around such a zip, so the browser unpacks it natively in one go and this only
-// copies bytes, instead of Python inflating each file (several hundred milliseconds on a cold
-// start). Other compression methods, and names that climb out of `dir`, throw.
+// system. The snapshot's small archive of files not yet loaded (verifier-rest.zip) is such a
+// zip, compressed as a whole in transfer (by the host, or as its .gz copy), so this only copies
+// bytes, instead of Python inflating each file (several hundred milliseconds on a cold start).
+// Other compression methods, and names that climb out of `dir`, throw.
 export function unpackStoredZip(FS, bytes, dir) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let end = bytes.length - 22;

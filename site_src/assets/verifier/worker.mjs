@@ -5,7 +5,9 @@
 //   2. download every file and check it with crypto.subtle.digest before it is used: the two
 //      JavaScript modules before they are imported; the wasm binary and the standard library
 //      are handed to Pyodide from the checked bytes themselves (a fetch wrapper answers its
-//      requests from memory, so what runs is exactly what was checked, downloaded once);
+//      requests from memory, so what runs is exactly what was checked, downloaded once). A
+//      host that negotiates sends the files' `.br`/`.gz` copies (Content-Encoding); from one
+//      that does not, the worker takes each file's `.gz` copy and unpacks it (`fetchRuntime`);
 //   3. loadPyodide from the bundled runtime (relative to this file; no CDN, no lock file fetch),
 //      started as soon as the modules are checked, while the rest is still downloading;
 //   4. unpack the verifier zip into site-packages and import the verifier;
@@ -18,6 +20,8 @@
 // it cannot be downloaded or checked, the device reports little memory, or Pyodide refuses it
 // (another Pyodide build, a damaged file), the standard way (`start: "standard"`, with the
 // reason in `fallback`). Both use the same checked runtime files and give the same reports.
+// From the snapshot no standard library is downloaded: Python already holds what the verifier
+// uses, and browser.py's `LibraryOnDemand` fetches the library should anything else be imported.
 //
 // Nothing here sends credential data anywhere: the only requests are to this site's own files.
 
@@ -60,6 +64,7 @@ function sameOrigin(url) {
 
 const realFetch = self.fetch.bind(self);
 const checkedBytes = new Map(); // absolute URL -> Promise<Uint8Array> of checked bytes
+const streamable = new Map(); // absolute URL -> a Response with the same bytes (fetchRuntime)
 
 // Only this site's files may be fetched from the worker (defence in depth beside the page's
 // `connect-src 'self'`, which a worker does not inherit). Runtime files are answered from the
@@ -70,6 +75,12 @@ self.fetch = (input, init = {}) => {
     return Promise.reject(new TypeError(`blocked request to another site: ${href}`));
   }
   const checked = checkedBytes.get(href);
+  if (checked && streamable.has(href)) {
+    // Answered once they are checked, as the response itself (see fetchRuntime).
+    const response = streamable.get(href);
+    streamable.delete(href);
+    return checked.then(() => response);
+  }
   if (checked) {
     const type = href.endsWith(".wasm") ? "application/wasm" : "application/octet-stream";
     return checked.then((bytes) => new Response(bytes, { status: 200, headers: { "Content-Type": type } }));
@@ -119,6 +130,50 @@ async function readWithProgress(response, onBytes) {
   }
   return out;
 }
+
+// A runtime file's bytes (not yet checked). A host that compresses (Content-Encoding: a `.br`
+// or `.gz` copy it keeps beside the file, or compression on the fly) has the browser unpack it;
+// this browser's offline copy (verify/sw.js, which marks what it serves) is used as it is; from
+// any other host the file would come uncompressed, so its `.gz` copy (written by the build
+// beside every runtime file that compresses) is fetched instead and unpacked here. Without
+// that copy, the file itself. `deflated` files (zips of compressed entries) are taken as sent.
+async function fetchRuntime(url, name, size, onBytes, deflated) {
+  const response = await fetchChecked(url, name);
+  if (deflated || response.headers.get("Content-Encoding") || response.headers.get("X-Credsite-Fetched")) {
+    // The wasm binary is also handed to Pyodide as this response (not as bytes), so that the
+    // browser compiles it while streaming and can keep the compiled code for the next visit.
+    if (name === "pyodide.asm.wasm") streamable.set(url, response.clone());
+    return { bytes: await readWithProgress(response, onBytes), checked: response.headers.get("X-Credsite-Checked") };
+  }
+  if (response.body) response.body.cancel().catch(() => {});
+  let packed;
+  try {
+    packed = await realFetch(`${url}.gz`, { cache: "no-cache", credentials: "same-origin" });
+  } catch {
+    packed = null;
+  }
+  if (!packed || !packed.ok) return { bytes: await readWithProgress(await fetchChecked(url, name), onBytes) };
+  const length = Number(packed.headers.get("Content-Length")) || 0;
+  const scale = length > 0 ? size / length : 1; // progress in the file's own bytes
+  const bytes = await readWithProgress(packed, (n) => onBytes(n * scale));
+  // A host that marks .gz files as gzip-encoded has had the browser unpack it already.
+  return { bytes: bytes[0] === 0x1f && bytes[1] === 0x8b ? await gunzip(bytes) : bytes };
+}
+
+// The whole standard library, synchronously (for LibraryOnDemand in browser.py).
+function fetchLibrarySync(url) {
+  const request = new XMLHttpRequest();
+  request.open("GET", url, false);
+  request.responseType = "arraybuffer";
+  request.send();
+  if (request.status !== 200) throw new Error(`${url}: HTTP ${request.status}`);
+  return new Uint8Array(request.response);
+}
+
+// What Pyodide mounts as the standard library when it starts from the snapshot: an empty zip
+// (its end-of-directory record only), answered from memory by the fetch guard.
+const EMPTY_LIBRARY_URL = new URL("empty-library.zip", RUNTIME_BASE).href;
+checkedBytes.set(EMPTY_LIBRARY_URL, Promise.resolve(new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)])));
 
 // ------------------------------------------------------------------------------------ start-up
 
@@ -176,21 +231,12 @@ async function loadRegistry(registryUrl, siteRoot) {
   return { text, registry, lists: fetched.filter(Boolean), offline: since ? { since } : null };
 }
 
-// The start-up snapshot, unpacked: gunzip, then XOR its memory image back with the wasm
-// binary's data segments (snapshot.mjs). Throws on any problem; the caller falls back.
-async function unpackSnapshot(compressed, wasm, size) {
-  const bytes = await gunzip(compressed);
-  if (bytes.length !== size) throw new Error(`snapshot is ${bytes.length} bytes, expected ${size}`);
-  return xorDataSegments(bytes, wasm);
-}
-
 // Why the snapshot is not used on this device, or "" to try it.
 function snapshotRefusal(manifest, options) {
   const snap = manifest.snapshot;
   if (options.snapshot === false) return "turned off by the page";
   const listed = (name) => typeof name === "string" && Boolean(manifest.files[name]);
   if (!snap || !listed(snap.file) || !listed(snap.archive)) return "no snapshot in this build";
-  if (typeof DecompressionStream !== "function") return "this browser cannot unpack it";
   // Starting from a snapshot needs its whole memory at once (about 30 MB, plus the copy being
   // unpacked); on a device that reports under 1 GB of memory the standard start is kinder.
   const memory = self.navigator && self.navigator.deviceMemory;
@@ -224,9 +270,11 @@ async function start(options) {
   const snap = fallback ? null : manifest.snapshot;
   marks.manifest = performance.now() - t0;
 
-  // Step 2: download and check everything (in parallel), reporting bytes. From a snapshot, the
-  // archive is the smaller one of the files the snapshot has not loaded.
-  const core = needed.slice(0, 4);
+  // Step 2: download and check everything (in parallel), reporting bytes. From a snapshot: the
+  // snapshot and the archive of what it has not loaded, instead of the standard library and
+  // the whole archive.
+  const core = needed.slice(0, 3);
+  const standard = needed.slice(3);
   const fetched = snap ? [...core, snap.file, snap.archive] : needed;
   const totalBytes = fetched.reduce((sum, n) => sum + ((files[n] && files[n].size) || 0), 0) || 1;
   let doneBytes = 0;
@@ -243,9 +291,12 @@ async function start(options) {
       if (!files[name] || !/^[0-9a-f]{64}$/.test(files[name].sha256 || "")) {
         throw new StartError("MANIFEST", t("The verifier's runtime manifest is incomplete."), `no entry for ${name}`);
       }
-      const response = await fetchChecked(url, name);
-      const bytes = await readWithProgress(response, onBytes);
-      const hex = await sha256Hex(bytes);
+      const { bytes, checked } = await fetchRuntime(url, name, files[name].size, onBytes, files[name].deflated);
+      marks[`read ${name}`] = performance.now() - t0;
+      // A copy this browser's service worker checked against the same checksum when it stored
+      // it (verify/sw.js, from this build) is not hashed again.
+      const hex = checked === files[name].sha256 ? checked : await sha256Hex(bytes);
+      marks[`checked ${name}`] = performance.now() - t0;
       if (hex !== files[name].sha256) {
         throw new StartError("INTEGRITY", t("A runtime file of the verifier does not match its published checksum, so it was not used."),
           `${name}: sha256 ${hex}, expected ${files[name].sha256}`,
@@ -272,14 +323,18 @@ async function start(options) {
       lockFileContents: { info: lockInfo, packages: {} },
       stdout: () => {},
       stderr: () => {},
-      ...(snapshot ? { _loadSnapshot: snapshot } : {}),
+      ...(snapshot ? { _loadSnapshot: snapshot, stdLibURL: EMPTY_LIBRARY_URL } : {}),
     });
   let pyodidePromise;
   let archivePromise;
   if (snap) {
     // Pyodide awaits the snapshot itself before it instantiates the wasm binary.
-    const snapshot = Promise.all([verified[snap.file], verified["pyodide.asm.wasm"], verified[snap.archive]]).then(
-      ([gz, wasm]) => unpackSnapshot(gz, wasm, Number(snap.size)),
+    const snapshot = Promise.all([verified[snap.file], verified["pyodide.asm.wasm"]]).then(
+      ([image, wasm]) => {
+        xorDataSegments(image, wasm);
+        marks.restored = performance.now() - t0;
+        return image;
+      },
     );
     const started = boot(snapshot).then(
       async (instance) => ({ instance, archive: await verified[snap.archive], stored: true }),
@@ -288,7 +343,7 @@ async function start(options) {
         await coreChecked;
         fallback = `snapshot not usable: ${err && err.message ? err.message.split("\n")[0] : err}${err && err.detail ? ` (${String(err.detail).split("\n")[0]})` : ""}`;
         marks.snapshotFailed = performance.now() - t0;
-        const archive = download(manifest.archive);
+        const [, archive] = standard.map(download);
         return { instance: await boot(null), archive: await archive, stored: false };
       },
     );
@@ -314,11 +369,15 @@ async function start(options) {
   // still unpacked, for the data files and modules it reads later).
   progress(4, 0, "Installing the verifier");
   const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
-  if (stored) unpackStoredZip(pyodide.FS, await gunzip(archive), sitePackages);
+  if (stored) unpackStoredZip(pyodide.FS, archive, sitePackages);
   else pyodide.unpackArchive(archive, "zip", { extractDir: sitePackages });
   marks.unpacked = performance.now() - t0;
+  // From the snapshot, the standard library is fetched only if something outside the snapshot
+  // imports from it (browser.py: LibraryOnDemand), with a synchronous request (allowed in a
+  // worker; Python's import cannot wait for a promise).
+  const library = stored ? () => fetchLibrarySync(new URL("python_stdlib.zip", RUNTIME_BASE).href) : null;
   // The Python side is build_tools/verifier/browser.py (shipped in the zip).
-  const verifier = pyodide.pyimport("build_tools.verifier.browser").start();
+  const verifier = pyodide.pyimport("build_tools.verifier.browser").start(library, files["python_stdlib.zip"].sha256);
   py = {
     setRegistry: verifier.set_registry,
     verify: verifier.verify,

@@ -177,3 +177,67 @@ def test_bytecode_is_compiled_once_per_archive(
 
     monkeypatch.setattr(verifier_bundle.subprocess, "run", no_node)
     assert render_verifier_bundle(None) == bundle  # from node_modules/.cache/credsite-bytecode
+
+
+# Starts Pyodide from the bundle's snapshot the way the worker does (an empty zip where the
+# standard library goes), then imports a standard-library module the snapshot never loaded:
+# browser.py's LibraryOnDemand must fetch the library once, check it, and the import succeed.
+_SNAPSHOT_START = """
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+const [pyodideDir, shared, snapshotPath, restPath, stdlibPath, sha256, lockInfo] =
+  process.argv.slice(1);
+const { unpackStoredZip, xorDataSegments } = await import(pathToFileURL(shared).href);
+const { loadPyodide } = await import(pathToFileURL(pyodideDir + "/pyodide.mjs").href);
+const image = xorDataSegments(new Uint8Array(readFileSync(snapshotPath)),
+                              new Uint8Array(readFileSync(pyodideDir + "/pyodide.asm.wasm")));
+const empty = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+const emptyPath = stdlibPath + ".empty.zip";
+(await import("node:fs")).writeFileSync(emptyPath, empty);
+const pyodide = await loadPyodide({ indexURL: pyodideDir + "/", stdLibURL: emptyPath,
+  lockFileContents: { info: JSON.parse(lockInfo), packages: {} }, _loadSnapshot: image });
+const site = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+unpackStoredZip(pyodide.FS, new Uint8Array(readFileSync(restPath)), site);
+let fetched = 0;
+const fetchLibrary = () => { fetched += 1; return new Uint8Array(readFileSync(stdlibPath)); };
+const before = pyodide.runPython("import sys; 'email.mime.text' in sys.modules");
+pyodide.pyimport("build_tools.verifier.browser").start(fetchLibrary, sha256);
+const name = pyodide.runPython(
+  "import email.mime.text, wave; email.mime.text.__name__ + ' ' + wave.__name__");
+console.log(JSON.stringify({ before, name, fetched }));
+"""
+
+
+def test_the_snapshot_start_fetches_the_standard_library_only_on_demand(
+    bundle: dict[str, bytes], tmp_path: Path
+) -> None:
+    manifest = json.loads(bundle[MANIFEST_PATH])
+    snapshot = tmp_path / "verifier.snapshot"
+    snapshot.write_bytes(bundle[f"{RUNTIME_DIR}/{manifest['snapshot']['file']}"])
+    rest = tmp_path / "verifier-rest.zip"
+    rest.write_bytes(bundle[f"{RUNTIME_DIR}/{manifest['snapshot']['archive']}"])
+    stdlib = tmp_path / "python_stdlib.zip"
+    stdlib.write_bytes(bundle[f"{RUNTIME_DIR}/python_stdlib.zip"])
+    node = shutil.which("node")
+    assert node, "Node is part of the set-up (npm ci)"
+    out = subprocess.run(
+        [
+            node,
+            "--input-type=module",
+            "-e",
+            _SNAPSHOT_START,
+            str(PROJECT / "node_modules" / "pyodide"),
+            str(PROJECT / "site_src" / "assets" / "verifier" / "snapshot.mjs"),
+            str(snapshot),
+            str(rest),
+            str(stdlib),
+            manifest["files"]["python_stdlib.zip"]["sha256"],
+            json.dumps(manifest["pyodide"]["lock_info"]),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result == {"before": False, "name": "email.mime.text wave", "fetched": 1}

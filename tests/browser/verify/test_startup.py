@@ -8,7 +8,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import threading
 from typing import Any
+
+from build_tools.sitebuild.serve import make_server
 
 from ..conftest import RecordingPage, SiteServer
 from .test_page import (
@@ -20,7 +23,7 @@ from .test_page import (
     wait_results,
 )
 
-SNAPSHOT = "verify/runtime/verifier.snapshot.gz"
+SNAPSHOT = "verify/runtime/verifier.snapshot"
 
 
 def _start(page: Any) -> tuple[str, str]:
@@ -45,13 +48,15 @@ def _every_sample_as_in_cpython(page: Any, site_server: SiteServer) -> None:
 
 def test_the_page_starts_from_the_snapshot(page: RecordingPage, site_server: SiteServer) -> None:
     manifest = json.loads((site_server.site.root / "verify/runtime/manifest.json").read_bytes())
-    assert manifest["snapshot"]["file"] == "verifier.snapshot.gz"
+    assert manifest["snapshot"]["file"] == "verifier.snapshot"
     open_verifier(page, site_server.url("verify/"))
     assert _start(page) == ("snapshot", "")
     fetched = _runtime_requests(page)
-    # The small archive of files the snapshot has not loaded, not the whole verifier zip.
-    assert {"verifier.snapshot.gz", "verifier-rest.zip.gz"} <= fetched
+    # The small archive of files the snapshot has not loaded, not the whole verifier zip; and
+    # no standard library (the snapshot holds what the verifier imports).
+    assert {"verifier.snapshot", "verifier-rest.zip"} <= fetched
     assert "verifier.zip" not in fetched
+    assert "python_stdlib.zip" not in fetched
     _every_sample_as_in_cpython(page, site_server)
     no_violations(page)
     assert page.console_errors == []
@@ -64,8 +69,8 @@ def test_a_blocked_snapshot_falls_back_to_the_standard_start(
     open_verifier(page, site_server.url("verify/"))
     start, reason = _start(page)
     assert start == "standard"
-    assert "verifier.snapshot.gz" in reason
-    assert "verifier.zip" in _runtime_requests(page)
+    assert "verifier.snapshot" in reason
+    assert {"verifier.zip", "python_stdlib.zip"} <= _runtime_requests(page)
     _every_sample_as_in_cpython(page, site_server)
 
 
@@ -74,21 +79,27 @@ def test_a_snapshot_of_another_pyodide_build_is_refused(
 ) -> None:
     # The snapshot's header names the Pyodide build it was made by (bytes 16 to 47); one from
     # another build, published with a matching checksum, must not be restored.
-    raw = bytearray(gzip.decompress((site_server.site.root / SNAPSHOT).read_bytes()))
+    raw = bytearray((site_server.site.root / SNAPSHOT).read_bytes())
     raw[16] ^= 0xFF
-    other = gzip.compress(bytes(raw), mtime=0)
+    other = bytes(raw)
 
     def manifest(route: Any) -> None:
         response = route.fetch()
         data = json.loads(response.body())
-        data["files"]["verifier.snapshot.gz"] = {
+        data["files"]["verifier.snapshot"] = {
             "sha256": hashlib.sha256(other).hexdigest(),
             "size": len(other),
         }
         route.fulfill(response=response, body=json.dumps(data))
 
     page.route("**/verify/runtime/manifest.json", manifest)
+    # Whichever copy the worker asks for (the file, or its .gz copy when the answer is not
+    # compressed), it gets the other build's snapshot.
     page.route(f"**/{SNAPSHOT}", lambda route: route.fulfill(status=200, body=other))
+    page.route(
+        f"**/{SNAPSHOT}.gz",
+        lambda route: route.fulfill(status=200, body=gzip.compress(other, compresslevel=1)),
+    )
     open_verifier(page, site_server.url("verify/"))
     start, reason = _start(page)
     assert start == "standard"
@@ -97,3 +108,26 @@ def test_a_snapshot_of_another_pyodide_build_is_refused(
     page.locator(f"#cv-samples button[data-sample='{sample['file']}']").click()
     [result] = wait_results(page, 1)
     assert result["verdict"] == "valid"
+
+
+def test_from_a_host_that_does_not_compress_the_worker_takes_the_gz_copies(
+    page: RecordingPage, site_server: SiteServer
+) -> None:
+    # The same site from a server that ignores the .br/.gz copies: the worker asks for the
+    # runtime files' .gz copies itself and starts from the snapshot all the same.
+    server = make_server(site_server.site.root, site_server.prefix, precompressed=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}{site_server.prefix}verify/"
+        open_verifier(page, url)
+        assert _start(page) == ("snapshot", "")
+        fetched = _runtime_requests(page)
+        assert {"pyodide.asm.wasm.gz", "verifier.snapshot.gz", "verifier-rest.zip.gz"} <= fetched
+        sample = next(s for s in samples(site_server.site.root) if s["expected"] == "valid")
+        page.locator(f"#cv-samples button[data-sample='{sample['file']}']").click()
+        [result] = wait_results(page, 1)
+        assert result["verdict"] == "valid"
+    finally:
+        server.shutdown()
+        server.server_close()
