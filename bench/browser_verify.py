@@ -494,11 +494,12 @@ def measure_bytes(browser: Any, base: str, path: str, *, wait_ready: bool) -> di
     if not wait_ready:
         page_total = sum(_sent(r) for r in finished)
     runtime = sum(_sent(r) for r in finished if "/verify/runtime/" in r.url)
+    with_store = sum(_sent(r) for r in {id(r): r for r in everything}.values())
     context.close()
     return {
         "urls": [r.url for r in finished],
         "bytes": page_total,
-        "with_offline_store": sum(_sent(r) for r in {id(r): r for r in everything}.values()),
+        "with_offline_store": with_store,
         "requests": len(finished),
         "runtime_bytes": runtime,
         "foreign_requests": foreign,
@@ -679,6 +680,75 @@ def main_eddsa_only(args: argparse.Namespace) -> int:
     return 0
 
 
+def measure_visits(browser: Any, base: str, root: Path, runs: int) -> dict[str, Any]:
+    """Items 6 and 7: bytes of a first visit (from this server, and from one that ignores the
+    .br/.gz copies) and the repeat visits."""
+    log("6. bytes transferred:")
+    verify_bytes = measure_bytes(browser, base, "verify/", wait_ready=True)
+    with serve(root, urlsplit(base).path, plain=True) as plain_base:
+        plain_bytes = measure_bytes(browser, plain_base, "verify/", wait_ready=True)
+    index_bytes = measure_bytes(browser, base, "offers/", wait_ready=False)
+    packed = compressed_sizes(root, base, verify_bytes["urls"])
+    log("7. repeat visit (service worker installed):")
+    repeat = measure_repeat_visit(browser, base, load_samples(root), runs)
+    return {
+        "verify_bytes": verify_bytes,
+        "plain_bytes": plain_bytes,
+        "index_bytes": index_bytes,
+        "packed": packed,
+        "repeat": repeat,
+    }
+
+
+def log_visits(visits: dict[str, Any], runs: int) -> None:
+    verify_bytes, plain_bytes = visits["verify_bytes"], visits["plain_bytes"]
+    index_bytes, packed, repeat = visits["index_bytes"], visits["packed"], visits["repeat"]
+    log(
+        f"  verifier page, first visit to ready: {verify_bytes['bytes']:,} B in "
+        f"{verify_bytes['requests']} requests from a host serving the .br copies "
+        f"({verify_bytes['runtime_bytes']:,} B of runtime), {plain_bytes['bytes']:,} B from a "
+        f"plain host (the worker takes the .gz copies) (goal <= 6,000,000); with the service "
+        f"worker's offline store: {verify_bytes['with_offline_store']:,} B / "
+        f"{plain_bytes['with_offline_store']:,} B; foreign requests: "
+        f"{len(verify_bytes['foreign_requests']) + len(plain_bytes['foreign_requests'])}"
+    )
+    log(
+        f"  verifier page files ({packed['files']}): {packed['raw']:,} B raw, "
+        f"{packed['gzip']:,} B gzip -9, {packed['brotli']:,} B brotli q11 (goal <= 6,000,000)"
+    )
+    log(
+        f"  repeat visit, navigation -> ready (median of {runs}): "
+        f"{fmt_ms(median(repeat['ready_ms']))} (runs "
+        f"{', '.join(f'{t:,.0f}' for t in repeat['ready_ms'])}; start "
+        f"{'/'.join(repeat['starts'])}; goal <= 1 s)"
+    )
+    log(
+        f"  repeat visit, navigation -> first verdict of a sample: "
+        f"{fmt_ms(median(repeat['verdict_ms']))} (runs "
+        f"{', '.join(f'{t:,.0f}' for t in repeat['verdict_ms'])}; goal <= 1.5 s)"
+    )
+    print(
+        f"  repeat visit, navigation to a share link ({repeat['link_chars']:,} characters) -> "
+        f"its verdict: {fmt_ms(median(repeat['link_ms'])) if repeat['link_ms'] else 'n/a'} "
+        f"(runs {', '.join(f'{t:,.0f}' for t in repeat['link_ms'])}; goal <= 1.5 s)"
+    )
+    log(
+        f"  catalogue index page: {index_bytes['bytes']:,} B in {index_bytes['requests']} "
+        f"requests; Pyodide/runtime bytes: {index_bytes['runtime_bytes']:,}; foreign requests: "
+        f"{len(index_bytes['foreign_requests'])}"
+    )
+
+
+def main_visits_only(args: argparse.Namespace) -> int:
+    """`--only visits`: items 6 and 7 alone."""
+    with bench_browser(args) as (browser, base, root):
+        visits = measure_visits(browser, base, root, args.runs)
+    log("")
+    log("Results")
+    log_visits(visits, args.runs)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -691,12 +761,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="keep the bench copy of the site here")
     parser.add_argument(
         "--only",
-        choices=["eddsa"],
-        help="measure only this item: eddsa = 4. (eddsa-rdfc-2022 against the JS verifier)",
+        choices=["eddsa", "visits"],
+        help="measure only: eddsa = item 4 (eddsa-rdfc-2022 against the JS verifier); "
+        "visits = items 6 and 7 (first-visit bytes, repeat visits)",
     )
     args = parser.parse_args(argv)
     if args.only == "eddsa":
         return main_eddsa_only(args)
+    if args.only == "visits":
+        return main_visits_only(args)
 
     with bench_browser(args) as (browser, base, root):
         samples = load_samples(root)
@@ -711,14 +784,7 @@ def main(argv: list[str] | None = None) -> int:
         log("5. 20-file drop:")
         drop = measure_drop(page, samples, runs=3)
         context.close()
-        log("6. bytes transferred:")
-        verify_bytes = measure_bytes(browser, base, "verify/", wait_ready=True)
-        with serve(root, urlsplit(base).path, plain=True) as plain_base:
-            plain_bytes = measure_bytes(browser, plain_base, "verify/", wait_ready=True)
-        index_bytes = measure_bytes(browser, base, "offers/", wait_ready=False)
-        packed = compressed_sizes(root, base, verify_bytes["urls"])
-        log("7. repeat visit (service worker installed):")
-        repeat = measure_repeat_visit(browser, base, samples, args.runs)
+        visits = measure_visits(browser, base, root, args.runs)
 
     ratio = median(startup["ready_ms"]) / median(startup["bare_ms"])
     log("")
@@ -756,40 +822,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  20-file drop -> 20 results announced: {fmt_ms(drop['median_ms'])} "
             f"(runs {', '.join(f'{t:,.0f}' for t in drop['runs_ms'])})"
         )
-    log(
-        f"  verifier page, first visit to ready: {verify_bytes['bytes']:,} B in "
-        f"{verify_bytes['requests']} requests from a host serving the .br copies "
-        f"({verify_bytes['runtime_bytes']:,} B of runtime), {plain_bytes['bytes']:,} B from a "
-        f"plain host (the worker takes the .gz copies) (goal <= 6,000,000); with the service "
-        f"worker's offline store: {verify_bytes['with_offline_store']:,} B / "
-        f"{plain_bytes['with_offline_store']:,} B; foreign requests: "
-        f"{len(verify_bytes['foreign_requests']) + len(plain_bytes['foreign_requests'])}"
-    )
-    log(
-        f"  verifier page files ({packed['files']}): {packed['raw']:,} B raw, "
-        f"{packed['gzip']:,} B gzip -9, {packed['brotli']:,} B brotli q11 (goal <= 6,000,000)"
-    )
-    log(
-        f"  repeat visit, navigation -> ready (median of {args.runs}): "
-        f"{fmt_ms(median(repeat['ready_ms']))} (runs "
-        f"{', '.join(f'{t:,.0f}' for t in repeat['ready_ms'])}; start "
-        f"{'/'.join(repeat['starts'])}; goal <= 1 s)"
-    )
-    log(
-        f"  repeat visit, navigation -> first verdict of a sample: "
-        f"{fmt_ms(median(repeat['verdict_ms']))} (runs "
-        f"{', '.join(f'{t:,.0f}' for t in repeat['verdict_ms'])}; goal <= 1.5 s)"
-    )
-    print(
-        f"  repeat visit, navigation to a share link ({repeat['link_chars']:,} characters) -> "
-        f"its verdict: {fmt_ms(median(repeat['link_ms'])) if repeat['link_ms'] else 'n/a'} "
-        f"(runs {', '.join(f'{t:,.0f}' for t in repeat['link_ms'])}; goal <= 1.5 s)"
-    )
-    log(
-        f"  catalogue index page: {index_bytes['bytes']:,} B in {index_bytes['requests']} "
-        f"requests; Pyodide/runtime bytes: {index_bytes['runtime_bytes']:,}; foreign requests: "
-        f"{len(index_bytes['foreign_requests'])}"
-    )
+    log_visits(visits, args.runs)
     return 0
 
 

@@ -6,8 +6,9 @@
 //                verifier's runtime, the registry, its status lists and the samples;
 //   BUILD.fresh  the paths fetched network-first (registry.json and the status lists).
 //
-// Every listed file is stored when this worker installs (checked against its hash with the
-// fetch's `integrity`, so a half-deployed site is not stored; an unchanged file is copied
+// Every listed file is stored when this worker installs (checked against its SHA-256, so a
+// half-deployed site is not stored; runtime files from a host that does not compress come from
+// their .gz copies, see docs/adr/0011-runtime-transfer.md; an unchanged file is copied
 // from the previous build's cache instead of downloaded again). Then:
 //   - the registry and the status lists: from the network, and stored with the time they were
 //     fetched; from the stored copy only when the network fails, with the header
@@ -35,12 +36,6 @@ const sitePath = (url) => {
 };
 const siteUrl = (path) => new URL(path, SITE_ROOT).href;
 const listKey = () => new URL(LIST_KEY, self.registration.scope).href;
-
-function hexToBase64(hex) {
-  let binary = "";
-  for (let i = 0; i < hex.length; i += 2) binary += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
-  return btoa(binary);
-}
 
 // A response to store: the body and type of `response`, plus when it was fetched.
 // With `sha256`, the copy was checked against it when stored (`X-Credsite-Checked`): the page's
@@ -77,29 +72,48 @@ async function sha256Hex(bytes) {
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-// A listed file, checked, ready to store. The verifier's runtime files are large: a host that
-// does not compress them (no Content-Encoding) is asked for the `.gz` copy the build writes
-// beside each, which is unpacked and checked here (as the page's worker does).
-async function download(path, url, sha256) {
-  const response = await fetch(url, { cache: "no-cache", integrity: `sha256-${hexToBase64(sha256)}` });
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-  if (!path.startsWith("verify/runtime/") || response.headers.get("Content-Encoding")) return stamped(response, sha256);
+// A listed file, checked against its SHA-256, ready to store. The verifier's runtime files are
+// large: a host that does not compress them (no Content-Encoding) is asked for the `.gz` copy
+// the build writes beside each, which is unpacked here (as the page's worker does).
+// `plain`: the host sent the runtime's manifest uncompressed, so a runtime file's `.gz` copy is
+// asked for first.
+async function download(path, url, sha256, plain) {
+  const runtime = path.startsWith("verify/runtime/");
+  let bytes = runtime && plain ? await fromGz(url) : null;
+  let response = null;
+  if (bytes === null) {
+    response = await fetch(url, { cache: "no-cache" });
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    if (runtime && !response.headers.get("Content-Encoding")) {
+      if (response.body) response.body.cancel().catch(() => {});
+      bytes = await fromGz(url);
+      if (bytes === null) response = await fetch(url, { cache: "no-cache" });
+    }
+  }
+  if (bytes === null) bytes = new Uint8Array(await response.arrayBuffer());
+  if ((await sha256Hex(bytes)) !== sha256) throw new Error(`${path}: does not match its checksum`);
+  const type = response ? response.headers.get("Content-Type") : null;
+  return stamped(new Response(bytes, { headers: type ? { "Content-Type": type } : {} }), sha256);
+}
+
+// The file at `url` from its `.gz` copy, unpacked; null without one.
+async function fromGz(url) {
   const packed = await fetch(`${url}.gz`, { cache: "no-cache" }).catch(() => null);
-  if (!packed || !packed.ok) return stamped(response, sha256);
-  if (response.body) response.body.cancel().catch(() => {});
+  if (!packed || !packed.ok) return null;
   let bytes = new Uint8Array(await packed.arrayBuffer());
   // A host that marks .gz files as gzip-encoded has had the browser unpack it already.
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    bytes = new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
   }
-  if ((await sha256Hex(bytes)) !== sha256) throw new Error(`${path}: the .gz copy does not match`);
-  const type = response.headers.get("Content-Type");
-  return stamped(new Response(bytes, { headers: type ? { "Content-Type": type } : {} }), sha256);
+  return bytes;
 }
 
 async function install() {
   const cache = await caches.open(CACHE);
   const previous = await previousCopies();
+  const probe = await fetch(siteUrl("verify/runtime/manifest.json"), { cache: "no-cache" }).catch(() => null);
+  const plain = Boolean(probe && probe.ok && !probe.headers.get("Content-Encoding"));
   await Promise.all(
     Object.entries(BUILD.files).map(async ([path, sha256]) => {
       const url = siteUrl(path);
@@ -108,7 +122,7 @@ async function install() {
         const copy = await old.cache.match(url);
         if (copy) return cache.put(url, copy);
       }
-      return cache.put(url, await download(path, url, sha256));
+      return cache.put(url, await download(path, url, sha256, plain));
     }),
   );
   await cache.put(listKey(), new Response(JSON.stringify({ id: BUILD.id, files: BUILD.files }), {

@@ -909,6 +909,10 @@ function init() {
 if (!window.__credsiteVerifierLoaded) {
   window.__credsiteVerifierLoaded = true;
   keepFullLoads();
+  // Start the verifier now (this module runs once the page is parsed) rather than when the
+  // theme has set the page up: its download and start-up overlap the theme's scripts.
+  const early = document.getElementById(ROOT_ID);
+  if (early && documentPath() === location.pathname) startWorker(early);
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(() => init());
   }

@@ -136,28 +136,40 @@ async function readWithProgress(response, onBytes) {
 // this browser's offline copy (verify/sw.js, which marks what it serves) is used as it is; from
 // any other host the file would come uncompressed, so its `.gz` copy (written by the build
 // beside every runtime file that compresses) is fetched instead and unpacked here. Without
-// that copy, the file itself. `deflated` files (zips of compressed entries) are taken as sent.
-async function fetchRuntime(url, name, size, onBytes, deflated) {
+// that copy, the file itself. `asIs` files (zips of compressed entries, the modules imported by
+// URL) are taken as sent.
+// `plainHost`: the manifest came uncompressed from the site itself, so the `.gz` copy is asked
+// for first (the file would come uncompressed too).
+async function fetchRuntime(url, name, size, onBytes, asIs, plainHost) {
+  const gz = asIs ? null : await fetchGz(url, size, onBytes, plainHost);
+  if (gz) return { bytes: gz };
   const response = await fetchChecked(url, name);
-  if (deflated || response.headers.get("Content-Encoding") || response.headers.get("X-Credsite-Fetched")) {
+  if (asIs || response.headers.get("Content-Encoding") || response.headers.get("X-Credsite-Fetched")) {
     // The wasm binary is also handed to Pyodide as this response (not as bytes), so that the
     // browser compiles it while streaming and can keep the compiled code for the next visit.
     if (name === "pyodide.asm.wasm") streamable.set(url, response.clone());
     return { bytes: await readWithProgress(response, onBytes), checked: response.headers.get("X-Credsite-Checked") };
   }
   if (response.body) response.body.cancel().catch(() => {});
+  const bytes = await fetchGz(url, size, onBytes, true);
+  return { bytes: bytes || (await readWithProgress(await fetchChecked(url, name), onBytes)) };
+}
+
+// The file at `url` from its `.gz` copy, unpacked; null when `wanted` is false or there is none.
+async function fetchGz(url, size, onBytes, wanted) {
+  if (!wanted) return null;
   let packed;
   try {
     packed = await realFetch(`${url}.gz`, { cache: "no-cache", credentials: "same-origin" });
   } catch {
-    packed = null;
+    return null;
   }
-  if (!packed || !packed.ok) return { bytes: await readWithProgress(await fetchChecked(url, name), onBytes) };
+  if (!packed.ok) return null;
   const length = Number(packed.headers.get("Content-Length")) || 0;
   const scale = length > 0 ? size / length : 1; // progress in the file's own bytes
   const bytes = await readWithProgress(packed, (n) => onBytes(n * scale));
   // A host that marks .gz files as gzip-encoded has had the browser unpack it already.
-  return { bytes: bytes[0] === 0x1f && bytes[1] === 0x8b ? await gunzip(bytes) : bytes };
+  return bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzip(bytes) : bytes;
 }
 
 // The whole standard library, synchronously (for LibraryOnDemand in browser.py).
@@ -260,6 +272,7 @@ async function start(options) {
     throw new StartError("MANIFEST", t("The verifier's runtime manifest is damaged."), String(err));
   }
   const files = manifest && manifest.files;
+  const plainHost = !manifestResponse.headers.get("Content-Encoding") && !manifestResponse.headers.get("X-Credsite-Fetched");
   const needed = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", manifest && manifest.archive];
   for (const name of needed) {
     if (!name || !files || !files[name] || !/^[0-9a-f]{64}$/.test(files[name].sha256)) {
@@ -291,7 +304,10 @@ async function start(options) {
       if (!files[name] || !/^[0-9a-f]{64}$/.test(files[name].sha256 || "")) {
         throw new StartError("MANIFEST", t("The verifier's runtime manifest is incomplete."), `no entry for ${name}`);
       }
-      const { bytes, checked } = await fetchRuntime(url, name, files[name].size, onBytes, files[name].deflated);
+      // The two JavaScript modules are imported by URL after their check, so they are fetched by
+      // that URL (the import then reads the browser's cache), never as a `.gz` copy.
+      const asIs = files[name].deflated || name.endsWith(".mjs");
+      const { bytes, checked } = await fetchRuntime(url, name, files[name].size, onBytes, asIs, plainHost);
       marks[`read ${name}`] = performance.now() - t0;
       // A copy this browser's service worker checked against the same checksum when it stored
       // it (verify/sw.js, from this build) is not hashed again.
