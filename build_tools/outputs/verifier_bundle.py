@@ -44,7 +44,6 @@ import hashlib
 import importlib.metadata as metadata
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -55,6 +54,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from build_tools.build_cache import store
 from build_tools.errors import CredsiteError
 
 __all__ = [
@@ -353,13 +353,7 @@ def _bytecode(archive: bytes, pyodide_dir: Path, version: str) -> tuple[dict[str
             result = _read_bytecode(compiled)
         except (OSError, subprocess.SubprocessError, zipfile.BadZipFile, ValueError):
             return {}, ""
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_name(f"{cache.name}.{os.getpid()}.part")
-        partial.write_bytes(compiled)
-        os.replace(partial, cache)
-    except OSError:
-        pass  # a read-only node_modules: compile again next time
+    store(cache, compiled)
     return result
 
 
@@ -433,14 +427,8 @@ def _snapshot(
         except (OSError, ValueError, subprocess.SubprocessError):
             return None
     compressed = gzip.compress(raw, compresslevel=9, mtime=0)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        for target, data in ((listing, json.dumps(rest).encode()), (cache, compressed)):
-            partial = target.with_name(f"{target.name}.{os.getpid()}.part")
-            partial.write_bytes(data)
-            os.replace(partial, target)
-    except OSError:
-        pass  # a read-only node_modules: make it again next time
+    store(listing, json.dumps(rest).encode())
+    store(cache, compressed)
     return compressed, rest
 
 

@@ -30,6 +30,8 @@ from pathlib import Path
 
 import brotli
 
+from build_tools.build_cache import store
+
 __all__ = ["ENCODINGS", "MIN_SIZE", "Precompressed", "precompress"]
 
 #: Files smaller than this are not worth a sibling (a request costs more than the bytes saved).
@@ -80,13 +82,7 @@ def _cached(cache: Path | None, name: str, data: bytes, suffix: str) -> bytes:
             pass  # not made yet, or a damaged copy: compress
     packed = compress(data)
     if entry is not None:
-        try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            partial = entry.with_name(f"{entry.name}.{os.getpid()}.{id(data)}.part")
-            partial.write_bytes(packed)
-            os.replace(partial, entry)
-        except OSError:
-            pass  # a read-only cache: compress again next time
+        store(entry, packed)
     return packed
 
 

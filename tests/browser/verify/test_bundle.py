@@ -111,6 +111,20 @@ def test_missing_or_mismatched_runtime_is_a_plain_error(tmp_path: Path) -> None:
         render_verifier_bundle(None, project_root=tmp_path)
 
 
+def _node(script: str, *args: object) -> object:
+    """Run an ES module script with Node and arguments; the JSON of its last output line."""
+    node = shutil.which("node")
+    assert node, "Node is part of the set-up (npm ci)"
+    out = subprocess.run(
+        [node, "--input-type=module", "-e", script, *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 # Imports the verifier from the bundle in Node's Pyodide (the pinned runtime) and lists the
 # modules of the archive that Python had to compile from source.
 _IMPORT_IN_PYODIDE = """
@@ -140,23 +154,7 @@ def test_the_browser_imports_the_verifier_from_its_bytecode(
 ) -> None:
     archive = tmp_path / "verifier.zip"
     archive.write_bytes(bundle[f"{RUNTIME_DIR}/verifier.zip"])
-    node = shutil.which("node")
-    assert node, "Node is part of the set-up (npm ci)"
-    out = subprocess.run(
-        [
-            node,
-            "--input-type=module",
-            "-e",
-            _IMPORT_IN_PYODIDE,
-            str(PROJECT / "node_modules" / "pyodide"),
-            str(archive),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    assert _node(_IMPORT_IN_PYODIDE, PROJECT / "node_modules" / "pyodide", archive) == []
 
 
 def test_without_node_the_archive_ships_sources_only(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -218,26 +216,14 @@ def test_the_snapshot_start_fetches_the_standard_library_only_on_demand(
     rest.write_bytes(bundle[f"{RUNTIME_DIR}/{manifest['snapshot']['archive']}"])
     stdlib = tmp_path / "python_stdlib.zip"
     stdlib.write_bytes(bundle[f"{RUNTIME_DIR}/python_stdlib.zip"])
-    node = shutil.which("node")
-    assert node, "Node is part of the set-up (npm ci)"
-    out = subprocess.run(
-        [
-            node,
-            "--input-type=module",
-            "-e",
-            _SNAPSHOT_START,
-            str(PROJECT / "node_modules" / "pyodide"),
-            str(PROJECT / "site_src" / "assets" / "verifier" / "snapshot.mjs"),
-            str(snapshot),
-            str(rest),
-            str(stdlib),
-            manifest["files"]["python_stdlib.zip"]["sha256"],
-            json.dumps(manifest["pyodide"]["lock_info"]),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
+    result = _node(
+        _SNAPSHOT_START,
+        PROJECT / "node_modules" / "pyodide",
+        PROJECT / "site_src" / "assets" / "verifier" / "snapshot.mjs",
+        snapshot,
+        rest,
+        stdlib,
+        manifest["files"]["python_stdlib.zip"]["sha256"],
+        json.dumps(manifest["pyodide"]["lock_info"]),
     )
-    result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result == {"before": False, "name": "email.mime.text wave", "fetched": 1}
