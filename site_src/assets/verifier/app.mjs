@@ -9,6 +9,7 @@
 // - A credential's picture reaches this page as bytes from the worker; it is shown only when its
 //   first bytes are a PNG, JPEG, GIF or WebP image, from a data: URL built here (never SVG).
 
+import { takeWorker } from "./boot.mjs";
 import { stringsJson, t, tParts } from "./i18n.mjs";
 import { registerServiceWorker, showOfflineNotice } from "./offline.mjs";
 import { addShareControls, linkInput } from "./share.mjs";
@@ -103,11 +104,11 @@ function startWorker(root) {
   const siteRoot = new URL(withSlash(root.dataset.siteRoot || ".."), location.href).href;
   const registryUrl = new URL(root.dataset.registry || "../registry.json", location.href).href;
   const timeoutMs = Number(root.dataset.startTimeout) || DEFAULT_START_TIMEOUT_MS;
+  // The first one was started by boot.mjs, which the page's <head> loads early.
   let worker;
+  let loadError;
   try {
-    // worker.mjs beside the page (inside its service worker's scope) imports ./worker.mjs
-    // beside this file.
-    worker = new Worker(new URL("worker.mjs", location.href), { type: "module", name: "credsite-verifier" });
+    ({ worker, error: loadError } = takeWorker());
   } catch (err) {
     fail(t("The verifier could not start: this browser does not allow its background worker."), String(err));
     return;
@@ -123,6 +124,10 @@ function startWorker(root) {
   worker.onerror = (event) => {
     fail(t("The verifier could not start: its program files did not load."), event && event.message ? event.message : "worker error");
   };
+  if (loadError) {
+    fail(t("The verifier could not start: its program files did not load."), loadError);
+    return;
+  }
   worker.postMessage({ type: "start", siteRoot, registryUrl, messages: stringsJson() });
 }
 

@@ -1,6 +1,7 @@
 // Credential verifier worker: the verifier core (Python) in Pyodide, off the main thread.
 //
-// Start-up (each step reported to the page as a progress message):
+// Start-up (each step reported to the page as a progress message; steps 1 to 4 may begin on a
+// `prefetch` message, before the page sends `start`):
 //   1. read manifest.json (SHA-256 and size of every runtime file and of the verifier zip);
 //   2. download every file and check it with crypto.subtle.digest before it is used: the two
 //      JavaScript modules before they are imported; the wasm binary and the standard library
@@ -244,9 +245,8 @@ async function loadRegistry(registryUrl, siteRoot) {
 }
 
 // Why the snapshot is not used on this device, or "" to try it.
-function snapshotRefusal(manifest, options) {
+function snapshotRefusal(manifest) {
   const snap = manifest.snapshot;
-  if (options.snapshot === false) return "turned off by the page";
   const listed = (name) => typeof name === "string" && Boolean(manifest.files[name]);
   if (!snap || !listed(snap.file) || !listed(snap.archive)) return "no snapshot in this build";
   // Starting from a snapshot needs its whole memory at once (about 30 MB, plus the copy being
@@ -256,13 +256,22 @@ function snapshotRefusal(manifest, options) {
   return "";
 }
 
-async function start(options) {
+// Steps 1 to 4: the runtime, Python and the verifier. They need nothing from the page, so the
+// page asks for them (`prefetch`, from boot.mjs in its <head>) before it has set itself up.
+let bootPromise = null;
+function ensureBoot() {
+  if (!bootPromise) {
+    bootPromise = boot();
+    bootPromise.catch(() => {}); // reported by `start`
+  }
+  return bootPromise;
+}
+
+async function boot() {
   const t0 = performance.now();
-  const marks = {};
+  const marks = { began: performance.timeOrigin + t0 }; // epoch ms, to set beside the page's marks
   progress(1, 0, "Checking the runtime files");
   await probeWasm();
-  const registryPromise = loadRegistry(options.registryUrl, options.siteRoot);
-  registryPromise.catch(() => {}); // awaited below; avoid an unhandled rejection meanwhile
 
   const manifestResponse = await fetchChecked(new URL("manifest.json", RUNTIME_BASE).href, "the runtime manifest");
   let manifest;
@@ -279,7 +288,7 @@ async function start(options) {
       throw new StartError("MANIFEST", t("The verifier's runtime manifest is incomplete."), `no entry for ${name}`);
     }
   }
-  let fallback = snapshotRefusal(manifest, options);
+  let fallback = snapshotRefusal(manifest);
   const snap = fallback ? null : manifest.snapshot;
   marks.manifest = performance.now() - t0;
 
@@ -394,14 +403,21 @@ async function start(options) {
   const library = stored ? () => fetchLibrarySync(new URL("python_stdlib.zip", RUNTIME_BASE).href) : null;
   // The Python side is build_tools/verifier/browser.py (shipped in the zip).
   const verifier = pyodide.pyimport("build_tools.verifier.browser").start(library, files["python_stdlib.zip"].sha256);
+  marks.imported = performance.now() - t0;
+  progress(4, 100, "Installing the verifier");
+  return { t0, marks, verifier, fallback };
+}
+
+async function start(options) {
+  const registryPromise = loadRegistry(options.registryUrl, options.siteRoot);
+  registryPromise.catch(() => {}); // awaited below; avoid an unhandled rejection meanwhile
+  const { t0, marks, verifier, fallback } = await ensureBoot();
   py = {
     setRegistry: verifier.set_registry,
     verify: verifier.verify,
   };
   // The check messages in the page's language (the page sends its strings: i18n.mjs).
   verifier.set_messages(typeof options.messages === "string" ? options.messages : "{}");
-  marks.imported = performance.now() - t0;
-  progress(4, 100, "Installing the verifier");
 
   // Step 5: registry and status lists.
   progress(5, 0, "Reading the registry of trusted issuers");
@@ -469,6 +485,10 @@ async function setRegistry(registryUrl, siteRoot) {
 
 self.onmessage = async (event) => {
   const msg = event.data || {};
+  if (msg.type === "prefetch") {
+    ensureBoot();
+    return;
+  }
   if (msg.type === "start") {
     if (!startPromise) {
       state = "starting";
