@@ -183,3 +183,18 @@ def test_remember_library_keeps_top_level_names() -> None:
         assert frozenset({"json", "os"}) == browser._LIBRARY_NAMES and count == 2
     finally:
         browser._LIBRARY_NAMES = saved
+
+
+def test_the_snapshot_warm_up_reaches_the_signature_and_verifies_nothing() -> None:
+    # preload() runs it before the start-up snapshot: the badge goes through reading, JSON-LD
+    # and canonicalisation, and its signature is refused by a backend that refuses everything.
+    from build_tools.verifier import browser
+
+    assert browser._warm_up() == "invalid"
+    report = verify(
+        json.dumps(browser._WARM_UP_BADGE).encode(),
+        Registry.from_json({}),
+        now=datetime(2024, 1, 1, tzinfo=UTC),
+        crypto=CPythonCrypto(),
+    )
+    assert [c.code for c in report.checks][:3] == ["FORMAT_OK", "JSONLD_OK", "SIGNATURE_INVALID"]
