@@ -12,8 +12,9 @@
 // keeps a JavaScript object.
 //
 // REST_JSON receives the names of the archive's entries that Python has not loaded by then (data
-// files, modules never imported, their bytecode): a page that starts from this snapshot needs
-// only those on disk, so it downloads and unpacks a smaller zip of them.
+// files, modules never imported, their bytecode): they make a smaller zip, which a page that
+// starts from this snapshot downloads only if something imports one of those modules
+// (browser.py: `remember_rest`, `ArchiveOnDemand`).
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -60,12 +61,15 @@ def _rest():
             if os.path.realpath(os.path.join(site, source)) not in loaded:
                 rest.append(name)
     os.remove("/tmp/archive.zip")
+    browser.remember_rest(rest)
     return json.dumps(sorted(rest))
 _rest()
 `);
 // The page that starts from the snapshot mounts no standard library up front (the snapshot has
 // already imported what the verifier uses; browser.py fetches the library if anything else is
-// ever imported): forget the directory of the one read here.
+// ever imported): forget the directory of the one read here. Then make the code Python holds
+// smaller (browser.compact_code); the warm-up verification must give the same verdict on the
+// new code as before, or no snapshot is written (and the page takes the standard start).
 pyodide.runPython(`
 def _forget():
     import gc, linecache, sys, zipfile, zipimport
@@ -79,6 +83,10 @@ def _forget():
     for path in [p for p in sys.path_importer_cache if p.startswith(library)]:
         del sys.path_importer_cache[path]
     gc.collect()
+    before = browser._warm_up()
+    after = browser.compact_code()
+    if after != before:
+        raise RuntimeError(f"the warm-up gave {after!r} after compact_code(), {before!r} before")
 _forget()
 del _forget
 `);

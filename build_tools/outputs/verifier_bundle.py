@@ -24,8 +24,8 @@ under `verify/runtime/` (the page's scripts are hand-written, in site_src/assets
   Made once per input set and kept, gzip-compressed, in
   `node_modules/.cache/credsite-snapshot/`; absent without Node;
 - `verifier-rest.zip`: the entries of `verifier.zip` that the snapshot has not loaded (data
-  files, modules never imported), as an uncompressed zip: what a page started from the
-  snapshot unpacks instead (by copying, without Python);
+  files, modules never imported): a page started from the snapshot downloads and unpacks it
+  only if something imports one of those modules (browser.py, `ArchiveOnDemand`);
 - `manifest.json`: every file above with its SHA-256 and size, the Pyodide
   version and the lock-file `info` (so the worker can pass `lockFileContents` and Pyodide never
   fetches `pyodide-lock.json` or looks at a CDN).
@@ -273,13 +273,12 @@ def _check_no_private_material(files: Mapping[str, bytes]) -> None:
             raise VerifierBundleError(f"{path}: contains private key material; not shipped.")
 
 
-def _zip(files: Mapping[str, bytes], *, stored: bool = False) -> bytes:
-    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+def _zip(files: Mapping[str, bytes]) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=method, compresslevel=9) as zf:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for path in sorted(files):
             info = zipfile.ZipInfo(path, date_time=_FIXED_TIME)
-            info.compress_type = method
+            info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
             zf.writestr(info, files[path])
@@ -476,7 +475,7 @@ def render_verifier_bundle(
         everything = {**files, **bytecode}
         out[f"{RUNTIME_DIR}/{SNAPSHOT_NAME}"] = gzip.decompress(made[0])
         rest = {name: everything[name] for name in made[1] if name in everything}
-        out[f"{RUNTIME_DIR}/{SNAPSHOT_ARCHIVE_NAME}"] = _zip(rest, stored=True)
+        out[f"{RUNTIME_DIR}/{SNAPSHOT_ARCHIVE_NAME}"] = _zip(rest)
 
     # `deflated`: a zip of compressed entries, which a host's compression cannot shrink (the
     # worker then takes it as sent, without looking for a `.gz` copy).

@@ -17,6 +17,7 @@ from ._internal.jsonld.contexts import (
     document_loader,
     is_bundled,
     published,
+    read_every_context,
     readings,
     under_version,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "is_bundled",
     "published",
     "rdf_dataset",
+    "read_every_context",
     "readings",
     "under_version",
 ]

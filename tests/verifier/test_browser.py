@@ -91,9 +91,12 @@ def test_preload_imports_the_lazy_modules_and_reads_every_bundled_context() -> N
     import sys
 
     from build_tools.verifier.browser import LAZY_MODULES, preload
-    from build_tools.verifier.jsonld import CONTEXTS
+    from build_tools.verifier.jsonld import CONTEXT_VERSIONS, CONTEXTS
 
-    assert preload() == len(CONTEXTS)
+    # Every version of a URL too: a page started from the snapshot has no data file on disk.
+    versions = {v.key for vs in CONTEXT_VERSIONS.values() for v in vs}
+    assert len(versions) >= 2 and not versions & set(CONTEXTS)
+    assert preload() == len(CONTEXTS) + len(versions)
     assert set(LAZY_MODULES) <= set(sys.modules)
 
 
@@ -172,6 +175,145 @@ def test_a_library_that_does_not_match_its_checksum_is_not_used(empty_library: P
     with pytest.raises(ImportError, match="not the published one"):
         importlib.import_module("odl_probe")
     assert empty_library.read_bytes() == _zip_of({})
+
+
+def test_the_rest_of_the_archive_is_fetched_once_and_unpacked_when_an_import_needs_it(
+    empty_library: Path,
+) -> None:
+    import hashlib
+    import importlib
+    import sys
+
+    from build_tools.verifier.browser import ArchiveOnDemand
+
+    rest = _zip_of({"odl_pkg/__init__.py": "", "odl_pkg/sub.py": "X = 2\n", "odl_pkg/d.txt": "x"})
+    calls: list[int] = []
+
+    def fetch() -> bytes:
+        calls.append(1)
+        return rest
+
+    folder = empty_library.parent / "site-packages"
+    folder.mkdir()
+    sys.path.append(str(folder))
+    finder = ArchiveOnDemand(
+        frozenset({"odl_pkg", "odl_pkg.sub"}), fetch, hashlib.sha256(rest).hexdigest(), str(folder)
+    )
+    sys.meta_path.append(finder)
+    try:
+        with pytest.raises(ImportError):
+            importlib.import_module("odl_other")
+        assert calls == []  # a module the archive does not have fetches nothing
+        assert importlib.import_module("odl_pkg.sub").X == 2
+        assert calls == [1]
+        assert (folder / "odl_pkg" / "d.txt").read_text() == "x"  # unpacked whole
+    finally:
+        sys.path.remove(str(folder))
+
+
+def test_an_archive_that_does_not_match_its_checksum_is_not_unpacked(empty_library: Path) -> None:
+    import importlib
+    import sys
+
+    from build_tools.verifier.browser import ArchiveOnDemand
+
+    folder = empty_library.parent / "site-packages"
+    folder.mkdir()
+    forged = _zip_of({"odl_probe.py": "VALUE = 'forged'\n"})
+    sys.meta_path.append(
+        ArchiveOnDemand(frozenset({"odl_probe"}), lambda: forged, "0" * 64, str(folder))
+    )
+    with pytest.raises(ImportError, match=r"verifier archive fetched for odl_probe is not the"):
+        importlib.import_module("odl_probe")
+    assert list(folder.iterdir()) == []
+
+
+def test_remember_rest_keeps_the_module_names_of_the_entries() -> None:
+    from build_tools.verifier import browser
+
+    saved = browser._REST_MODULES
+    try:
+        count = browser.remember_rest(
+            [
+                "asn1crypto/cms.py",
+                "asn1crypto/__pycache__/cms.cpython-314.pyc",
+                "asn1crypto/__pycache__/tsp.cpython-314.pyc",
+                "pyld/documentloader/frozen/__init__.py",
+                "pyld/documentloader/frozen/bundled/x.jsonld",
+                "frozendict-2.5.1.dist-info/METADATA",
+                "odd-name/mod.py",
+            ]
+        )
+        assert (
+            frozenset({"asn1crypto.cms", "asn1crypto.tsp", "pyld.documentloader.frozen"})
+            == browser._REST_MODULES
+        )
+        assert count == 3
+    finally:
+        browser._REST_MODULES = saved
+
+
+# A fresh interpreter: compact_code() changes every function of the process it runs in.
+_COMPACT = """
+import json, sys
+from datetime import UTC, datetime
+from pathlib import Path
+from build_tools.verifier import Registry, verify
+from build_tools.verifier.crypto_cpython import CPythonCrypto
+from build_tools.verifier import browser, engine
+
+registry = Registry.from_json({})
+files = [Path(p).read_bytes() for p in sys.argv[1:]]
+
+def reports():
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    return [verify(f, registry, now=now, crypto=CPythonCrypto()).to_dict() for f in files]
+
+before = reports()
+verdict = browser.compact_code()
+after = reports()
+lines = {line for _, _, line in engine.averify.__code__.co_lines()}
+print(json.dumps({
+    "same": before == after, "count": len(before), "verdict": verdict,
+    "one_line": sorted(lines) == [engine.averify.__code__.co_firstlineno],
+}))
+"""
+
+
+def test_compact_code_keeps_every_report_and_puts_each_function_on_its_first_line() -> None:
+    import subprocess
+    import sys
+
+    from build_tools.verifier.browser import _one_line_table
+
+    # The site's samples (JAdES, Data Integrity; no registry here, so their keys are unknown)
+    # and a W3C vector whose did:key verifies without one.
+    project = Path(__file__).resolve().parents[2]
+    files = sorted((project / "site_src" / "samples").glob("*.json*"))
+    files.append(project / "bench" / "data" / "w3c-vc-di-eddsa" / "signedDataInt.json")
+    out = subprocess.run(
+        [sys.executable, "-c", _COMPACT, *map(str, files)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result == {"same": True, "count": len(files), "verdict": "invalid", "one_line": True}
+
+    def probe(a: int) -> int:
+        b = a + 1
+        return b * 2
+
+    for units in range(0, 20):
+        table = _one_line_table(units)
+        assert len(table) == 2 * -(-units // 8)
+    code = probe.__code__
+    lean = code.replace(co_linetable=_one_line_table(len(code.co_code) // 2))
+    spans = list(lean.co_lines())
+    assert {line for _, _, line in spans} == {code.co_firstlineno}
+    assert spans[0][0] == 0 and spans[-1][1] == len(code.co_code)
 
 
 def test_remember_library_keeps_top_level_names() -> None:

@@ -86,43 +86,6 @@ export function xorDataSegments(snapshot, wasm) {
 }
 
 
-// Write the files of an uncompressed ("stored") zip archive under `dir` in Pyodide's file
-// system. The snapshot's small archive of files not yet loaded (verifier-rest.zip) is such a
-// zip, compressed as a whole in transfer (by the host, or as its .gz copy), so this only copies
-// bytes, instead of Python inflating each file (several hundred milliseconds on a cold start).
-// Other compression methods, and names that climb out of `dir`, throw.
-export function unpackStoredZip(FS, bytes, dir) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let end = bytes.length - 22;
-  while (end >= 0 && view.getUint32(end, true) !== 0x06054b50) end--;
-  if (end < 0) throw new Error("not a zip archive");
-  const count = view.getUint16(end + 10, true);
-  let at = view.getUint32(end + 16, true);
-  const decoder = new TextDecoder();
-  const made = new Set();
-  for (let i = 0; i < count; i++) {
-    if (view.getUint32(at, true) !== 0x02014b50) throw new Error("damaged zip directory");
-    const method = view.getUint16(at + 10, true);
-    const size = view.getUint32(at + 20, true);
-    const nameLength = view.getUint16(at + 28, true);
-    const local = view.getUint32(at + 42, true);
-    const name = decoder.decode(bytes.subarray(at + 46, at + 46 + nameLength));
-    at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
-    if (name.endsWith("/")) continue;
-    if (method !== 0) throw new Error(`compressed entry ${name} in a stored zip`);
-    if (name.startsWith("/") || name.split("/").some((part) => part === ".." || part === "" || part === ".")) {
-      throw new Error(`unsafe name in zip: ${name}`);
-    }
-    const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-    const folder = `${dir}/${name}`.slice(0, `${dir}/${name}`.lastIndexOf("/"));
-    if (!made.has(folder)) {
-      FS.mkdirTree(folder);
-      made.add(folder);
-    }
-    FS.writeFile(`${dir}/${name}`, bytes.subarray(start, start + size));
-  }
-}
-
 // Gunzip `bytes` in the browser (one native stream).
 export async function gunzip(bytes) {
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));

@@ -178,42 +178,70 @@ def test_bytecode_is_compiled_once_per_archive(
 
 
 # Starts Pyodide from the bundle's snapshot the way the worker does (an empty zip where the
-# standard library goes), then imports a standard-library module the snapshot never loaded:
-# browser.py's LibraryOnDemand must fetch the library once, check it, and the import succeed.
+# standard library goes, nothing of the archive on disk), then:
+# - reads every bundled JSON-LD document, every version included, with no file on disk;
+# - imports a module of the archive the snapshot never loaded, and standard-library modules it
+#   never loaded: browser.py's ArchiveOnDemand and LibraryOnDemand must each fetch their zip
+#   once, check it, and the imports succeed;
+# - looks at the code the snapshot holds (browser.compact_code): no docstrings, every
+#   function's instructions on its first line.
 _SNAPSHOT_START = """
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-const [pyodideDir, shared, snapshotPath, restPath, stdlibPath, sha256, lockInfo] =
+const [pyodideDir, shared, snapshotPath, restPath, restSha256, stdlibPath, sha256, lockInfo] =
   process.argv.slice(1);
-const { unpackStoredZip, xorDataSegments } = await import(pathToFileURL(shared).href);
+const { xorDataSegments } = await import(pathToFileURL(shared).href);
 const { loadPyodide } = await import(pathToFileURL(pyodideDir + "/pyodide.mjs").href);
 const image = xorDataSegments(new Uint8Array(readFileSync(snapshotPath)),
                               new Uint8Array(readFileSync(pyodideDir + "/pyodide.asm.wasm")));
 const empty = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
 const emptyPath = stdlibPath + ".empty.zip";
-(await import("node:fs")).writeFileSync(emptyPath, empty);
+writeFileSync(emptyPath, empty);
 const pyodide = await loadPyodide({ indexURL: pyodideDir + "/", stdLibURL: emptyPath,
   lockFileContents: { info: JSON.parse(lockInfo), packages: {} }, _loadSnapshot: image });
 const site = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
-unpackStoredZip(pyodide.FS, new Uint8Array(readFileSync(restPath)), site);
-let fetched = 0;
-const fetchLibrary = () => { fetched += 1; return new Uint8Array(readFileSync(stdlibPath)); };
-const before = pyodide.runPython("import sys; 'email.mime.text' in sys.modules");
-pyodide.pyimport("build_tools.verifier.browser").start(fetchLibrary, sha256);
-const name = pyodide.runPython(
-  "import email.mime.text, wave; email.mime.text.__name__ + ' ' + wave.__name__");
-console.log(JSON.stringify({ before, name, fetched }));
+const fetched = { library: 0, rest: 0 };
+const fetchLibrary = () => {
+  fetched.library += 1;
+  return new Uint8Array(readFileSync(stdlibPath));
+};
+const fetchRest = () => { fetched.rest += 1; return new Uint8Array(readFileSync(restPath)); };
+const contexts = pyodide.runPython(`
+import os
+from build_tools.verifier._internal.jsonld import contexts
+folder = os.path.join(os.path.dirname(contexts.__file__), "contexts")
+f"{contexts.read_every_context()} {os.path.isdir(folder)}"
+`);
+const before = pyodide.runPython(
+  "import sys; [n in sys.modules for n in ('email.mime.text', 'asn1crypto.cms')]").toJs();
+const browser = pyodide.pyimport("build_tools.verifier.browser");
+browser.start(fetchLibrary, sha256, fetchRest, restSha256, site);
+const name = pyodide.runPython(`
+import asn1crypto.cms, email.mime.text, wave
+" ".join(m.__name__ for m in (asn1crypto.cms, email.mime.text, wave))
+`);
+const code = pyodide.runPython(`
+from build_tools.verifier import engine
+import json as _json
+lines = {line for _, _, line in engine.averify.__code__.co_lines()}
+first = engine.averify.__code__.co_firstlineno
+[engine.averify.__doc__, engine.__doc__, _json.loads.__doc__, sorted(lines) == [first]]
+`).toJs();
+console.log(JSON.stringify({ contexts, before, name, fetched, code }));
 """
 
 
-def test_the_snapshot_start_fetches_the_standard_library_only_on_demand(
+def test_the_snapshot_start_fetches_the_rest_only_on_demand(
     bundle: dict[str, bytes], tmp_path: Path
 ) -> None:
+    from build_tools.verifier.jsonld import CONTEXT_VERSIONS, CONTEXTS
+
     manifest = json.loads(bundle[MANIFEST_PATH])
     snapshot = tmp_path / "verifier.snapshot"
     snapshot.write_bytes(bundle[f"{RUNTIME_DIR}/{manifest['snapshot']['file']}"])
+    rest_name = manifest["snapshot"]["archive"]
     rest = tmp_path / "verifier-rest.zip"
-    rest.write_bytes(bundle[f"{RUNTIME_DIR}/{manifest['snapshot']['archive']}"])
+    rest.write_bytes(bundle[f"{RUNTIME_DIR}/{rest_name}"])
     stdlib = tmp_path / "python_stdlib.zip"
     stdlib.write_bytes(bundle[f"{RUNTIME_DIR}/python_stdlib.zip"])
     result = _node(
@@ -222,8 +250,16 @@ def test_the_snapshot_start_fetches_the_standard_library_only_on_demand(
         PROJECT / "site_src" / "assets" / "verifier" / "snapshot.mjs",
         snapshot,
         rest,
+        manifest["files"][rest_name]["sha256"],
         stdlib,
         manifest["files"]["python_stdlib.zip"]["sha256"],
         json.dumps(manifest["pyodide"]["lock_info"]),
     )
-    assert result == {"before": False, "name": "email.mime.text wave", "fetched": 1}
+    documents = len(CONTEXTS) + sum(len(versions) for versions in CONTEXT_VERSIONS.values())
+    assert result == {
+        "contexts": f"{documents} False",  # all in memory, none on disk
+        "before": [False, False],
+        "name": "asn1crypto.cms email.mime.text wave",
+        "fetched": {"library": 1, "rest": 1},
+        "code": [None, None, None, True],
+    }

@@ -103,6 +103,25 @@ def _drop(page: Any, name: str, text: str) -> None:
     page.dispatch_event("#cv-drop", "drop", {"dataTransfer": handle})
 
 
+def _sync_fetch_from_a_worker(page: Any, path: str) -> list[int]:
+    """[status, bytes] of a synchronous request for `path` (relative to the page) made by a
+    dedicated worker of the page, as the verifier's worker makes them."""
+    return list(
+        page.evaluate(
+            """(url) => new Promise((resolve) => {
+                const code = `onmessage = (e) => { const r = new XMLHttpRequest();
+                  r.open("GET", e.data, false); r.responseType = "arraybuffer";
+                  try { r.send(); postMessage([r.status, r.response.byteLength]); }
+                  catch (err) { postMessage([0, 0]); } };`;
+                const w = new Worker(URL.createObjectURL(new Blob([code])));
+                w.onmessage = (e) => resolve(e.data);
+                w.postMessage(new URL(url, location.href).href);
+            })""",
+            path,
+        )
+    )
+
+
 def _valid_sample(site: Path) -> dict[str, Any]:
     return next(s for s in samples(site) if s["expected"] == "valid" and "edc" in s["file"])
 
@@ -137,6 +156,12 @@ def test_offline_after_one_visit_then_a_new_build_is_picked_up(
         _drop(page, "dropped.json", (site / "samples" / tampered["file"]).read_text("utf-8"))
         [result] = wait_results(page, 1)
         assert result["verdict"] == "invalid"
+        # What the snapshot has not loaded is fetched with a synchronous request from the
+        # worker when an import needs it (browser.py): offline, the service worker answers it.
+        assert _sync_fetch_from_a_worker(page, "runtime/verifier-rest.zip") == [
+            200,
+            (site / "verify" / "runtime" / "verifier-rest.zip").stat().st_size,
+        ]
         page.close()
 
         # A new build with another registry.
