@@ -7,9 +7,9 @@
 // imports the verifier and calls `build_tools.verifier.browser.preload()` (the modules that
 // verification imports lazily and the bundled JSON-LD contexts), then writes Pyodide's memory
 // snapshot to OUT in its transport form (snapshot.mjs beside the worker: the memory image
-// XORed with the wasm binary's data segments), uncompressed. Nothing from JavaScript may stay
-// referenced by Python at that point (Pyodide cannot serialise it), so nothing is called that
-// keeps a JavaScript object.
+// XORed with the wasm binary's data segments, stored without its all-zero pages), uncompressed.
+// Nothing from JavaScript may stay referenced by Python at that point (Pyodide cannot serialise
+// it), so nothing is called that keeps a JavaScript object.
 //
 // REST_JSON receives the names of the archive's entries that Python has not loaded by then (data
 // files, modules never imported, their bytecode): they make a smaller zip, which a page that
@@ -22,7 +22,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const [pyodideDir, stdlibZip, archiveZip, lockInfoJson, out, restJson] = process.argv.slice(2);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shared = path.join(here, "..", "..", "site_src", "assets", "verifier", "snapshot.mjs");
-const { xorDataSegments } = await import(pathToFileURL(shared).href);
+const { packPages, xorDataSegments } = await import(pathToFileURL(shared).href);
 const indexURL = pyodideDir + path.sep;
 const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
 const pyodide = await loadPyodide({
@@ -95,8 +95,11 @@ const heap = heapBounds(pyodide._module);
 const snapshot = pyodide.makeMemorySnapshot();
 xorDataSegments(snapshot, new Uint8Array(readFileSync(path.join(pyodideDir, "pyodide.asm.wasm"))));
 const zeroed = heap ? zeroFreeChunks(snapshot, heap) : 0;
-process.stderr.write(`snapshot: ${snapshot.length} bytes, ${zeroed} bytes of free heap zeroed\n`);
-writeFileSync(out, snapshot);
+const packed = packPages(snapshot);
+process.stderr.write(
+  `snapshot: ${snapshot.length} bytes, ${zeroed} bytes of free heap zeroed, ${packed.length} stored\n`,
+);
+writeFileSync(out, packed);
 
 // Where malloc's heap starts and ends (the sbrk pointer), or null if the runtime does not say.
 function heapBounds(module) {

@@ -39,6 +39,7 @@ See docs/adr/0006-browser-verifier.md.
 from __future__ import annotations
 
 import ast
+import contextlib
 import gzip
 import hashlib
 import importlib.metadata as metadata
@@ -427,7 +428,11 @@ def _snapshot(
             return None
     compressed = gzip.compress(raw, compresslevel=9, mtime=0)
     store(listing, json.dumps(rest).encode())
-    store(cache, compressed)
+    # Two snapshots of the same inputs differ (pyld stamps processed contexts with a time-based
+    # UUID): when two builds make one at once, both use the one stored first.
+    store(cache, compressed, first_wins=True)
+    with contextlib.suppress(OSError):
+        compressed = cache.read_bytes()
     return compressed, rest
 
 

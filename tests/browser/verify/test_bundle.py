@@ -190,9 +190,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 const [pyodideDir, shared, snapshotPath, restPath, restSha256, stdlibPath, sha256, lockInfo] =
   process.argv.slice(1);
-const { xorDataSegments } = await import(pathToFileURL(shared).href);
+const { unpackPages, xorDataSegments } = await import(pathToFileURL(shared).href);
 const { loadPyodide } = await import(pathToFileURL(pyodideDir + "/pyodide.mjs").href);
-const image = xorDataSegments(new Uint8Array(readFileSync(snapshotPath)),
+const image = xorDataSegments(unpackPages(new Uint8Array(readFileSync(snapshotPath))),
                               new Uint8Array(readFileSync(pyodideDir + "/pyodide.asm.wasm")));
 const empty = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
 const emptyPath = stdlibPath + ".empty.zip";
@@ -263,3 +263,37 @@ def test_the_snapshot_start_fetches_the_rest_only_on_demand(
         "fetched": {"library": 1, "rest": 1},
         "code": [None, None, None, True],
     }
+
+
+# snapshot.mjs's paged form: all-zero pages are left out and come back as zeros; anything that
+# is not exactly that form is refused (the worker then takes the standard start).
+_PAGES = """
+import { pathToFileURL } from "node:url";
+const { packPages, unpackPages } = await import(pathToFileURL(process.argv[1]).href);
+const image = new Uint8Array(5 * 65536 + 100);
+image[3] = 1; image[2 * 65536 + 7] = 2; image[5 * 65536 + 99] = 3;
+const packed = packPages(image);
+const back = unpackPages(packed);
+const same = back.length === image.length && back.every((b, i) => b === image[i]);
+const refused = [packed.subarray(0, packed.length - 1), new Uint8Array([...packed, 0]),
+                 new Uint8Array(packed.length)].map((bad) => {
+  try { unpackPages(bad); return false; } catch { return true; }
+});
+console.log(JSON.stringify({ size: packed.length, same, refused }));
+"""
+
+
+def test_the_snapshot_is_stored_without_its_zero_pages() -> None:
+    result = _node(_PAGES, PROJECT / "site_src" / "assets" / "verifier" / "snapshot.mjs")
+    # Header, one bitmap byte, pages 0, 2 and the short last one (100 bytes).
+    assert result == {"size": 16 + 1 + 2 * 65536 + 100, "same": True, "refused": [True] * 3}
+
+
+def test_the_published_snapshot_is_paged_and_about_half_its_image(
+    bundle: dict[str, bytes],
+) -> None:
+    manifest = json.loads(bundle[MANIFEST_PATH])
+    stored = bundle[f"{RUNTIME_DIR}/{manifest['snapshot']['file']}"]
+    assert stored[:8] == b"CSNAPPG1"
+    image = int.from_bytes(stored[8:12], "little")
+    assert image > 16 * 2**20 and len(stored) < 0.75 * image

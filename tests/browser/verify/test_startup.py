@@ -77,10 +77,17 @@ def test_a_blocked_snapshot_falls_back_to_the_standard_start(
 def test_a_snapshot_of_another_pyodide_build_is_refused(
     page: RecordingPage, site_server: SiteServer
 ) -> None:
-    # The snapshot's header names the Pyodide build it was made by (bytes 16 to 47); one from
-    # another build, published with a matching checksum, must not be restored.
+    # The snapshot's header names the Pyodide build it was made by (bytes 16 to 47 of the
+    # image, in its first page, which is stored right after the page bitmap: snapshot.mjs,
+    # `packPages`); one from another build, published with a matching checksum, must not be
+    # restored.
     raw = bytearray((site_server.site.root / SNAPSHOT).read_bytes())
-    raw[16] ^= 0xFF
+    assert raw[:8] == b"CSNAPPG1"
+    length, page_size = int.from_bytes(raw[8:12], "little"), int.from_bytes(raw[12:16], "little")
+    pages = -(-length // page_size)
+    first_page = 16 + -(-pages // 8)
+    assert raw[16] & 1  # the first page is stored
+    raw[first_page + 16] ^= 0xFF
     other = bytes(raw)
 
     def manifest(route: Any) -> None:
