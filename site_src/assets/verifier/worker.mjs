@@ -21,8 +21,10 @@
 // it cannot be downloaded or checked, the device reports little memory, or Pyodide refuses it
 // (another Pyodide build, a damaged file), the standard way (`start: "standard"`, with the
 // reason in `fallback`). Both use the same checked runtime files and give the same reports.
-// From the snapshot no standard library is downloaded: Python already holds what the verifier
-// uses, and browser.py's `LibraryOnDemand` fetches the library should anything else be imported.
+// From the snapshot neither the standard library nor the verifier's zip is downloaded: Python
+// already holds what verification imports and reads, and browser.py's `LibraryOnDemand` and
+// `ArchiveOnDemand` fetch the library, or the modules the snapshot has not loaded
+// (`verifier-rest.zip`), should anything else be imported.
 //
 // Nothing here sends credential data anywhere: the only requests are to this site's own files.
 
