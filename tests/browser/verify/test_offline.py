@@ -104,20 +104,19 @@ def _drop(page: Any, name: str, text: str) -> None:
 
 
 def _sync_fetch_from_a_worker(page: Any, path: str) -> list[int]:
-    """[status, bytes] of a synchronous request for `path` (relative to the page) made by a
-    dedicated worker of the page, as the verifier's worker makes them."""
+    """[status, bytes] of a synchronous request for `path` (relative to the page) made inside
+    the verifier's worker, as browser.py's finders make them."""
+    [worker] = [w for w in page.workers if w.url.endswith("/worker.mjs")]
     return list(
-        page.evaluate(
-            """(url) => new Promise((resolve) => {
-                const code = `onmessage = (e) => { const r = new XMLHttpRequest();
-                  r.open("GET", e.data, false); r.responseType = "arraybuffer";
-                  try { r.send(); postMessage([r.status, r.response.byteLength]); }
-                  catch (err) { postMessage([0, 0]); } };`;
-                const w = new Worker(URL.createObjectURL(new Blob([code])));
-                w.onmessage = (e) => resolve(e.data);
-                w.postMessage(new URL(url, location.href).href);
-            })""",
-            path,
+        worker.evaluate(
+            """(url) => {
+                const r = new XMLHttpRequest();
+                r.open("GET", url, false);
+                r.responseType = "arraybuffer";
+                try { r.send(); return [r.status, r.response.byteLength]; }
+                catch (err) { return [0, 0]; }
+            }""",
+            page.evaluate("(p) => new URL(p, location.href).href", path),
         )
     )
 
