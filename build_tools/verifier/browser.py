@@ -206,7 +206,7 @@ def compact_code() -> str:
 
     Every function gets a copy of its code without its docstring (where the interpreter marks
     docstrings, CPython 3.14+: `inspect.CO_HAS_DOCSTRING`) and with all its instructions on its
-    first line, and classes and modules lose their docstrings: about 0.35 MB less to download
+    first line, and classes and modules lose their docstrings: about 0.25 MB less to download
     (Brotli), no change in behaviour. The price: a traceback in the browser names the right
     function but its first line. Then `_warm_up()` runs on the new code, both to specialise it
     again and as a self-test; its verdict is returned, for the caller to compare with the one
