@@ -82,22 +82,41 @@ def _forget():
     zipimport._zip_directory_cache.clear()
     for path in [p for p in sys.path_importer_cache if p.startswith(library)]:
         del sys.path_importer_cache[path]
+    _small_stdin()
     gc.collect()
     before = browser._warm_up()
     after = browser.compact_code()
     if after != before:
         raise RuntimeError(f"the warm-up gave {after!r} after compact_code(), {before!r} before")
+    gc.collect()
+
+def _small_stdin():
+    # Nothing reads standard input in the page, yet its reader holds a 128 KiB buffer that was
+    # never written: it still holds the bytes that memory held before (the standard library's
+    # zip), about 130 kB of Brotli in the snapshot. A reader with a 256-byte buffer instead.
+    import io, sys
+    old = sys.stdin
+    raw = io.FileIO(old.fileno(), "r", closefd=False)
+    sys.stdin = sys.__stdin__ = io.TextIOWrapper(
+        io.BufferedReader(raw, buffer_size=256),
+        encoding=old.encoding,
+        errors=old.errors,
+        line_buffering=old.line_buffering,
+    )
+
 _forget()
-del _forget
+del _forget, _small_stdin
 `);
 writeFileSync(restJson, rest);
 const heap = heapBounds(pyodide._module);
+const stack = unusedStack(pyodide._module);
 const snapshot = pyodide.makeMemorySnapshot();
 xorDataSegments(snapshot, new Uint8Array(readFileSync(path.join(pyodideDir, "pyodide.asm.wasm"))));
-const zeroed = heap ? zeroFreeChunks(snapshot, heap) : 0;
+const memory = snapshot.subarray(new DataView(snapshot.buffer, snapshot.byteOffset, 48).getUint32(4, true));
+const zeroed = (heap ? zeroFreeChunks(memory, heap) : 0) + (stack ? zeroSpan(memory, stack) : 0);
 const packed = packPages(snapshot);
 process.stderr.write(
-  `snapshot: ${snapshot.length} bytes, ${zeroed} bytes of free heap zeroed, ${packed.length} stored\n`,
+  `snapshot: ${snapshot.length} bytes, ${zeroed} bytes of unused memory zeroed, ${packed.length} stored\n`,
 );
 writeFileSync(out, packed);
 
@@ -108,6 +127,22 @@ function heapBounds(module) {
   return { base, end: module.HEAPU32[module._emscripten_get_sbrk_ptr() >>> 2] };
 }
 
+// The part of the C stack below the stack pointer (the stack grows down): what the start-up's
+// deepest calls left there, never read again (no frame lives below the pointer), or null if the
+// runtime does not say. Called from JavaScript, outside any Python call.
+function unusedStack(module) {
+  if (typeof module._emscripten_stack_get_end !== "function") return null;
+  if (typeof module._emscripten_stack_get_current !== "function") return null;
+  return { from: module._emscripten_stack_get_end(), to: module._emscripten_stack_get_current() };
+}
+
+// Zero [from, to) of the snapshot's memory; returns the number of bytes zeroed.
+function zeroSpan(memory, { from, to }) {
+  if (!(from < to && to <= memory.length)) return 0;
+  memory.fill(0, from, to);
+  return to - from;
+}
+
 // Zero the unused bytes of every free malloc chunk in the snapshot's memory image: memory that
 // Python freed during start-up still holds whatever it held, which compresses badly, and a
 // program never reads free memory before writing it. The heap is walked as dlmalloc lays it out
@@ -115,9 +150,7 @@ function heapBounds(module) {
 // PINUSE 1; 8-byte alignment); the first 24 bytes of a free chunk's payload (its free-list
 // links) and every head and footer are kept. If the walk does not end exactly at the heap's end,
 // or a head contradicts its neighbour, nothing is changed. Returns the number of bytes zeroed.
-function zeroFreeChunks(image, { base, end }) {
-  const memoryStart = new DataView(image.buffer, image.byteOffset, 48).getUint32(4, true);
-  const memory = image.subarray(memoryStart);
+function zeroFreeChunks(memory, { base, end }) {
   const view = new DataView(memory.buffer, memory.byteOffset, memory.byteLength);
   if (end > memory.length || base >= end) return 0;
   const spans = [];
@@ -132,12 +165,5 @@ function zeroFreeChunks(image, { base, end }) {
     p += size;
   }
   if (p !== end) return 0;
-  let zeroed = 0;
-  for (const [from, to] of spans) {
-    if (to > from) {
-      memory.fill(0, from, to);
-      zeroed += to - from;
-    }
-  }
-  return zeroed;
+  return spans.reduce((zeroed, [from, to]) => zeroed + zeroSpan(memory, { from, to }), 0);
 }

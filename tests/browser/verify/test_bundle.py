@@ -179,7 +179,9 @@ def test_bytecode_is_compiled_once_per_archive(
 
 # Starts Pyodide from the bundle's snapshot the way the worker does (an empty zip where the
 # standard library goes, nothing of the archive on disk), then:
-# - reads every bundled JSON-LD document, every version included, with no file on disk;
+# - reads every bundled JSON-LD document, every version included, with no file on disk (only
+#   those the warm-up used are parsed);
+# - finds standard input with a small buffer (snapshot.mjs: _small_stdin);
 # - imports a module of the archive the snapshot never loaded, and standard-library modules it
 #   never loaded: browser.py's ArchiveOnDemand and LibraryOnDemand must each fetch their zip
 #   once, check it, and the imports succeed;
@@ -210,8 +212,12 @@ const contexts = pyodide.runPython(`
 import os
 from build_tools.verifier._internal.jsonld import contexts
 folder = os.path.join(os.path.dirname(contexts.__file__), "contexts")
-f"{contexts.read_every_context()} {os.path.isdir(folder)}"
+parsed = len(contexts._DOCUMENTS)
+unused = next(url for url in contexts.CONTEXTS if url not in contexts._DOCUMENTS)
+ok = "@context" in contexts.bundled_context(unused)
+f"{contexts.read_every_context()} {os.path.isdir(folder)} {parsed < 8} {ok}"
 `);
+const stdin = pyodide.runPython("import sys; sys.getsizeof(sys.stdin.buffer) < 1024");
 const before = pyodide.runPython(
   "import sys; [n in sys.modules for n in ('email.mime.text', 'asn1crypto.cms')]").toJs();
 const browser = pyodide.pyimport("build_tools.verifier.browser");
@@ -227,7 +233,7 @@ lines = {line for _, _, line in engine.averify.__code__.co_lines()}
 first = engine.averify.__code__.co_firstlineno
 [engine.averify.__doc__, engine.__doc__, _json.loads.__doc__, sorted(lines) == [first]]
 `).toJs();
-console.log(JSON.stringify({ contexts, before, name, fetched, code }));
+console.log(JSON.stringify({ contexts, stdin, before, name, fetched, code }));
 """
 
 
@@ -257,7 +263,10 @@ def test_the_snapshot_start_fetches_the_rest_only_on_demand(
     )
     documents = len(CONTEXTS) + sum(len(versions) for versions in CONTEXT_VERSIONS.values())
     assert result == {
-        "contexts": f"{documents} False",  # all in memory, none on disk
+        # All in memory, none on disk; only the few the warm-up uses are parsed (the others are
+        # far smaller as bytes), and one not parsed yet parses on first use.
+        "contexts": f"{documents} False True True",
+        "stdin": True,  # its reader's buffer is small (a large one holds stale memory)
         "before": [False, False],
         "name": "asn1crypto.cms email.mime.text wave",
         "fetched": {"library": 1, "rest": 1},

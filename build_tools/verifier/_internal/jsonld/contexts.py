@@ -196,6 +196,7 @@ _VERSION_KEYS: dict[str, tuple[str, str]] = {
 _READING_VERSION: ContextVar[bool] = ContextVar("_READING_VERSION", default=False)
 
 _DOCUMENTS: dict[str, Any] = {}
+_UNPARSED: dict[str, bytes] = {}
 _TERMS: dict[str, frozenset[str]] = {}
 
 
@@ -212,33 +213,40 @@ def _file_of(url: str) -> tuple[str, str]:
     return found
 
 
+def _checked_bytes(url: str) -> bytes:
+    """The bundled file for `url`, its pin checked; KeyError if unknown."""
+    name, pin = _file_of(url)
+    raw = resources.files(__package__).joinpath("contexts", name).read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != pin:
+        # A modified bundled file is a packaging fault, never something to work around.
+        raise JsonLdStrictError(
+            "JSONLD_CONTEXT_PIN_MISMATCH",
+            "A bundled JSON-LD context does not match its pinned hash.",
+            f"{name}: sha256 {digest} != pinned {pin}",
+        )
+    return raw
+
+
 def bundled_context(url: str) -> Any:
     """The parsed bundled context for `url` (pin checked on first read); KeyError if unknown."""
     doc = _DOCUMENTS.get(url)
     if doc is None:
-        name, pin = _file_of(url)
-        raw = resources.files(__package__).joinpath("contexts", name).read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()
-        if digest != pin:
-            # A modified bundled file is a packaging fault, never something to work around.
-            raise JsonLdStrictError(
-                "JSONLD_CONTEXT_PIN_MISMATCH",
-                "A bundled JSON-LD context does not match its pinned hash.",
-                f"{name}: sha256 {digest} != pinned {pin}",
-            )
-        doc = json.loads(raw.decode("utf-8"))
+        _file_of(url)  # KeyError for a URL not bundled (or a version key read as a plain URL)
+        raw = _UNPARSED.pop(url, None)
+        doc = json.loads((_checked_bytes(url) if raw is None else raw).decode("utf-8"))
         _DOCUMENTS[url] = doc
     return doc
 
 
 def read_every_context() -> int:
     """Read and check every bundled document, every version of a URL included, so that none is
-    read from disk again (the browser's start-up snapshot is taken after this); the number."""
-    for url in CONTEXTS:
-        bundled_context(url)
+    read from disk again (the browser's start-up snapshot is taken after this); the number.
+    Documents not parsed yet stay bytes until first used: far smaller in memory than parsed."""
     with _reading_versions():
-        for key in _VERSION_KEYS:
-            bundled_context(key)
+        for url in [*CONTEXTS, *_VERSION_KEYS]:
+            if url not in _DOCUMENTS and url not in _UNPARSED:
+                _UNPARSED[url] = _checked_bytes(url)
     return len(CONTEXTS) + len(_VERSION_KEYS)
 
 
