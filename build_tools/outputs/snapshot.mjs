@@ -67,9 +67,11 @@ _rest()
 `);
 // The page that starts from the snapshot mounts no standard library up front (the snapshot has
 // already imported what the verifier uses; browser.py fetches the library if anything else is
-// ever imported): forget the directory of the one read here. Then make the code Python holds
-// smaller (browser.compact_code); the warm-up verification must give the same verdict on the
-// new code as before, or no snapshot is written (and the page takes the standard start).
+// ever imported): forget the directory of the one read here. Leave out what a page never uses
+// (a large standard-input buffer, TLS, archive codecs other than deflate). Then make the code
+// Python holds smaller (browser.compact_code); the warm-up verification must give the same
+// verdict on the new code as before, or no snapshot is written (and the page takes the
+// standard start).
 pyodide.runPython(`
 def _forget():
     import gc, linecache, sys, zipfile, zipimport
@@ -83,12 +85,27 @@ def _forget():
     for path in [p for p in sys.path_importer_cache if p.startswith(library)]:
         del sys.path_importer_cache[path]
     _small_stdin()
+    _without_tls_and_archive_codecs()
     gc.collect()
     before = browser._warm_up()
     after = browser.compact_code()
     if after != before:
         raise RuntimeError(f"the warm-up gave {after!r} after compact_code(), {before!r} before")
     gc.collect()
+
+def _without_tls_and_archive_codecs():
+    # A page has no sockets, so TLS never runs there, and the verifier opens deflated zips only.
+    # asyncio and zipfile import ssl and the other codecs only where present (their
+    # "except ImportError: ... = None"): they are left as if the modules were absent, and the
+    # modules are freed (about 35 kB of Brotli).
+    import asyncio.base_events, asyncio.selector_events, asyncio.sslproto, compression, sys, zipfile
+    for module in (asyncio.base_events, asyncio.selector_events, asyncio.sslproto):
+        module.ssl = None
+    zipfile.bz2 = zipfile.lzma = zipfile.zstd = None
+    vars(compression).pop("zstd", None)
+    gone = ("ssl", "_ssl", "bz2", "_bz2", "lzma", "_lzma", "_zstd", "compression.zstd")
+    for name in [n for n in sys.modules if n in gone or n.startswith("compression.zstd.")]:
+        del sys.modules[name]
 
 def _small_stdin():
     # Nothing reads standard input in the page, yet its reader holds a 128 KiB buffer that was
@@ -105,7 +122,7 @@ def _small_stdin():
     )
 
 _forget()
-del _forget, _small_stdin
+del _forget, _small_stdin, _without_tls_and_archive_codecs
 `);
 writeFileSync(restJson, rest);
 const heap = heapBounds(pyodide._module);
