@@ -235,6 +235,7 @@ class SignatureCheck:
                 raise KeyProblem(*_does_not_match(alg, this_key))
             # What the signed header says is read only once the signature holds: a changed
             # payload is reported as changed, not as a time-stamp that no longer fits it.
+            signed_at: datetime | None = None
             if "sigT" in header:
                 signed_at = parse_datetime(header.get("sigT"))
                 if signed_at is None:
@@ -244,10 +245,13 @@ class SignatureCheck:
                         "The seal's signing time is malformed.",
                         "sigT is not a dateTime",
                     )
-                signing_time = signed_at
             if "adoTst" in header:
                 self._check_content_timestamp(header["adoTst"], sig.signing_input)
-            key = key or this_key
+            # The first seal is the issuer's (the key checks judge its key): its signing time
+            # is the one that counts. Anyone can add a seal of their own to a file, so a later
+            # seal's time never replaces it.
+            if key is None:
+                key, signing_time = this_key, signed_at
         assert key is not None
         if st.env.key_binding is not None:
             await self._key_binding(st)
