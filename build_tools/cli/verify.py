@@ -21,7 +21,7 @@ from typing import Any
 from build_tools.errors import CredsiteError
 from build_tools.registry_files import fetch, load_registry
 from build_tools.terminal import printable
-from build_tools.verifier import Registry, Report, status_list_urls, verify
+from build_tools.verifier import Registry, Report, verify
 from build_tools.verifier.engine import DEFAULT_MAX_BYTES
 
 from ._output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error
@@ -60,13 +60,20 @@ def _init_worker(
 
     _WORKER.update(
         messages=strings_for(lang),
-        registry=registry,
-        lists=lists,
         now=now,
-        allow_network=allow_network,
-        built=Registry.from_json(registry, status_lists=lists),
+        built=Registry.from_json(
+            registry, status_lists=lists, fetch_status_list=_fetch if allow_network else None
+        ),
         crypto=CPythonCrypto(),
     )
+
+
+def _fetch(url: str) -> bytes | None:
+    """A status list the registry does not supply, from the network (--allow-network)."""
+    try:
+        return fetch(url)
+    except (OSError, ValueError):
+        return None
 
 
 def _read_limited(path: str, limit: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -83,19 +90,6 @@ def _verify_file(path: str) -> dict[str, Any]:
     except OSError as exc:
         return {"file": path, "error": f"cannot read: {exc.strerror or exc}"}
     registry: Registry = _WORKER["built"]
-    if _WORKER["allow_network"]:
-        extra = {}
-        for url in status_list_urls(data):
-            if url in registry.status_lists:
-                continue
-            try:
-                extra[url] = fetch(url)
-            except (OSError, ValueError):
-                continue
-        if extra:
-            registry = Registry.from_json(
-                _WORKER["registry"], status_lists={**_WORKER["lists"], **extra}
-            )
     report: Report = verify(data, registry, now=_WORKER["now"], crypto=_WORKER["crypto"])
     return {"file": path, **report.to_dict(_WORKER["messages"])}
 

@@ -10,7 +10,7 @@ runs under the `credsite verify` command and in the browser (Pyodide). See docs/
 Layout: the public surface is this folder; everything under `_internal/` may change without
 notice and is imported by nothing outside the package.
 
-    engine.py          verify, averify, verdict_of, status_list_urls
+    engine.py          verify, averify, verdict_of
     model.py           Report, CheckResult, and the CheckId, Status, Verdict enums
     registry.py        Registry and its IssuerEntry, KeyEntry, OfferEntry
     crypto.py          the CryptoBackend protocol
@@ -40,7 +40,7 @@ notice and is imported by nothing outside the package.
 from __future__ import annotations
 
 from .crypto import CryptoBackend
-from .engine import averify, status_list_urls, verdict_of, verify
+from .engine import averify, verdict_of, verify
 from .model import CHECK_IDS, CheckId, CheckResult, Report, Status, Verdict
 from .registry import IssuerEntry, KeyEntry, OfferEntry, Registry
 
@@ -57,7 +57,6 @@ __all__ = [
     "Status",
     "Verdict",
     "averify",
-    "status_list_urls",
     "verdict_of",
     "verify",
 ]

@@ -16,11 +16,9 @@ from ._internal import facts as _facts
 from ._internal.checks.base import Stop, result, too_complex
 from ._internal.checks.jsonld import JsonLdCheck
 from ._internal.checks.signature import SignatureCheck
-from ._internal.envelope import read_envelope
 from ._internal.errors import InputError
 from ._internal.jsonld.limits import JsonLdStrictError, check_size
 from ._internal.keys import KeyProblem
-from ._internal.nodes import as_list
 from ._internal.pipeline import GATE_CHECKS, UNVERIFIABLE_CODES, run_checks
 from ._internal.state import Inputs, State
 from ._internal.strict_json import Totals
@@ -29,7 +27,7 @@ from .messages import msg
 from .model import CheckId, CheckResult, Report, Status, Verdict
 from .registry import Registry
 
-__all__ = ["averify", "status_list_urls", "verdict_of", "verify"]
+__all__ = ["averify", "verdict_of", "verify"]
 
 DEFAULT_MAX_BYTES = 5_000_000
 MAX_PRESENTATION_ITEMS = 50
@@ -335,30 +333,3 @@ def verify(
 ) -> Report:
     """Synchronous verify for backends that never suspend (the CPython one)."""
     return _drive(averify(data, registry, now=now, crypto=crypto, max_bytes=max_bytes))
-
-
-def status_list_urls(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
-    """Status list URLs a file refers to (for callers that may fetch them); never raises.
-
-    Parsing only: nothing is verified here.
-    """
-    urls: list[str] = []
-
-    def collect(doc: Any) -> None:
-        if isinstance(doc, dict):
-            for entry in as_list(doc.get("credentialStatus")):
-                if isinstance(entry, dict) and isinstance(entry.get("statusListCredential"), str):
-                    urls.append(entry["statusListCredential"])
-
-    try:
-        env = read_envelope(data, max_bytes=max_bytes)
-        collect(env.document)
-        for item in env.presentation_items[:MAX_PRESENTATION_ITEMS]:
-            raw = item.encode("utf-8") if isinstance(item, str) else json.dumps(item).encode()
-            try:
-                collect(read_envelope(raw, max_bytes=max_bytes).document)
-            except Exception:
-                continue
-    except Exception:
-        return []
-    return list(dict.fromkeys(urls))

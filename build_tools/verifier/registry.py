@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -95,8 +96,13 @@ class Registry:
         status_lists: dict[str, bytes] | None = None,
         raw: dict[str, Any] | None = None,
         alliance_name: str | None = None,
+        fetch_status_list: Callable[[str], bytes | None] | None = None,
     ) -> None:
         self.issuers: dict[str, IssuerEntry] = dict(issuers or {})
+        # Asked for a status list not supplied (the CLI's --allow-network): the URL exactly as
+        # the revocation check reads it from the signed data, never as the file spells it.
+        self._fetch_status_list = fetch_status_list
+        self._not_fetched: set[str] = set()
         # The name of the alliance whose universities this registry lists ("FORTHEM"); None
         # for a registry that does not say (written before it did, or built by hand).
         self.alliance_name = alliance_name
@@ -156,8 +162,14 @@ class Registry:
         return cls()
 
     @classmethod
-    def from_json(cls, registry: Any, status_lists: dict[str, bytes] | None = None) -> Registry:
-        """From the registry.json dict (or its bytes/str); unusable input gives an empty one."""
+    def from_json(
+        cls,
+        registry: Any,
+        status_lists: dict[str, bytes] | None = None,
+        fetch_status_list: Callable[[str], bytes | None] | None = None,
+    ) -> Registry:
+        """From the registry.json dict (or its bytes/str); unusable input gives an empty one.
+        `fetch_status_list(url)`: a status list not supplied, or None (kept once fetched)."""
         if isinstance(registry, (bytes, str)):
             try:
                 registry = json.loads(registry)
@@ -245,6 +257,7 @@ class Registry:
             status_lists=supplied,
             raw=registry,
             alliance_name=_str(alliance.get("name")) if isinstance(alliance, dict) else None,
+            fetch_status_list=fetch_status_list,
         )
 
     # lookups -----------------------------------------------------------------
@@ -297,7 +310,14 @@ class Registry:
         for known, data in self.status_lists.items():
             if normalize_identifier(known) == wanted:
                 return data
-        return None
+        if self._fetch_status_list is None or url in self._not_fetched:
+            return None
+        fetched = self._fetch_status_list(url)
+        if fetched is None:
+            self._not_fetched.add(url)
+        else:
+            self.status_lists[url] = fetched
+        return fetched
 
     def served_status_lists(self) -> set[str]:
         urls: set[str] = set()

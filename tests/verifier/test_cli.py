@@ -14,6 +14,7 @@ import pytest
 from build_tools.cli.verify import main, register
 
 from . import _make as m
+from . import _rewrites as rw
 
 
 @pytest.fixture
@@ -153,20 +154,37 @@ def test_allow_network_fetches_status_lists(
     cred = m.ob3_credential(status_index=5)
     cred["credentialStatus"]["statusListCredential"] = url
     cred["credentialStatus"]["id"] = url + "#5"
-    path = tmp_path / "remote-status.json"
-    path.write_bytes(m.dumps(m.sign_di(cred, m.keys()["lu-ed"])))
+    signed = m.sign_di(cred, m.keys()["lu-ed"])
+    # The URL is fetched however the holder writes it (a rewrite that keeps the signed data).
+    variants = {"as-signed": signed}
+    for kind in rw.KINDS:
+        for where, key in (((), "credentialStatus"), (rw.S, "statusListCredential")):
+            try:
+                variants[f"{kind}-{key}"] = rw.rewrite(signed, kind, where, key)
+            except rw.NotApplicable:
+                continue
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        base = [str(path), "--registry", str(site), "--json", "--now", "2026-10-01T12:00:00Z"]
-        assert main(base) == 0
-        offline = json.loads(capsys.readouterr().out)
-        assert {c["id"]: c["code"] for c in offline["checks"]}[
-            "revocation"
-        ] == "REVOCATION_NOT_CHECKED"
-        assert main([*base, "--allow-network"]) == 1
-        online = json.loads(capsys.readouterr().out)
-        assert {c["id"]: c["code"] for c in online["checks"]}["revocation"] == "REVOCATION_REVOKED"
+        checked = set()
+        for name, doc in variants.items():
+            path = tmp_path / f"{name}.json"
+            path.write_bytes(m.dumps(doc))
+            base = [str(path), "--registry", str(site), "--json", "--now", "2026-10-01T12:00:00Z"]
+            main(base)
+            offline = json.loads(capsys.readouterr().out)
+            assert main([*base, "--allow-network"]) == 1, name
+            online = json.loads(capsys.readouterr().out)
+            if offline["verdict"] == "invalid":  # refused as written (@reverse): still refused
+                assert online["checks"] == offline["checks"], name
+                continue
+            assert {c["id"]: c["code"] for c in offline["checks"]}[
+                "revocation"
+            ] == "REVOCATION_NOT_CHECKED", name
+            codes = {c["id"]: c["code"] for c in online["checks"]}
+            assert codes["revocation"] == "REVOCATION_REVOKED", name
+            checked.add(name)
+        assert {"as-signed", "full_iri-statusListCredential", "nest-credentialStatus"} <= checked
     finally:
         server.shutdown()
         server.server_close()

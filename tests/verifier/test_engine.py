@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from build_tools.verifier import CHECK_IDS, Registry, averify, status_list_urls, verify
+from build_tools.verifier import CHECK_IDS, Registry, averify, verify
 from build_tools.verifier.crypto_cpython import CPythonCrypto
 
 from . import _make as m
@@ -98,9 +98,20 @@ def test_registry_from_bad_input_is_empty() -> None:
         assert registry.keys_by_thumbprint("x") == []
 
 
-def test_status_list_urls_helper() -> None:
-    assert status_list_urls(_sample()) == [m.status_url("lu")]
-    assert status_list_urls(b"\x00garbage") == []
+def test_a_status_list_not_supplied_is_asked_for_once_by_the_url_the_check_reads() -> None:
+    asked: list[str] = []
+
+    def fetch(url: str) -> bytes | None:
+        asked.append(url)
+        return None
+
+    registry = Registry.from_json(m.registry_dict(), fetch_status_list=fetch)
+    crypto = CPythonCrypto()
+    for _ in range(2):
+        report = verify(_sample(), registry, now=m.NOW, crypto=crypto)
+        assert report.codes["revocation"] == "REVOCATION_NOT_CHECKED"
+    assert asked == [m.status_url("lu")]
+    assert Registry.from_json(m.registry_dict()).status_list(m.status_url("lu")) is None
 
 
 def test_no_import_from_the_rest_of_build_tools() -> None:
