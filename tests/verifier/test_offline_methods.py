@@ -105,8 +105,16 @@ def test_es256k_in_the_browser_is_not_checked_and_says_so() -> None:
 
 
 def _sd_jwt(
-    *, kb: bool = True, sd_hash: str | None = None, repeat: bool = False, kb_key: Any = None
+    *,
+    kb: bool = True,
+    sd_hash: str | None = None,
+    repeat: bool = False,
+    kb_key: Any = None,
+    hidden: dict[str, Any] | None = None,
+    clear: dict[str, Any] | None = None,
 ) -> bytes:
+    """An SD-JWT VC; `hidden`: more top-level claims, each in a disclosure; `clear`: more
+    top-level claims in the signed payload."""
     issuer = ec.derive_private_key(424242, ec.SECP256R1())
     holder = ed25519.Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"holder").digest())
     holder_x = holder.public_key().public_bytes(
@@ -123,15 +131,18 @@ def _sd_jwt(
         b64u(json.dumps(["salt-1", "given_name", "Ada"]).encode()),
         b64u(json.dumps(["salt-2", "FR"]).encode()),
     ]
+    for i, (name, value) in enumerate((hidden or {}).items()):
+        disclosures.append(b64u(json.dumps([f"salt-h{i}", name, value]).encode()))
     digest = [b64u(hashlib.sha256(d.encode()).digest()) for d in disclosures]
     payload = {
         "iss": "https://issuer.example",
         "iat": 1780000000,
         "vct": "https://credentials.example/identity",
         "_sd_alg": "sha-256",
-        "_sd": [digest[0]],
+        "_sd": [digest[0], *digest[2:]],
         "nationalities": [{"...": digest[1]}, "DE"],
         "cnf": {"jwk": {"kty": "OKP", "crv": "Ed25519", "x": b64u(holder_x)}},
+        **(clear or {}),
     }
     header = {"alg": "ES256", "typ": "dc+sd-jwt", "jwk": issuer_jwk}
     signing_input = b64u(json.dumps(header).encode()) + "." + b64u(json.dumps(payload).encode())
@@ -182,6 +193,37 @@ def test_sd_jwt_refusals() -> None:
     assert _check(_sd_jwt(kb=False) + stray.encode() + b"~")[0] == (
         "FORMAT_SDJWT_DISCLOSURE_UNKNOWN"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("exp", 1780000500),  # expired at m.now(): withheld, it would not be
+        ("nbf", 1900000000),
+        ("status", {"status_list": {"idx": 3, "uri": "https://issuer.example/status/1"}}),
+        ("vct", "https://credentials.example/other"),
+        ("iss", "https://issuer.example"),
+    ],
+)
+def test_sd_jwt_claims_that_must_be_in_clear_are_refused_when_hidden(name: str, value: Any) -> None:
+    fmt, _, verdict = _check(_sd_jwt(kb=False, hidden={name: value}))
+    assert (fmt, verdict) == ("FORMAT_SDJWT_DISCLOSURE_INVALID", Verdict.INVALID)
+    # A claim of another name may be hidden.
+    assert _check(_sd_jwt(kb=False, hidden={"family_name": "Lovelace"}))[0] == "FORMAT_OK"
+
+
+def test_sd_jwt_status_claim_is_a_revocation_method_not_checked() -> None:
+    status = {"status_list": {"idx": 3, "uri": "https://issuer.example/status/1"}}
+    report = verify(
+        _sd_jwt(kb=False, clear={"status": status}),
+        Registry.empty(),
+        now=m.now(),
+        crypto=CPythonCrypto(),
+    )
+    assert report.codes["revocation"] == "REVOCATION_UNSUPPORTED"
+    assert report.verdict == Verdict.VALID_WITH_WARNINGS
+    plain = verify(_sd_jwt(kb=False), Registry.empty(), now=m.now(), crypto=CPythonCrypto())
+    assert plain.codes["revocation"] == "REVOCATION_NONE"
 
 
 def test_es256k_signature_math() -> None:

@@ -528,7 +528,7 @@ def decode_compact(token: str) -> Envelope:
 def _decode_sd_jwt(compact: str) -> Envelope:
     """SD-JWT / SD-JWT VC: the disclosed claims in place; no VCDM data model applies."""
     token = decode_sd_jwt(compact)
-    names = ("iss", "sub", "jti", "nbf", "exp", "iat")
+    names = ("iss", "sub", "jti", "nbf", "exp", "iat", "status")
     claims: dict[str, Any] = {k: token.payload.get(k) for k in names if k in token.payload}
     _check_claim_dates(claims)
     if token.typ in ("dc+sd-jwt", "vc+sd-jwt", "application/dc+sd-jwt", "application/vc+sd-jwt"):

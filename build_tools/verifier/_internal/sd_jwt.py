@@ -30,6 +30,9 @@ _ISSUER_TYPS = {
     "application/dc+sd-jwt",
 }
 _RESERVED = {"_sd", "..."}
+# Claims an SD-JWT VC must carry in clear (draft-ietf-oauth-sd-jwt-vc, "Registered JWT
+# Claims"): a holder could withhold the disclosure of an expiry or a revocation entry.
+_NEVER_DISCLOSED = {"iss", "nbf", "exp", "cnf", "vct", "vct#integrity", "status"}
 _MAX_DISCLOSURES = 500
 _B64URL = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
@@ -244,6 +247,13 @@ def _place(
                 "an object property's disclosure has no claim name",
             )
         name = found[1]
+        if top and name in _NEVER_DISCLOSED:
+            raise _fail(
+                "FORMAT_SDJWT_DISCLOSURE_INVALID",
+                "A claim that must be readable by everyone (such as the expiry date) is "
+                "hidden in a disclosure, which the holder may leave out.",
+                f"claim {name!r} selectively disclosable",
+            )
         if name in out:
             raise _fail(
                 "FORMAT_SDJWT_DISCLOSURE_INVALID",

@@ -28,6 +28,18 @@ class RevocationCheck:
     async def run(self, st: State) -> CheckResult:
         assert st.doc is not None
         entries = [e for e in as_list(st.doc.get("credentialStatus")) if isinstance(e, dict)]
+        claims = st.env.jwt_claims if st.env is not None else {}
+        if not entries and "status" in claims:
+            # A JWT's own status claim (the IETF Token Status List): a method, but not one
+            # this verifier reads.
+            return result(
+                self.id,
+                Status.WARN,
+                "REVOCATION_UNSUPPORTED",
+                "Revocation could not be checked: the credential uses a revocation method "
+                "this verifier does not support.",
+                "JWT status claim",
+            )
         if not entries:
             return result(
                 self.id,
