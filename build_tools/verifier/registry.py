@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,8 +66,26 @@ class OfferEntry:
     previous_versions: tuple[dict[str, Any], ...]
 
 
+# Cyrillic and Greek letters that look like Latin ones, to the Latin letter (a subset of the
+# Unicode confusables data, UTS #39): "Univer\u0455ity" with a Cyrillic dze reads as the real name.
+_LOOK_ALIKES = str.maketrans(
+    {
+        **dict(zip("АВЕЅІЈКМНОРСТХУҮԚԜӀ", "ABESIJKMHOPCTXYYQWI", strict=True)),
+        **dict(zip("аеорсухѕіјһԁԛԝӏүгп", "aeopcyxsijhdqwlyrn", strict=True)),
+        **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),
+        **dict(zip("οαικνρυχγϲϳ", "oaikvpuxycj", strict=True)),
+    }
+)
+
+
 def _name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+    """How a name reads, for comparing names: compatibility forms unfolded (a fullwidth "Ｕ"
+    is "U"), invisible format characters (zero-width space, joiners) dropped, Cyrillic and
+    Greek look-alikes read as Latin, accents, case and spacing ignored."""
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf").translate(_LOOK_ALIKES)
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return " ".join(text.casefold().split())
 
 
 def _str(value: Any) -> str | None:
@@ -293,7 +312,8 @@ class Registry:
 
     def issuers_called(self, name: str) -> list[IssuerEntry]:
         """Registry issuers whose name, legal name (any language) or registry identifier
-        (Erasmus code, SCHAC, DEQAR id) is `name`, ignoring case and spacing."""
+        (Erasmus code, SCHAC, DEQAR id) reads as `name` (`_name_key`: case, spacing, accents,
+        invisible characters and Cyrillic or Greek look-alikes ignored)."""
         return list(self._by_name.get(_name_key(name), []))
 
     def is_named_by(self, issuer: IssuerEntry, issuer_id: str | None) -> bool:

@@ -74,7 +74,18 @@ def test_a_registered_identifier_in_the_issuer_object_is_an_impersonation(
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("University of Latvia", "ISSUER_IMPERSONATION"), ("Someone Else", "ISSUER_NOT_IN_REGISTRY")],
+    [
+        ("University of Latvia", "ISSUER_IMPERSONATION"),
+        ("Someone Else", "ISSUER_NOT_IN_REGISTRY"),
+        # Names that read as a registered one: a Cyrillic letter, an invisible character, a
+        # fullwidth letter, a Greek capital, no accents.
+        ("Universit\u0443 of L\u0430tvia", "ISSUER_IMPERSONATION"),
+        ("Univer\u200bsity of Latvia", "ISSUER_IMPERSONATION"),
+        ("\uff35niversity of Latvia", "ISSUER_IMPERSONATION"),
+        ("UN\u0399VERSITY \u039fF LATVIA", "ISSUER_IMPERSONATION"),
+        ("\u039cIT University of Latvia", "ISSUER_NOT_IN_REGISTRY"),
+        ("University of Jyvaskyla", "ISSUER_IMPERSONATION"),
+    ],
 )
 def test_an_unregistered_ob3_issuer_is_judged_by_the_name_it_claims(
     name: str, code: str, registry: Registry, crypto: Any

@@ -349,6 +349,10 @@ def test_printable_escapes_controls_and_bidi_overrides() -> None:
     assert printable("Ürgüp — Łódź\t") == "Ürgüp — Łódź\\x09"
     for char in ("\x00", "\x1f", "\x7f", "\x80", "\x9f", "\u202a", "\u202e", "\u2066", "\u2069"):
         assert char not in printable(f"a{char}b")
+    # Invisible characters: "Univer\u200bsity" must not print like "University".
+    assert printable("a\xadb") == "a\\xadb"
+    for char in ("\u200b", "\u200c", "\u200d", "\u200e", "\u2060", "\ufeff"):
+        assert printable(f"a{char}b") == f"a\\u{ord(char):04x}b"
 
 
 def test_cli_text_output_shows_credential_text_escaped(
