@@ -214,6 +214,13 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"credsite verify: no such file: {printable(', '.join(missing))}", file=sys.stderr)
         return EXIT_USAGE
+    alliance = registry.get("alliance")
+    if isinstance(alliance, dict) and alliance.get("demo") is True:
+        print(
+            "credsite verify: this registry is a demonstration: the private keys of its issuers "
+            "are published, so anyone can sign a credential that verifies against it.",
+            file=sys.stderr,
+        )
     results = _iter_results(
         list(args.files), registry, lists, now, args.allow_network, args.jobs, args.lang
     )

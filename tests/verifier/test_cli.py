@@ -226,3 +226,19 @@ def test_human_output_names_the_learner_and_ends_with_a_tally(
     assert "  Learner: Ada \\x1b[2J\\u202eLovelace" in lines
     assert not any("\x1b" in line or "\u202e" in line for line in lines)
     assert lines[-1] == "4 valid, 1 invalid, 1 could not be verified"
+
+
+@pytest.mark.parametrize("demo", [True, False])
+def test_a_demonstration_registry_is_named_as_such(
+    demo: bool, site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    registry = m.registry_dict()
+    registry["alliance"]["demo"] = demo
+    (site / "registry.json").write_text(json.dumps(registry))
+    path = tmp_path / "valid.json"
+    path.write_bytes(m.dumps(m.sign_di(m.ob3_credential(status_index=7), m.keys()["lu-ed"])))
+    assert main([str(path), "--registry", str(site), "--now", "2026-10-01T12:00:00Z"]) == 0
+    captured = capsys.readouterr()
+    assert "valid" in captured.out
+    said = "the private keys of its issuers are published" in captured.err
+    assert said is demo
