@@ -363,13 +363,13 @@ def normalize_identifier(value: str) -> str:
         host = quote(_host(parts.hostname, port, "https"), safe="")
         segments = [_did_segment(n) for n in names[1:] if n]
         return ":".join(["did:web", host, *segments]) + hash_ + fragment
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)  # (ValueError for a malformed IPv6 host, "https://a[/x")
+        port = parts.port if parts.scheme.lower() in _DEFAULT_PORTS else None
+    except ValueError:
+        return value
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
-        return value
-    try:
-        port = parts.port
-    except ValueError:
         return value
     if not parts.hostname:
         return value

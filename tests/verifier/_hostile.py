@@ -279,8 +279,45 @@ def _html() -> bytes:
     return b"<!DOCTYPE html><html><body>not a credential</body></html>"
 
 
+def _lone_surrogate_in_name() -> bytes:
+    # A \ud800-\udfff escape with no partner is no character; nothing downstream can write it.
+    return m.dumps(_signed()).replace(b'"name": "', b'"name": "\\udc00', 1)
+
+
+def _lone_surrogate_payload() -> bytes:
+    sealed = json.loads(_self_signed_x5c())
+    return json.dumps({**sealed, "payload": "PAYLOAD"}).replace('"PAYLOAD"', '"\\ud800"').encode()
+
+
+def _lone_surrogate_presentation_item() -> bytes:
+    vp = {"@context": [m.V2], "type": ["VerifiablePresentation"], "verifiableCredential": ["X"]}
+    return m.dumps(vp).replace(b'"X"', b'"\\ud800"')
+
+
+def _malformed_ipv6_issuer() -> bytes:
+    # urlsplit raises on "[" in a host: the identifier is compared as written instead.
+    cred = _elsewhere()
+    cred["issuer"]["id"] = "https://alliance.example[/x"
+    return m.sign_jades(cred, m.stranger("RSA"))
+
+
 CASES: tuple[Case, ...] = (
     Case("truncated-json", _truncated, "format", "FORMAT_INVALID_JSON"),
+    Case("lone-surrogate-in-name", _lone_surrogate_in_name, "format", "FORMAT_INVALID_JSON"),
+    Case("lone-surrogate-payload", _lone_surrogate_payload, "format", "FORMAT_INVALID_JSON"),
+    Case(
+        "lone-surrogate-vp-item",
+        _lone_surrogate_presentation_item,
+        "format",
+        "FORMAT_INVALID_JSON",
+    ),
+    Case(
+        "malformed-ipv6-issuer-id",
+        _malformed_ipv6_issuer,
+        "issuer_key",
+        "ISSUER_NOT_IN_REGISTRY",
+        verdict="valid_with_warnings",
+    ),
     Case("invalid-utf8", lambda: b'{"@context": "\xff\xfe", "x": 1}', "format", "FORMAT_NOT_UTF8"),
     Case("bom", lambda: b"\xef\xbb\xbf" + m.dumps(_signed()), "format", "FORMAT_BOM"),
     Case(

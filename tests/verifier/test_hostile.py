@@ -82,3 +82,31 @@ def test_backdated_credential_with_compromised_key_still_fails(
 ) -> None:
     report = verify(_hostile._compromised(), registry, now=m.NOW, crypto=crypto)  # type: ignore[arg-type]
     assert report.codes["issuer_key"] == "ISSUER_KEY_COMPROMISED"
+
+
+@pytest.mark.parametrize(
+    ("count", "code"), [(5, "REVOCATION_REVOKED"), (9, "REVOCATION_ENTRY_INVALID")]
+)
+def test_every_status_entry_counts_and_too_many_are_refused(
+    count: int, code: str, crypto: object, registry: Registry
+) -> None:
+    """A revoked entry after other entries is found; past the limit, the entries are refused
+    rather than some of them skipped."""
+    cred = m.ob3_credential(status_index=42)  # 42: revoked in lu's list
+    revoked = cred["credentialStatus"]
+    cred["credentialStatus"] = [
+        {**revoked, "id": m.status_url("lu") + f"#{i}", "statusListIndex": str(i)}
+        for i in range(1, count)
+    ] + [revoked]
+    report = verify(m.dumps(m.sign_di(cred, m.keys()["lu-ed"])), registry, now=m.NOW, crypto=crypto)  # type: ignore[arg-type]
+    assert (report.codes["revocation"], report.verdict) == (code, "invalid")
+
+
+def test_a_jwt_with_both_a_vc_and_a_vp_claim_is_refused(crypto: object, registry: Registry) -> None:
+    key = m.keys()["lu-ed"]
+    valid = m.sign_di(m.ob3_credential(status_index=7), key)
+    revoked = m.sign_di(m.ob3_credential(status_index=42), key)
+    vp = {"@context": [m.V2], "type": ["VerifiablePresentation"], "verifiableCredential": [revoked]}
+    token = m.sign_jwt({"iss": key.did, "vc": valid, "vp": vp}, key, header={"typ": "JWT"})
+    report = verify(token.encode(), registry, now=m.NOW, crypto=crypto)  # type: ignore[arg-type]
+    assert (report.codes["format"], report.verdict) == ("FORMAT_JWT_CLAIMS", "invalid")

@@ -483,6 +483,13 @@ def decode_compact(token: str) -> Envelope:
         document = payload
         fmt = "vp" if typ in _VP_TYPS else "vc-jwt"
     elif typ is None or typ in _PLAIN_TYPS:
+        if "vc" in payload and "vp" in payload:
+            # Readers would differ on which one the token carries.
+            raise _fail(
+                "FORMAT_JWT_CLAIMS",
+                "The token mixes two credential formats and is refused.",
+                "both a 'vc' and a 'vp' claim",
+            )
         if "vc" in payload or "vp" in payload:
             inner = payload.get("vc", payload.get("vp"))
             if not isinstance(inner, dict):

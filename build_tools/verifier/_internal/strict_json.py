@@ -201,11 +201,27 @@ def measures_first() -> bool:
     return _EMSCRIPTEN or sys.getrecursionlimit() > _PARSER_SAFE_RECURSION_LIMIT
 
 
+# A \uD800-\uDFFF escape: the parser pairs a high and a low one into one character, and
+# leaves any other as a lone surrogate, which is no character (RFC 8259 §8.2, RFC 7493 §2.1)
+# and cannot be written as UTF-8 again: such a string is refused.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 def _parse(text: str) -> Any:
     try:
         # A leading BOM is refused by json.loads with its own message (the decoder alone
         # would not check it).
-        return json.loads(text) if text.startswith("\ufeff") else _STRICT_DECODER.decode(text)
+        value = json.loads(text) if text.startswith("\ufeff") else _STRICT_DECODER.decode(text)
+        if _SURROGATE_ESCAPE.search(text):
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return value
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            "FORMAT_INVALID_JSON",
+            "The file is not valid JSON (it may be cut short or damaged).",
+            "a string holds a lone UTF-16 surrogate escape (\\ud800-\\udfff), which is no "
+            "character",
+        ) from exc
     except InputError:
         raise
     except RecursionError as exc:

@@ -16,6 +16,7 @@ from ..state import State
 from ..status_list import MIN_ENTRIES, StatusListError, decode_encoded_list
 from .base import result
 
+_MAX_ENTRIES = 8
 _ENTRY_TYPES = {
     "BitstringStatusListEntry": "BitstringStatusList",
     "StatusList2021Entry": "StatusList2021",
@@ -48,7 +49,17 @@ class RevocationCheck:
                 "The issuer provides no way to check whether this credential was revoked.",
                 "no credentialStatus",
             )
-        outcomes = [await self._entry(st, entry) for entry in entries[:4]]
+        if len(entries) > _MAX_ENTRIES:
+            # Each entry is checked (a revocation in any one counts); more than a credential
+            # ever needs would make the check expensive, so they are refused, never skipped.
+            return result(
+                self.id,
+                Status.FAIL,
+                "REVOCATION_ENTRY_INVALID",
+                "The credential's revocation information is malformed.",
+                f"{len(entries)} credentialStatus entries (at most {_MAX_ENTRIES})",
+            )
+        outcomes = [await self._entry(st, entry) for entry in entries]
         for status in (Status.FAIL, Status.WARN, Status.PASS):
             for item in outcomes:
                 if item.status == status:
