@@ -109,6 +109,34 @@ HOSTILE: dict[str, tuple[Callable[[], bytes], str, str]] = {
         "FORMAT_BAKED_MULTIPLE",
         "invalid",
     ),
+    # Credentials another reader could take instead of the one verified: after the image's
+    # end, in a zTXt chunk, under a keyword in another case.
+    "png-credential-after-iend": (
+        lambda: b.png(b.chunk(b"iTXt", b.itxt(_di()))) + b.chunk(b"iTXt", b.itxt(_jwt())),
+        "FORMAT_BAKED_MULTIPLE",
+        "invalid",
+    ),
+    "png-ztxt-beside-itxt": (
+        lambda: b.png(
+            b.chunk(b"iTXt", b.itxt(_di())),
+            b.chunk(b"zTXt", b"openbadgecredential\x00\x00" + zlib.compress(_jwt())),
+        ),
+        "FORMAT_BAKED_MULTIPLE",
+        "invalid",
+    ),
+    "png-keyword-in-other-case": (
+        lambda: b.png(
+            b.chunk(b"iTXt", b.itxt(_di())),
+            b.chunk(b"iTXt", b.itxt(_jwt(), keyword=b"OpenBadgeCredential")),
+        ),
+        "FORMAT_BAKED_MULTIPLE",
+        "invalid",
+    ),
+    "png-credential-only-after-iend": (
+        lambda: b.png() + b.chunk(b"iTXt", b.itxt(_di())),
+        "FORMAT_BAKED_DAMAGED",
+        "invalid",
+    ),
     "png-crc-error": (_crc_error, "FORMAT_BAKED_CRC", "invalid"),
     "png-zlib-bomb": (_bomb, "FORMAT_BAKED_TOO_LARGE", "invalid"),
     "png-damaged-zlib": (
@@ -146,6 +174,15 @@ HOSTILE: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "svg-two-credentials": (
         lambda: b.bake_svg(_di()).replace(
             b"<circle", b"<openbadges:credential>x</openbadges:credential><circle"
+        ),
+        "FORMAT_BAKED_MULTIPLE",
+        "invalid",
+    ),
+    "svg-look-alike-namespace": (
+        lambda: b.bake_svg(_di()).replace(
+            b"<circle",
+            b'<x:credential xmlns:x="http://purl.imsglobal.org/ob/v3p0/">a.b.c</x:credential>'
+            b"<circle",
         ),
         "FORMAT_BAKED_MULTIPLE",
         "invalid",

@@ -5,7 +5,10 @@ type, CRC-32 checked on every chunk) and the one `iTXt` chunk with keyword
 `openbadgecredential`. SVG: parsed with `xml.etree` after refusing any DOCTYPE or entity
 declaration (so no entity can expand), looking for the one `openbadges:credential` element in
 `https://purl.imsglobal.org/ob/v3p0`; the credential is its text (JSON, usually in CDATA) or its
-`verify` attribute (a compact JWS), never both.
+`verify` attribute (a compact JWS), never both. Anything another reader could take for a
+credential instead (a PNG text chunk under another type or case of the keyword, text after the
+image's end, an SVG element in a namespace that only looks like OB 3.0's) makes the image
+ambiguous, and it is refused.
 
 The caller verifies the extracted text exactly as if the file held it.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from typing import Any
 from xml.etree import ElementTree
 
 from ..messages import msg
@@ -26,6 +30,7 @@ OB2_PNG_KEYWORD = b"openbadges"
 OB3_NS = "https://purl.imsglobal.org/ob/v3p0"
 OB2_NS = "https://openbadges.org"
 MAX_CHUNKS = 10_000
+_TEXT_CHUNKS = (b"iTXt", b"tEXt", b"zTXt")
 
 _SVG_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?svg[\s>/]", re.IGNORECASE)
 _PROLOG_ENDS = ((b"<?", b"?>"), (b"<!--", b"-->"))
@@ -108,6 +113,7 @@ def unbake(data: bytes, *, max_bytes: int) -> tuple[str, str, bytes] | None:
 
 def _from_png(data: bytes, max_bytes: int) -> bytes:
     found: list[bytes] = []
+    others: list[str] = []
     ob2 = False
     pos, count = len(PNG_SIGNATURE), 0
     while True:
@@ -132,19 +138,23 @@ def _from_png(data: bytes, max_bytes: int) -> bytes:
                 "The badge image is far more complex than any badge, so it was not read.",
                 f"more than {MAX_CHUNKS} PNG chunks",
             )
-        if ctype == b"iTXt":
-            keyword = body.split(b"\x00", 1)[0]
-            if keyword == PNG_KEYWORD:
-                found.append(_itxt_text(body, pos, max_bytes))
-            elif keyword == OB2_PNG_KEYWORD:
-                ob2 = True
-        elif ctype == b"tEXt" and body.split(b"\x00", 1)[0] == PNG_KEYWORD:
-            raise _damaged(
-                f"'{PNG_KEYWORD.decode()}' in a tEXt chunk at byte {pos}; OB 3.0 uses iTXt"
-            )
+        keyword = body.split(b"\x00", 1)[0] if ctype in _TEXT_CHUNKS else b""
+        if ctype == b"iTXt" and keyword == PNG_KEYWORD:
+            found.append(_itxt_text(body, pos, max_bytes))
+        elif keyword.lower() == PNG_KEYWORD:
+            # Another spelling or chunk type that some reader could take for the credential.
+            others.append(f"{ctype.decode('latin-1')} chunk {keyword[:40]!r} at byte {pos}")
+        elif ctype == b"iTXt" and keyword == OB2_PNG_KEYWORD:
+            ob2 = True
         pos = end + 4
         if ctype == b"IEND":
             break
+    if PNG_KEYWORD in data[pos:].lower():
+        others.append(f"'{PNG_KEYWORD.decode()}' after the image's end (IEND) at byte {pos}")
+    if others and found:
+        raise _multiple("; ".join([f"an iTXt chunk '{PNG_KEYWORD.decode()}'", *others]))
+    if others:
+        raise _damaged(f"{others[0]}; OB 3.0 uses an iTXt chunk '{PNG_KEYWORD.decode()}'")
     if len(found) > 1:
         raise _multiple(f"{len(found)} iTXt chunks with keyword '{PNG_KEYWORD.decode()}'")
     if not found:
@@ -192,6 +202,14 @@ def _itxt_text(body: bytes, pos: int, max_bytes: int) -> bytes:
 # --------------------------------------------------------------------------- SVG
 
 
+def _ob3_like(tag: Any) -> bool:
+    namespace, _, local = tag.rpartition("}") if isinstance(tag, str) else ("", "", "")
+    if local.lower() != "credential":
+        return False
+    bare = namespace.lstrip("{").lower().removeprefix("https://").removeprefix("http://")
+    return bare.rstrip("/") == OB3_NS.removeprefix("https://")
+
+
 def _from_svg(data: bytes) -> bytes:
     if re.search(rb"<!(?:DOCTYPE|ENTITY)", data, re.IGNORECASE):
         raise _fail(
@@ -204,7 +222,13 @@ def _from_svg(data: bytes) -> bytes:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
         raise _damaged(f"SVG is not well-formed XML ({exc})") from exc
-    elements = list(root.iter(f"{{{OB3_NS}}}credential"))
+    # Elements in a namespace that only looks like OB 3.0's (http, a trailing slash, other
+    # case) count too: some reader could take one of them for the credential.
+    elements = [e for e in root.iter() if _ob3_like(e.tag)]
+    if any(e.tag != f"{{{OB3_NS}}}credential" for e in elements) and len(elements) == 1:
+        raise _damaged(
+            f"<credential> element in the namespace {elements[0].tag[1:].split('}')[0]!r}"
+        )
     if not elements:
         ob2 = next(root.iter(f"{{{OB2_NS}}}assertion"), None) is not None
         raise _none(
