@@ -145,3 +145,26 @@ def test_every_code_is_documented() -> None:
     )
     assert codes - documented == set()
     assert documented - codes == set()
+
+
+@pytest.mark.parametrize(
+    ("issuer", "ects", "code", "offer"),
+    [
+        ("lu", 5, "CATALOGUE_MATCH", {"id": m.OFFER_ID, "version": "1.2"}),
+        # Matches version 1.1 (4 ECTS): the report names that version, not the current one.
+        ("lu", 4, "CATALOGUE_OLDER_VERSION", {"id": m.OFFER_ID, "version": "1.1"}),
+        # No offer is reported for a credential that does not match it or whose signer does
+        # not award it.
+        ("lu", 9, "CATALOGUE_MISMATCH", None),
+        ("jyu", 5, "CATALOGUE_NOT_AWARDING_BODY", None),
+    ],
+)
+def test_the_report_names_the_offer_only_as_matched(
+    issuer: str, ects: int, code: str, offer: dict[str, str] | None, registry: Registry
+) -> None:
+    doc = m.sign_di(m.ob3_credential(issuer=issuer, ects=ects), m.keys()[f"{issuer}-ed"])
+    report = verify(m.dumps(doc), registry, now=m.NOW, crypto=CPythonCrypto())
+    assert report.codes["catalogue"] == code
+    assert report.credential is not None
+    shown = report.credential.get("offer")
+    assert (None if shown is None else {k: shown[k] for k in ("id", "version")}) == offer

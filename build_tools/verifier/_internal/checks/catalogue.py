@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ...messages import Message, msg
@@ -82,7 +83,7 @@ class CatalogueCheck:
                 if facts.offer_refs
                 else "no offer reference",
             )
-        st.trust.offer = offer
+        # st.trust.offer (the report's offer) is set only for a credential that matches it.
         slug = st.trust.issuer.slug if st.trust.issuer else None
         if slug is None or slug not in offer.awarding_bodies:
             return result(
@@ -100,6 +101,7 @@ class CatalogueCheck:
         diffs = _compare(facts, offer.title, offer.ects, offer.eqf, offer.learning_outcomes)
         where = f"offer {offer.id} version {offer.version or '?'} ({offer.page or offer.iri or ''})"
         if not diffs:
+            st.trust.offer = offer
             return result(
                 self.id,
                 Status.PASS,
@@ -115,6 +117,7 @@ class CatalogueCheck:
                 prev.get("eqf"),
                 prev.get("learning_outcomes"),
             ):
+                st.trust.offer = replace(offer, version=str(prev.get("version") or "") or None)
                 return result(
                     self.id,
                     Status.WARN,
