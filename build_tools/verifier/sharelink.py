@@ -70,7 +70,9 @@ _TAIL_DIGITS = {n: len(str(256**n - 1)) for n in range(1, _GROUP)}
 _TAIL_BYTES = {digits: n for n, digits in _TAIL_DIGITS.items()}
 
 _ID_SAFE = "!$&'()*+,;=:@/?-._~"
-_ID_MAX = 500
+_ID_MAX = 200
+# A URI: a scheme, a colon, then no spaces (so a link cannot put a sentence on the page).
+_ID_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 
 ShareLinkCode = Literal["SHARE_LINK_MALFORMED", "SHARE_LINK_TOO_LARGE", "SHARE_LINK_UNKNOWN"]
 
@@ -205,8 +207,11 @@ def decode_fragment(fragment: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Sha
             value = unquote(body, errors="strict")
         except UnicodeDecodeError:
             raise _malformed("the credential id it names is not percent-encoded UTF-8") from None
-        if not value or len(value) > _ID_MAX or not value.isprintable():
-            raise _malformed("the credential id it names is empty, too long or not printable")
+        if len(value) > _ID_MAX or not value.isprintable() or not _ID_SHAPE.fullmatch(value):
+            raise _malformed(
+                "the credential id it names is not an identifier (a URI without spaces, at "
+                "most 200 characters)"
+            )
         return Shared("id", credential_id=value)
     # Compressed data is never larger than a bound its output size sets (deflate's stored
     # blocks add 5 bytes per 65,535), so longer text is refused before it is decoded.

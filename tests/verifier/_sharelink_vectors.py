@@ -41,7 +41,9 @@ MALFORMED: list[tuple[str, str]] = [
     ("id.%zz", "SHARE_LINK_MALFORMED"),
     ("id.%C3", "SHARE_LINK_MALFORMED"),  # not UTF-8
     ("id.a%00b", "SHARE_LINK_MALFORMED"),  # not printable
-    ("id." + "x" * 501, "SHARE_LINK_MALFORMED"),
+    ("id.urn:" + "x" * 197, "SHARE_LINK_MALFORMED"),  # 201 characters
+    ("id.VERIFIED%3A%20valid.%20Call%20us", "SHARE_LINK_MALFORMED"),  # a sentence, not a URI
+    ("id.no-scheme-here", "SHARE_LINK_MALFORMED"),
 ]
 
 

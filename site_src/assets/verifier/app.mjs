@@ -501,6 +501,8 @@ function renderReport(report, ctx, title, level, note) {
 
 // --------------------------------------------------------------------------- pathways
 
+// The offers a report's valid credentials match, each with the learner it names (lower case,
+// spacing collapsed; "" when it names none).
 function offersOf(report, registry) {
   const out = [];
   const collect = (r) => {
@@ -508,22 +510,31 @@ function offersOf(report, registry) {
     if (Array.isArray(r.credentials)) r.credentials.forEach(collect);
     if ((r.verdict === "valid" || r.verdict === "valid_with_warnings") && r.credential) {
       const offer = registryOffer(registry, r.credential);
-      if (offer) out.push(offer.id);
+      const learner = (localized(r.credential.learner) || "").trim().replace(/\s+/g, " ").toLowerCase();
+      if (offer) out.push({ id: offer.id, learner });
     }
   };
   collect(report);
   return out;
 }
 
+// What the credentials of one learner show of each pathway. Credentials that name different
+// learners (or one that names none, beside others) complete nobody's pathway together: then
+// nothing is said of pathways.
 function pathwayFindings(results, registry) {
   if (!registry || !registry.pathways) return [];
   const have = new Set();
+  const learners = new Set();
   let count = 0;
   for (const r of results) {
-    const ids = offersOf(r.report, registry);
-    if (ids.length) count += 1;
-    ids.forEach((id) => have.add(id));
+    const found = offersOf(r.report, registry);
+    if (found.length) count += 1;
+    found.forEach(({ id, learner }) => {
+      have.add(id);
+      learners.add(learner);
+    });
   }
+  if (learners.size > 1 || (have.size > 1 && learners.has(""))) return [];
   const findings = [];
   for (const pathway of Object.values(registry.pathways)) {
     const offers = Array.isArray(pathway.offers) ? pathway.offers : [];

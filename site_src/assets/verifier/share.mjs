@@ -137,8 +137,10 @@ export function linkedInUrl(report, registry, certUrl) {
 export async function addShareControls(article, { bytes, report, registry, headingLevel = 4 }) {
   if (!(bytes instanceof Uint8Array) || !bytes.length || !report || !report.credential) return;
   const cred = report.credential;
-  if (state.namedId && typeof cred.id === "string") {
-    const same = cred.id === state.namedId;
+  // "This is the credential the link names" only of a verified credential: any file can
+  // carry the id.
+  const same = state.namedId && cred.id === state.namedId;
+  if (state.namedId && typeof cred.id === "string" && (!same || cred.verified === true)) {
     article.append(
       el(
         "p",

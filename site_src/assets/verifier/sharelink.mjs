@@ -17,7 +17,9 @@ export const LINK_LIMIT = 8000;
 const GROUP = 7;
 const GROUP_DIGITS = 17;
 const TAIL_BYTES = { 3: 1, 5: 2, 8: 3, 10: 4, 13: 5, 15: 6 };
-const ID_MAX = 500;
+const ID_MAX = 200;
+// A URI: a scheme, a colon, then no spaces (so a link cannot put a sentence on the page).
+const ID_SHAPE = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/u;
 
 export class ShareLinkError extends Error {
   constructor(code, message) {
@@ -142,8 +144,8 @@ export async function decodeFragment(fragment, maxBytes) {
     // Printable as Python's str.isprintable() has it: no control, format, unassigned or
     // separator characters other than the space.
     const chars = [...id];
-    if (!chars.length || chars.length > ID_MAX || chars.some((ch) => ch !== " " && /[\p{C}\p{Z}]/u.test(ch))) {
-      throw malformed(t("the credential id it names is empty, too long or not printable"));
+    if (chars.length > ID_MAX || chars.some((ch) => ch !== " " && /[\p{C}\p{Z}]/u.test(ch)) || !ID_SHAPE.test(id)) {
+      throw malformed(t("the credential id it names is not an identifier (a URI without spaces, at most 200 characters)"));
     }
     return { kind: "id", id };
   }

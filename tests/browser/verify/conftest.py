@@ -40,6 +40,7 @@ class FreshSite:
     catalogue_dir: Path
     issued: dict[str, Path]  # offer id -> issued credential file
     fresh_kid: str
+    other_learner: Path  # jyu-cyber-security-essentials, issued to someone else
 
 
 def _credsite(*args: str) -> str:
@@ -54,14 +55,16 @@ def _credsite(*args: str) -> str:
     return done.stdout
 
 
-def _issue(cat: Path, out: Path, *, offer: str, key: Path, fmt: str) -> Path:
-    target = out / offer
+def _issue(
+    cat: Path, out: Path, *, offer: str, key: Path, fmt: str, learner: Path = LEARNER
+) -> Path:
+    target = out / f"{offer}-{learner.stem}"
     _credsite(
         "issue",
         "--offer",
         offer,
         "--learner",
-        str(LEARNER),
+        str(learner),
         "--key",
         str(key),
         "--format",
@@ -119,6 +122,21 @@ def fresh_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FreshSite]:
             fmt="edc",
         ),
     }
+    someone = work / "someone-else.yaml"
+    someone.write_text(
+        LEARNER.read_text("utf-8")
+        .replace("given_name: Erika", "given_name: Max")
+        .replace("DEMO-2026-0001", "DEMO-2026-0002"),
+        "utf-8",
+    )
+    other_learner = _issue(
+        cat,
+        out,
+        offer="jyu-cyber-security-essentials",
+        key=DEMO_KEYS / "jyu-2026-eddsa-1.pem",
+        fmt="ob3",
+        learner=someone,
+    )
     catalogue, _ = load_valid_catalogue(cat)
     site = work / "site"
     build_site(catalogue_dir=cat, out=site, project=PROJECT)
@@ -130,7 +148,7 @@ def fresh_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FreshSite]:
     thread.start()
     host, port = server.server_address[:2]
     try:
-        yield FreshSite(f"http://{host}:{port}{prefix}", site, cat, issued, kid)
+        yield FreshSite(f"http://{host}:{port}{prefix}", site, cat, issued, kid, other_learner)
     finally:
         server.shutdown()
         server.server_close()

@@ -183,6 +183,10 @@ def test_several_files_get_one_result_each_and_the_pathway_they_complete(
     announce = page.locator("#cv-announce")
     assert announce.get_attribute("aria-live") == "polite"
     assert "Result: 1 valid" in announce.inner_text()
+    # The same offers, one of them held by someone else: nobody's pathway is complete.
+    others = [fresh_site.other_learner if "jyu-" in str(f) else f for f in files]
+    assert [r["verdict"] for r in verify_files(page, others)] == ["valid"] * 3
+    assert page.locator(".cv-pathway").count() == 0
 
 
 def test_paste_size_limit_and_report_download(

@@ -390,6 +390,10 @@ def test_a_link_that_names_a_credential_is_matched_against_the_file(
     page.locator("#cv-samples button[data-sample='ob3-valid.json']").click()
     page.wait_for_selector("#cv-results .cv-named-result[data-named=other]")
     assert named in page.locator("#cv-results .cv-named-result").inner_text()
+    # The tampered copy carries the same id, but is not verified: no "this is the credential".
+    page.locator("#cv-samples button[data-sample='edc-tampered.jsonld']").click()
+    page.wait_for_selector("#cv-results > .cv-result[data-verdict=invalid]")
+    assert page.locator("#cv-results .cv-named-result").count() == 0
 
 
 # --------------------------------------------------------------------------- printed certificate
