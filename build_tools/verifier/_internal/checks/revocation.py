@@ -23,6 +23,17 @@ _ENTRY_TYPES = {
 }
 
 
+def _unsupported(detail: str) -> CheckResult:
+    return result(
+        CheckId.REVOCATION,
+        Status.WARN,
+        "REVOCATION_UNSUPPORTED",
+        "Revocation could not be checked: the credential uses a revocation method this "
+        "verifier does not support.",
+        detail,
+    )
+
+
 class RevocationCheck:
     id = CheckId.REVOCATION
 
@@ -33,14 +44,7 @@ class RevocationCheck:
         if not entries and "status" in claims:
             # A JWT's own status claim (the IETF Token Status List): a method, but not one
             # this verifier reads.
-            return result(
-                self.id,
-                Status.WARN,
-                "REVOCATION_UNSUPPORTED",
-                "Revocation could not be checked: the credential uses a revocation method "
-                "this verifier does not support.",
-                "JWT status claim",
-            )
+            return _unsupported("JWT status claim")
         if not entries:
             return result(
                 self.id,
@@ -69,14 +73,7 @@ class RevocationCheck:
     async def _entry(self, st: State, entry: dict[str, Any]) -> CheckResult:
         etype = next((t for t in types_of(entry) if t in _ENTRY_TYPES), None)
         if etype is None:
-            return result(
-                self.id,
-                Status.WARN,
-                "REVOCATION_UNSUPPORTED",
-                "Revocation could not be checked: the credential uses a revocation method "
-                "this verifier does not support.",
-                "credentialStatus type " + ", ".join(types_of(entry))[:80],
-            )
+            return _unsupported("credentialStatus type " + ", ".join(types_of(entry))[:80])
         fields = _entry_fields(entry)
         if fields is None:
             return result(
